@@ -1,0 +1,13 @@
+// Secrets are set with `wrangler secret put` (or .dev.vars locally), so `wrangler types` cannot see them.
+declare namespace Cloudflare {
+  interface Env {
+    API_KEYS?: string;
+    RESUME_TOKEN_SECRETS?: string;
+    OPENAI_API_KEY?: string;
+    OPENAI_BASE_URL?: string;
+    RESEND_API_KEY?: string;
+    /** Email Service binding, when EMAIL_PROVIDER=cloudflare. */
+    EMAIL?: { send(message: unknown): Promise<unknown> };
+    [secret: `SECRET_${string}`]: string | undefined;
+  }
+}

@@ -1,0 +1,127 @@
+/** The typed workflow definition: what a saved YAML/JSON definition becomes after validation. */
+
+export type JsonSchema = Record<string, unknown> | boolean;
+
+export type FieldType = "string" | "number" | "integer" | "boolean";
+export type FieldFormat = "email" | "uri" | "date" | "date-time";
+
+export interface FormField {
+  name: string;
+  type: FieldType;
+  label?: string;
+  help?: string;
+  required: boolean;
+  default?: string | number | boolean;
+  enum?: Array<string | number>;
+  pattern?: string;
+  format?: FieldFormat;
+  min_length?: number;
+  max_length?: number;
+  minimum?: number;
+  maximum?: number;
+}
+
+interface StepBase {
+  id: string;
+  description?: string;
+  /** The step to run after this one; absent: the run completes here. */
+  next?: string;
+  /** Store the result at runtime.<output>; absent: an object result is merged into runtime. */
+  output?: string;
+  /** Parsed from a duration such as `30s`, `12h`, `7d`. */
+  timeout_ms?: number;
+}
+
+export interface FormStep extends StepBase {
+  type: "form";
+  title?: string;
+  fields: FormField[];
+  /** Mustache template of the recipient's email address. */
+  assignee?: string;
+  remind_after_ms?: number;
+  on_timeout?: "fail" | "default";
+}
+
+export interface ApprovalStep extends StepBase {
+  type: "approval";
+  /** Mustache templates of recipients' email addresses. */
+  approvers: string[];
+  instructions?: string;
+  remind_after_ms?: number;
+  on_timeout?: "reject" | "approve" | "fail";
+  on_reject?: string;
+}
+
+export type MockMode = "success" | "schema_violation" | "timeout" | "transient_error";
+
+export interface AiGenerateStep extends StepBase {
+  type: "ai_generate";
+  prompt?: string;
+  template?: string;
+  system?: string;
+  model?: string;
+  schema: JsonSchema;
+  /** Schema retries after the first attempt (default 2). */
+  max_retries: number;
+  temperature?: number;
+  mock?: { mode: MockMode; failures?: number };
+}
+
+export interface ConditionalBranch {
+  /** A CEL expression over {static, profile, runtime}. */
+  when: string;
+  next: string;
+}
+
+export interface ConditionalStep extends StepBase {
+  type: "conditional";
+  branches: ConditionalBranch[];
+  default?: string;
+}
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
+
+export interface ApiCallStep extends StepBase {
+  type: "api_call";
+  method: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+  /** Templated: strings inside are rendered, structure is kept. */
+  body?: unknown;
+  retry: { max: number };
+  fail_on_status: boolean;
+}
+
+export type Step = FormStep | ApprovalStep | AiGenerateStep | ConditionalStep | ApiCallStep;
+export type StepType = Step["type"];
+
+export interface Definition {
+  id: string;
+  name: string;
+  description?: string;
+  start_step: string;
+  inputs?: JsonSchema;
+  context: Record<string, unknown>;
+  templates: Record<string, string>;
+  steps: Step[];
+}
+
+/** One problem in a definition, located by path and, for YAML, by line and column (1-based). */
+export interface DefinitionIssue {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export type ParseResult =
+  | { ok: true; definition: Definition; raw: unknown }
+  | { ok: false; issues: DefinitionIssue[] };
+
+export const MAX_STEPS = 200;
+export const MAX_SOURCE_BYTES = 64 * 1024;
+export const MAX_EXECUTED_STEPS = 1000;
+export const DEFAULT_AI_MAX_RETRIES = 2;
+export const DEFAULT_API_TIMEOUT_MS = 30_000;
+export const DEFAULT_WAIT_TIMEOUT_MS = 7 * 24 * 60 * 60 * 1000;

@@ -1,0 +1,11 @@
+import { startFakeHttpServer } from "./http-server.js";
+import { startFakeOpenAI } from "./openai-server.js";
+
+/** A fake server started once for the whole test run; its URL reaches tests via `inject(key)`. */
+export interface StartedFake {
+  key: string;
+  url: string;
+  stop: () => Promise<void>;
+}
+
+export const starters: Array<() => Promise<StartedFake>> = [startFakeOpenAI, startFakeHttpServer];
