@@ -150,3 +150,9 @@ export async function startFakeHttpServer(): Promise<StartedFake> {
       }),
   };
 }
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    httpServerUrl: string;
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * The `api_call` step: one templated HTTP request with a per-attempt timeout and retries.
+ *
+ * Delivery is AT-LEAST-ONCE. If the Worker crashes after the remote server acted but before the
+ * run recorded the result, the step runs again, and retries after a timeout or a 5xx may repeat a
+ * request the server already handled. Calls with side effects should carry an idempotency key
+ * the server deduplicates on, built from the run: `Idempotency-Key: "{{run.id}}-{{run.step_id}}"`.
+ *
+ * Behaviour users rely on:
+ * - method, url, query, headers and body are Mustache templates over
+ *   `{ static, profile, runtime, run, secrets }`; `secrets` exists only while rendering.
+ * - only http(s) URLs; query values are appended URL-encoded to the rendered URL.
+ * - an object/array body is sent as JSON (Content-Type application/json unless set), a string as text.
+ * - each attempt times out after `timeout` (default 30 s); network errors, timeouts and 5xx are
+ *   retried `retry.max` times with exponential backoff and jitter; a 4xx is never retried.
+ * - result `{ status, headers, body }`, body parsed when the response is JSON, `null` when empty.
+ * - a 4xx fails the step unless `fail_on_status: false` (then it completes with the 4xx result);
+ *   a 5xx that is still failing after the retries always fails it.
+ * - a response body over 1 MiB fails the step (`response_too_large`) and is not retried.
+ * - every secret value is redacted from the returned request, output and errors, even when the
+ *   server echoes it back.
+ */
+import { type ApiCallStep, DEFAULT_API_TIMEOUT_MS } from "../definitions/types.js";
+import { redactSecrets } from "../lib/secrets.js";
+import { type ApiCallRenderView, type BuiltRequest, buildApiRequest } from "./api-call-request.js";
+import { MAX_RESPONSE_BYTES, parseResponseBody, readCappedBody } from "./api-call-response.js";
+
+export interface ApiCallOutput {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** The request as it may be stored and shown: rendered, with every secret value redacted. */
+export interface RedactedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+export type ApiCallErrorCode =
+  | "invalid_request"
+  | "timeout"
+  | "network_error"
+  | "http_error"
+  | "response_too_large";
+
+export interface ApiCallError {
+  code: ApiCallErrorCode;
+  message: string;
+  status?: number;
+  body?: unknown;
+}
+
+export type ApiCallOutcome =
+  | {
+      status: "completed";
+      output: ApiCallOutput;
+      attempts: number;
+      request: RedactedRequest;
+      duration_ms: number;
+    }
+  | {
+      status: "failed";
+      error: ApiCallError;
+      attempts: number;
+      request: RedactedRequest;
+      duration_ms: number;
+    };
+
+/** The run data a step renders from; `run` lets users template an idempotency key. */
+export interface ApiCallView {
+  static: Record<string, unknown>;
+  profile: Record<string, unknown>;
+  runtime: Record<string, unknown>;
+  run?: { id: string; step_id: string };
+}
+
+export interface ApiCallDeps {
+  /** Workflow secrets (see collectWorkflowSecrets): rendered into the request, redacted from the outcome. */
+  secrets: Record<string, string>;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** In [0, 1); drives backoff jitter. */
+  random?: () => number;
+}
+
+export const BACKOFF_BASE_MS = 500;
+export const BACKOFF_MAX_MS = 10_000;
+
+/** Delay before retry number `retry` (1-based): 500 ms · 2^(retry-1), capped at 10 s, then jittered into [½, 1]× of that. */
+export function backoffMs(retry: number, random: () => number = Math.random): number {
+  const full = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (retry - 1));
+  return Math.round(full / 2 + (full / 2) * random());
+}
+
+type Attempt =
+  | { kind: "done"; output: ApiCallOutput }
+  | { kind: "failed"; error: ApiCallError; retryable: boolean };
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function describe(request: BuiltRequest): string {
+  const url = new URL(request.url);
+  return `${request.method} ${url.origin}${url.pathname}`;
+}
+
+async function attemptOnce(
+  request: BuiltRequest,
+  step: ApiCallStep,
+  doFetch: typeof fetch,
+  timeoutMs: number,
+): Promise<Attempt> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  let response: Response;
+  let text: string;
+  let tooLarge: boolean;
+  try {
+    response = await doFetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal,
+    });
+    ({ text, tooLarge } = await readCappedBody(response, MAX_RESPONSE_BYTES));
+  } catch (err) {
+    if (signal.aborted) {
+      const message = `${describe(request)} timed out after ${timeoutMs} ms`;
+      return { kind: "failed", error: { code: "timeout", message }, retryable: true };
+    }
+    const reason = err instanceof Error ? err.message : String(err);
+    const message = `${describe(request)} failed: ${reason}`;
+    return { kind: "failed", error: { code: "network_error", message }, retryable: true };
+  }
+
+  const status = response.status;
+  if (tooLarge) {
+    const message = `${describe(request)} answered ${status} with a body over ${MAX_RESPONSE_BYTES} bytes (1 MiB), which is not kept`;
+    // A 5xx may answer smaller next time; an oversized success will not.
+    return {
+      kind: "failed",
+      error: { code: "response_too_large", message, status },
+      retryable: status >= 500,
+    };
+  }
+  const output: ApiCallOutput = {
+    status,
+    headers: Object.fromEntries(response.headers),
+    body: parseResponseBody(text, response.headers.get("content-type")),
+  };
+  if (status >= 500 || (status >= 400 && step.fail_on_status !== false)) {
+    const message = `${describe(request)} answered ${status}${response.statusText ? ` ${response.statusText}` : ""}`;
+    return {
+      kind: "failed",
+      error: { code: "http_error", message, status, body: output.body },
+      retryable: status >= 500,
+    };
+  }
+  return { kind: "done", output };
+}
+
+function shownRequest(request: BuiltRequest): RedactedRequest {
+  const shown: RedactedRequest = {
+    method: request.method,
+    url: request.url,
+    headers: Object.fromEntries(request.headers),
+  };
+  if (request.shownBody !== undefined) shown.body = request.shownBody;
+  return shown;
+}
+
+/** Executes an api_call step (with its retries) and reports what happened, every secret value redacted. */
+export async function executeApiCall(
+  step: ApiCallStep,
+  view: ApiCallView,
+  deps: ApiCallDeps,
+): Promise<ApiCallOutcome> {
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? defaultSleep;
+  // Called as a plain function: the global fetch throws "Illegal invocation" when called as deps.fetch().
+  const doFetch = deps.fetch ?? fetch;
+  const started = now();
+  const redact = <T>(value: T): T => redactSecrets(value, deps.secrets) as T;
+  const renderView: ApiCallRenderView = { ...view, secrets: deps.secrets };
+
+  const built = buildApiRequest(step, renderView);
+  if (!built.ok) {
+    const request: RedactedRequest = { method: step.method, url: step.url, headers: { ...step.headers } };
+    if (step.body !== undefined) request.body = step.body;
+    return redact({
+      status: "failed",
+      error: { code: "invalid_request", message: built.message },
+      attempts: 0,
+      request,
+      duration_ms: now() - started,
+    });
+  }
+
+  const request = built.request;
+  const maxAttempts = 1 + Math.max(0, Math.floor(step.retry?.max ?? 0));
+  const timeoutMs = step.timeout_ms ?? DEFAULT_API_TIMEOUT_MS;
+  for (let attempt = 1; ; attempt++) {
+    const result = await attemptOnce(request, step, doFetch, timeoutMs);
+    if (result.kind === "done") {
+      return redact({
+        status: "completed",
+        output: result.output,
+        attempts: attempt,
+        request: shownRequest(request),
+        duration_ms: now() - started,
+      });
+    }
+    if (!result.retryable || attempt >= maxAttempts) {
+      const error = { ...result.error };
+      if (attempt > 1) error.message = `${error.message} (after ${attempt} attempts)`;
+      return redact({
+        status: "failed",
+        error,
+        attempts: attempt,
+        request: shownRequest(request),
+        duration_ms: now() - started,
+      });
+    }
+    await sleep(backoffMs(attempt, deps.random));
+  }
+}
