@@ -1,0 +1,13 @@
+export type { CloudflareEmailMessage, EmailBinding } from "./cloudflare-sender";
+export { CloudflareEmailSender } from "./cloudflare-sender";
+export type { ComposedEmail, WaitEmailInput } from "./compose";
+export { composeWaitEmail } from "./compose";
+export type { EmailProviderName, EmailSenderOverrides, MailEnv } from "./create-sender";
+export { createEmailSender, EMAIL_PROVIDERS } from "./create-sender";
+export { OutboxSender } from "./outbox-sender";
+export type { ResendSenderOptions } from "./resend-sender";
+export { RESEND_BASE_URL, ResendSender } from "./resend-sender";
+export type { EmailSender, OutgoingEmail } from "./types";
+export { isPermanentMailError, isTransientMailError, PermanentMailError, TransientMailError } from "./types";
+export type { MailAddress } from "./validate";
+export { parseAddress, validateOutgoing } from "./validate";

@@ -1,0 +1,78 @@
+import { MAX_COMMENT_LENGTH } from "./form-values";
+import { Alert, Deadline, Heading, Layout } from "./layout";
+import { renderDocument } from "./render";
+
+/** A label/value pair shown as-is (escaped), e.g. what the approver is deciding on. */
+export interface LabeledValue {
+  label: string;
+  value: string;
+}
+
+/** What the approval page shows. */
+export interface ApprovalPageView {
+  workflowName: string;
+  stepTitle?: string | undefined;
+  /** Rendered plain text; shown escaped, line breaks kept. */
+  instructions: string;
+  context: LabeledValue[];
+  /** Where the form posts; a same-origin path such as `/r/{token}`. */
+  action: string;
+  expiresAt: number;
+  /** The approver the link was sent to (from the token). */
+  approver?: string | undefined;
+  error?: string | undefined;
+  /** The comment typed before an error, kept on re-render. */
+  comment?: string | undefined;
+}
+
+/** Renders the approval step's page: instructions, context, a comment box, Approve and Reject buttons. */
+export function renderApprovalPage(view: ApprovalPageView): string {
+  const title = view.stepTitle ?? "Approval requested";
+  return renderDocument(
+    <Layout title={view.error ? `Error: ${title}` : title}>
+      <Heading title={title} workflowName={view.workflowName} />
+      {view.error ? (
+        <Alert>
+          <p>{view.error}</p>
+        </Alert>
+      ) : null}
+      {view.instructions.trim() ? (
+        <section aria-labelledby="instructions-heading">
+          <h2 id="instructions-heading">Instructions</h2>
+          <p class="text">{view.instructions}</p>
+        </section>
+      ) : null}
+      {view.context.length > 0 ? (
+        <section aria-labelledby="details-heading">
+          <h2 id="details-heading">Details</h2>
+          <dl>
+            {view.context.map((item) => (
+              <>
+                <dt>{item.label}</dt>
+                <dd>{item.value}</dd>
+              </>
+            ))}
+          </dl>
+        </section>
+      ) : null}
+      {view.approver ? <p class="meta">You are responding as {view.approver}.</p> : null}
+      <Deadline expiresAt={view.expiresAt} />
+      <form method="post" action={view.action}>
+        <div class="field">
+          <label for="comment">Comment (optional)</label>
+          <textarea id="comment" name="comment" rows={4} maxlength={MAX_COMMENT_LENGTH}>
+            {view.comment ?? ""}
+          </textarea>
+        </div>
+        <div class="actions">
+          <button type="submit" name="decision" value="approved" class="approve">
+            Approve
+          </button>
+          <button type="submit" name="decision" value="rejected" class="reject">
+            Reject
+          </button>
+        </div>
+      </form>
+    </Layout>,
+  );
+}

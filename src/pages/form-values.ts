@@ -1,0 +1,83 @@
+import type { FormField } from "../definitions/types";
+
+/** Longest approval comment accepted from the page. */
+export const MAX_COMMENT_LENGTH = 5000;
+
+// What a `datetime-local` input posts: a wall-clock time with no zone.
+const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?$/;
+const HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * Turns a posted form into the resume data of a form step, reading only the declared fields:
+ * - booleans (checkboxes) become `true` when sent and not "false"/"off", else `false`;
+ * - number/integer become numbers when they parse, else stay strings so validation names the field;
+ * - empty strings are left out, so `required` reports them; other strings are trimmed;
+ * - `date-time` fields come from `datetime-local` inputs, which carry no zone: the page says the
+ *   time is UTC, so `2026-05-01T09:30` becomes `2026-05-01T09:30:00Z`.
+ * The result still goes through the step's JSON Schema validation.
+ */
+export function readFormSubmission(fields: FormField[], form: FormData): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const field of fields) {
+    const sent = form.get(field.name);
+    const raw = typeof sent === "string" ? sent : undefined;
+    if (field.type === "boolean") {
+      data[field.name] = raw !== undefined && raw !== "false" && raw !== "off";
+      continue;
+    }
+    const text = raw?.trim();
+    if (!text) continue;
+    if (field.type === "number" || field.type === "integer") {
+      const n = Number(text);
+      data[field.name] = Number.isFinite(n) ? n : text;
+    } else if (field.format === "date-time") {
+      data[field.name] = localToUtcIso(text);
+    } else {
+      data[field.name] = text;
+    }
+  }
+  return data;
+}
+
+function localToUtcIso(text: string): string {
+  const m = LOCAL_DATE_TIME.exec(text);
+  if (!m) return text;
+  return `${m[1]}T${m[2]}${m[3] ?? ":00"}Z`;
+}
+
+/** The string an input shows for a value (a default, a stored result, or what the user sent). */
+export function inputValue(field: FormField, value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (field.format === "date-time" && typeof value === "string" && HAS_ZONE.test(value)) {
+    const d = new Date(value);
+    // datetime-local wants `YYYY-MM-DDTHH:MM[:SS]` in the zone the page states: UTC.
+    if (!Number.isNaN(d.getTime())) {
+      const iso = d.toISOString();
+      return iso.endsWith(":00.000Z") ? iso.slice(0, 16) : iso.slice(0, 19);
+    }
+  }
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+/** Whether a checkbox shows as checked for a value (a boolean, or the raw "on"/"true" a form sent). */
+export function isChecked(value: unknown): boolean {
+  return value === true || value === "on" || value === "true";
+}
+
+export type ApprovalSubmission =
+  | { ok: true; data: { decision: "approved" | "rejected"; comment?: string } }
+  | { ok: false; error: string };
+
+/** Reads `decision` (approved|rejected) and an optional `comment` from a posted approval page. */
+export function readApprovalSubmission(form: FormData): ApprovalSubmission {
+  const decision = form.get("decision");
+  if (decision !== "approved" && decision !== "rejected") {
+    return { ok: false, error: "Choose Approve or Reject." };
+  }
+  const raw = form.get("comment");
+  const comment = typeof raw === "string" ? raw.trim() : "";
+  if (comment.length > MAX_COMMENT_LENGTH) {
+    return { ok: false, error: `The comment is longer than ${MAX_COMMENT_LENGTH} characters.` };
+  }
+  return { ok: true, data: comment ? { decision, comment } : { decision } };
+}

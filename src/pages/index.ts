@@ -1,0 +1,10 @@
+export type { ApprovalPageView, LabeledValue } from "./approval-page";
+export { renderApprovalPage } from "./approval-page";
+export type { FormPageView } from "./form-page";
+export { renderFormPage } from "./form-page";
+export type { ApprovalSubmission } from "./form-values";
+export { inputValue, MAX_COMMENT_LENGTH, readApprovalSubmission, readFormSubmission } from "./form-values";
+export { formatUtc } from "./format";
+export type { ConfirmationPageView, ErrorPageView } from "./message-pages";
+export { renderConfirmationPage, renderErrorPage } from "./message-pages";
+export { htmlResponse, PAGE_CSP, PAGE_HEADERS } from "./response";
