@@ -75,7 +75,7 @@ CREATE TABLE `runs` (
 	`current_step` text,
 	`context` text NOT NULL,
 	`error` text,
-	`waiting` text,
+	`pending` text,
 	`steps_executed` integer DEFAULT 0 NOT NULL,
 	`version` integer DEFAULT 0 NOT NULL,
 	`idempotency_key` text,

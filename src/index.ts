@@ -1,9 +1,9 @@
-import { DurableObject } from "cloudflare:workers";
+import { createApp } from "./app";
 
-export class RunCoordinator extends DurableObject<Env> {}
+export { RunCoordinator } from "./durable/run-coordinator";
+
+const app = createApp();
 
 export default {
-  async fetch(): Promise<Response> {
-    return new Response("ok");
-  },
+  fetch: app.fetch,
 } satisfies ExportedHandler<Env>;

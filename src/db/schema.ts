@@ -58,8 +58,8 @@ export const runs = sqliteTable(
     currentStep: text("current_step"),
     context: text("context").notNull(),
     error: text("error"),
-    /** The wait the run is parked on (JSON), or null. */
-    waiting: text("waiting"),
+    /** What the run is parked on (JSON): a human wait or an AI job in flight; null otherwise. */
+    pending: text("pending"),
     /** Steps executed so far; the engine stops a run past its loop budget. */
     stepsExecuted: integer("steps_executed").notNull().default(0),
     /** Bumped by every transition; writes say WHERE version = ? so a lost race writes nothing. */

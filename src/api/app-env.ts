@@ -1,0 +1,12 @@
+import type { Logger } from "../lib/logger";
+
+/** Hono environment of the app: bindings plus what middleware puts on the context. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    /** The name of the API key that authenticated the request. */
+    principal: string;
+  };
+}

@@ -1,0 +1,39 @@
+import type { MiddlewareHandler } from "hono";
+import { parseApiKeys } from "../../config/env";
+import { AppError } from "../../lib/errors";
+import type { AppEnv } from "../app-env";
+
+const encoder = new TextEncoder();
+
+async function digest(value: string): Promise<ArrayBuffer> {
+  return crypto.subtle.digest("SHA-256", encoder.encode(value));
+}
+
+/** Constant-time comparison: both sides are hashed to equal length first. */
+async function safeEqual(a: string, b: string): Promise<boolean> {
+  const [da, db] = await Promise.all([digest(a), digest(b)]);
+  return crypto.subtle.timingSafeEqual(da, db);
+}
+
+/** Requires `Authorization: Bearer <key>` matching one of API_KEYS; sets the principal's name. */
+export const apiKeyAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const keys = parseApiKeys(c.env.API_KEYS);
+  const header = c.req.header("authorization");
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!match?.[1]) {
+    c.header("WWW-Authenticate", 'Bearer realm="scaff"');
+    throw new AppError("unauthorized", "Missing API key: send Authorization: Bearer <key>");
+  }
+  const presented = match[1];
+  let principal: string | undefined;
+  // Compare against every key so timing does not reveal which one matched.
+  for (const k of keys) {
+    if ((await safeEqual(presented, k.key)) && principal === undefined) principal = k.name;
+  }
+  if (principal === undefined) {
+    c.header("WWW-Authenticate", 'Bearer realm="scaff", error="invalid_token"');
+    throw new AppError("unauthorized", "Invalid API key");
+  }
+  c.set("principal", principal);
+  await next();
+};

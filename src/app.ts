@@ -1,0 +1,49 @@
+import { swaggerUI } from "@hono/swagger-ui";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "./api/app-env";
+import { errorBody, handleError } from "./api/errors";
+import { apiKeyAuth } from "./api/middleware/auth";
+import { limitBody } from "./api/middleware/body-limit";
+import { requestContext } from "./api/middleware/request-context";
+import { systemRoutes } from "./api/routes/system";
+import { workflowRoutes } from "./api/routes/workflows";
+import { validationHook } from "./api/validation-hook";
+
+/** Builds the HTTP app: middleware, routes, OpenAPI document, docs and the one error handler. */
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use("*", requestContext());
+  app.use("*", limitBody());
+  app.use("/v1/*", apiKeyAuth());
+
+  app.route("/", systemRoutes);
+  app.route("/", workflowRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key from API_KEYS",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Scaff API",
+      version: "0.1.0",
+      description: "Reliable AI workflows with humans in the loop.",
+      license: { name: "UNLICENSED" },
+    },
+    servers: [{ url: "/" }],
+    tags: [
+      { name: "Workflows", description: "Workflow definitions and their versions" },
+      { name: "Executions", description: "Runs of workflows" },
+      { name: "System", description: "Health" },
+    ],
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Scaff API" }));
+
+  app.notFound((c) =>
+    c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404),
+  );
+  app.onError(handleError);
+  return app;
+}

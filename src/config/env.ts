@@ -1,0 +1,38 @@
+import { AppError } from "../lib/errors";
+
+export interface ApiKey {
+  name: string;
+  key: string;
+}
+
+/** Parses API_KEYS (`name:key,name:key`); missing or malformed config fails loudly and names the variable. */
+export function parseApiKeys(value: string | undefined): ApiKey[] {
+  if (!value || value.trim() === "") {
+    throw new AppError(
+      "misconfigured",
+      "API_KEYS is not set: configure `name:key` pairs (see README, Configuration)",
+    );
+  }
+  return value.split(",").map((pair, i) => {
+    const idx = pair.indexOf(":");
+    const name = pair.slice(0, idx).trim();
+    const key = pair.slice(idx + 1).trim();
+    if (idx <= 0 || name === "" || key.length < 8) {
+      throw new AppError(
+        "misconfigured",
+        `API_KEYS entry ${i + 1} is malformed: expected name:key with a key of at least 8 characters`,
+      );
+    }
+    return { name, key };
+  });
+}
+
+/** True only when DEV_MODE is exactly "true" (local development). */
+export const isDevMode = (env: Env): boolean => env.DEV_MODE === "true";
+
+/** The base URL for links in emails and status bodies, without a trailing slash. */
+export const publicBaseUrl = (env: Env, fallback: string): string =>
+  (env.PUBLIC_BASE_URL && env.PUBLIC_BASE_URL.trim() !== "" ? env.PUBLIC_BASE_URL : fallback).replace(
+    /\/+$/,
+    "",
+  );

@@ -1,0 +1,156 @@
+import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import type { Definition } from "../definitions/types";
+import { AppError } from "../lib/errors";
+import type { Db } from "./client";
+import { type WorkflowRow, type WorkflowVersionRow, workflows, workflowVersions } from "./schema";
+
+export interface NewVersion {
+  definition: Definition;
+  raw: unknown;
+  source: string;
+  sourceFormat: "yaml" | "json";
+  principal: string;
+  now: number;
+}
+
+const isUniqueViolation = (e: unknown): boolean =>
+  e instanceof Error &&
+  /UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(`${e.message} ${String(e.cause ?? "")}`);
+
+function versionValues(workflowId: string, version: number, v: NewVersion) {
+  return {
+    workflowId,
+    version,
+    name: v.definition.name,
+    description: v.definition.description ?? null,
+    sourceFormat: v.sourceFormat,
+    source: v.source,
+    definition: JSON.stringify(v.raw),
+    createdBy: v.principal,
+    createdAt: v.now,
+  };
+}
+
+/** Saves a new workflow at version 1, or revives a deleted one at its next version. 409 if it exists. */
+export async function createWorkflow(db: Db, v: NewVersion): Promise<number> {
+  const id = v.definition.id;
+  const existing = await db.select().from(workflows).where(eq(workflows.id, id)).get();
+  if (existing && existing.deletedAt === null) {
+    throw new AppError(
+      "conflict",
+      `Workflow '${id}' already exists; use PUT /v1/workflows/${id} for a new version`,
+    );
+  }
+  const version = existing ? existing.latestVersion + 1 : 1;
+  try {
+    if (existing) {
+      await db.batch([
+        db.insert(workflowVersions).values(versionValues(id, version, v)),
+        db
+          .update(workflows)
+          .set({ latestVersion: version, name: v.definition.name, updatedAt: v.now, deletedAt: null })
+          .where(and(eq(workflows.id, id), eq(workflows.latestVersion, existing.latestVersion))),
+      ]);
+    } else {
+      await db.batch([
+        db.insert(workflows).values({
+          id,
+          latestVersion: 1,
+          name: v.definition.name,
+          createdBy: v.principal,
+          createdAt: v.now,
+          updatedAt: v.now,
+        }),
+        db.insert(workflowVersions).values(versionValues(id, 1, v)),
+      ]);
+    }
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError("conflict", `Workflow '${id}' already exists`);
+    throw e;
+  }
+  return version;
+}
+
+/** Appends a version to a live workflow; a concurrent writer that got there first makes this a 409. */
+export async function addVersion(db: Db, id: string, v: NewVersion): Promise<number> {
+  const existing = await getLiveWorkflow(db, id);
+  const version = existing.latestVersion + 1;
+  try {
+    await db.batch([
+      db.insert(workflowVersions).values(versionValues(id, version, v)),
+      db
+        .update(workflows)
+        .set({ latestVersion: version, name: v.definition.name, updatedAt: v.now })
+        .where(and(eq(workflows.id, id), eq(workflows.latestVersion, existing.latestVersion))),
+    ]);
+  } catch (e) {
+    if (isUniqueViolation(e))
+      throw new AppError("conflict", `Workflow '${id}' was changed concurrently; retry`);
+    throw e;
+  }
+  return version;
+}
+
+/** The workflow row if it exists and is not deleted; otherwise a 404. */
+export async function getLiveWorkflow(db: Db, id: string): Promise<WorkflowRow> {
+  const row = await db
+    .select()
+    .from(workflows)
+    .where(and(eq(workflows.id, id), isNull(workflows.deletedAt)))
+    .get();
+  if (!row) throw new AppError("not_found", `Workflow '${id}' not found`);
+  return row;
+}
+
+/** One stored version (latest when omitted), with its workflow row. */
+export async function getVersion(
+  db: Db,
+  id: string,
+  version?: number,
+): Promise<{ workflow: WorkflowRow; version: WorkflowVersionRow }> {
+  const workflow = await getLiveWorkflow(db, id);
+  const wanted = version ?? workflow.latestVersion;
+  const row = await db
+    .select()
+    .from(workflowVersions)
+    .where(and(eq(workflowVersions.workflowId, id), eq(workflowVersions.version, wanted)))
+    .get();
+  if (!row) throw new AppError("not_found", `Workflow '${id}' has no version ${wanted}`);
+  return { workflow, version: row };
+}
+
+/** A version by id and number regardless of deletion: runs pinned to it keep working. */
+export async function getPinnedVersion(
+  db: Db,
+  id: string,
+  version: number,
+): Promise<WorkflowVersionRow | undefined> {
+  return db
+    .select()
+    .from(workflowVersions)
+    .where(and(eq(workflowVersions.workflowId, id), eq(workflowVersions.version, version)))
+    .get();
+}
+
+/** Live workflows ordered by id, after `afterId` when paginating. */
+export async function listWorkflows(db: Db, limit: number, afterId?: string): Promise<WorkflowRow[]> {
+  const where = afterId
+    ? and(isNull(workflows.deletedAt), gt(workflows.id, afterId))
+    : isNull(workflows.deletedAt);
+  return db
+    .select()
+    .from(workflows)
+    .where(where)
+    .orderBy(asc(workflows.id))
+    .limit(limit + 1)
+    .all();
+}
+
+/** Soft delete: the workflow disappears from lists and cannot start runs; existing runs continue. */
+export async function softDeleteWorkflow(db: Db, id: string, now: number): Promise<void> {
+  await getLiveWorkflow(db, id);
+  await db
+    .update(workflows)
+    .set({ deletedAt: now, updatedAt: now })
+    .where(and(eq(workflows.id, id), isNull(workflows.deletedAt)));
+}

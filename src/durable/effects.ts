@@ -1,0 +1,46 @@
+import type { RunState, Transition } from "../engine/state";
+import type { Logger } from "../lib/logger";
+import type { AiJobMessage, MailMessage } from "../queue/messages";
+
+/** How long after a batch the watchdog alarm fires if the effects that follow it never finished. */
+export const WATCHDOG_MS = 30_000;
+
+/** Sends what a committed transition asks for. Consumers drop duplicates, so repeating this is safe. */
+export async function runEffects(env: Env, t: Transition, log: Logger): Promise<void> {
+  for (const effect of t.effects) {
+    if (effect.kind === "ai_job") {
+      const msg: AiJobMessage = {
+        kind: "ai",
+        runId: t.run.id,
+        stepId: effect.stepId,
+        attemptId: effect.attemptId,
+        seq: effect.seq,
+        prompt: effect.prompt,
+      };
+      await env.AI_JOBS.send(msg);
+      log.debug("ai job queued", { step_id: effect.stepId, attempt_id: effect.attemptId });
+    } else {
+      const rows = await env.DB.prepare(
+        "SELECT id FROM mail_outbox WHERE run_id = ? AND wait_id = ? AND status = 'pending' ORDER BY created_at",
+      )
+        .bind(t.run.id, effect.waitId)
+        .all<{ id: string }>();
+      const messages = rows.results.map((r) => ({
+        body: { kind: "mail", outboxId: r.id } satisfies MailMessage,
+      }));
+      if (messages.length > 0) await env.MAIL.sendBatch(messages);
+    }
+  }
+}
+
+/** Sets the object's alarm to the run's next deadline (timeout or reminder), or clears it. */
+export async function scheduleAlarm(storage: DurableObjectStorage, run: RunState): Promise<void> {
+  if (await storage.get("effects")) return; // the watchdog alarm stays until the effects are done
+  const wait = run.pending;
+  if (run.status === "waiting" && wait?.kind === "human") {
+    const at = Math.min(wait.expiresAt, wait.remindAt ?? Number.POSITIVE_INFINITY);
+    await storage.setAlarm(at);
+    return;
+  }
+  await storage.deleteAlarm();
+}

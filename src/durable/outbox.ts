@@ -1,0 +1,94 @@
+import { publicBaseUrl } from "../config/env";
+import type { Definition } from "../definitions/types";
+import { stepById } from "../engine/engine";
+import type { Transition } from "../engine/state";
+import { newId } from "../lib/ids";
+import { renderText } from "../lib/render";
+import { composeWaitEmail } from "../mail/compose";
+import { signResumeToken, type TokenKeyring } from "../tokens";
+import type { OutboxInsert } from "./run-store";
+
+interface Holder {
+  jti: string;
+  recipient: string;
+  expiresAt: number;
+}
+
+/** Builds the emails a transition announces, each with its recipient's own signed link. */
+export async function prepareOutbox(
+  env: Env,
+  db: D1Database,
+  def: Definition,
+  t: Transition,
+  keyring: TokenKeyring,
+  now: number,
+): Promise<OutboxInsert[]> {
+  const out: OutboxInsert[] = [];
+  for (const effect of t.effects) {
+    if (effect.kind !== "mail") continue;
+    const wait = t.run.pending;
+    if (wait?.kind !== "human" || wait.waitId !== effect.waitId) continue;
+    let holders: Holder[];
+    if (effect.mail === "request") {
+      holders = t.mintTokens.flatMap((m) =>
+        m.recipient && m.waitId === wait.waitId
+          ? [{ jti: m.jti, recipient: m.recipient, expiresAt: m.expiresAt }]
+          : [],
+      );
+    } else {
+      const rows = await db
+        .prepare(
+          "SELECT jti, recipient, expires_at FROM resume_tokens WHERE run_id = ? AND wait_id = ? AND recipient IS NOT NULL AND used_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(t.run.id, wait.waitId)
+        .all<{ jti: string; recipient: string; expires_at: number }>();
+      holders = rows.results.map((r) => ({ jti: r.jti, recipient: r.recipient, expiresAt: r.expires_at }));
+    }
+    const step = stepById(def, wait.stepId);
+    const view = {
+      static: t.run.context.static,
+      profile: t.run.context.profile,
+      runtime: t.run.context.runtime,
+    };
+    const title = step.type === "form" ? step.title : undefined;
+    const instructions =
+      step.type === "approval" && step.instructions ? renderText(step.instructions, view) : step.description;
+    for (const h of holders) {
+      const token = await signResumeToken(
+        keyring,
+        {
+          runId: t.run.id,
+          stepId: wait.stepId,
+          waitId: wait.waitId,
+          jti: h.jti,
+          recipient: h.recipient,
+          expiresAt: h.expiresAt,
+        },
+        now,
+      );
+      const link = `${publicBaseUrl(env, "http://127.0.0.1:8787")}/r/${token}`;
+      const mail = composeWaitEmail({
+        kind: effect.mail,
+        stepType: wait.type,
+        workflowName: def.name,
+        workflowId: def.id,
+        stepId: wait.stepId,
+        stepTitle: title,
+        instructions,
+        deadline: wait.expiresAt,
+        link,
+        to: h.recipient,
+      });
+      out.push({
+        id: newId("mail", now),
+        stepId: wait.stepId,
+        waitId: wait.waitId,
+        tokenJti: h.jti,
+        kind: effect.mail,
+        to: h.recipient,
+        ...mail,
+      });
+    }
+  }
+  return out;
+}

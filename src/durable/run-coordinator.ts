@@ -1,0 +1,262 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Definition } from "../definitions/types";
+import { applyStepOutcome, beginRun, cancelRun, remindWait, resolveWait, stepById } from "../engine/engine";
+import type { WaitResolution } from "../engine/outcomes";
+import { type RunState, TERMINAL, type Transition } from "../engine/state";
+import { executeStep } from "../executors";
+import { checkResumeData, timeoutResolution } from "../executors/resume";
+import { AppError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { createLogger, type Logger } from "../lib/logger";
+import { collectWorkflowSecrets } from "../lib/secrets";
+import { loadDefinition } from "../runs/definition-cache";
+import { type RpcResult, rpcFail, rpcOk } from "../runs/rpc";
+import { parseTokenSecrets, type ResumeClaims } from "../tokens";
+import { runEffects, scheduleAlarm, WATCHDOG_MS } from "./effects";
+import { prepareOutbox } from "./outbox";
+import { loadRun, type RunOrigin, writeTransition } from "./run-store";
+
+export interface StartParams {
+  runId: string;
+  workflowId: string;
+  workflowVersion: number;
+  inputs: Record<string, unknown>;
+  profile: Record<string, unknown>;
+  origin: RunOrigin;
+}
+
+export interface ResumeParams {
+  runId: string;
+  claims: ResumeClaims;
+  data: unknown;
+  /** Who resumed, when the token names no recipient (the API principal). */
+  principal: string;
+}
+
+/** Effects written to local storage before a batch, so a crash between batch and effects is repaired. */
+interface PendingEffects {
+  runId: string;
+  version: number;
+  transition: Transition;
+}
+
+/**
+ * One per run, and the only writer of its run. Every entry (start, resume, cancel, AI result, alarm) is
+ * queued on a promise chain so its body runs alone even while it awaits D1, queues or fetch.
+ */
+export class RunCoordinator extends DurableObject<Env> {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private log(runId: string): Logger {
+    return createLogger(this.env.LOG_LEVEL, { run_id: runId });
+  }
+
+  /** Creates the run and drives it to its first wait, AI step or end. */
+  start(p: StartParams): Promise<RpcResult<RunState>> {
+    return this.serial(async () => {
+      try {
+        await this.ctx.storage.put("runId", p.runId);
+        const def = await this.definition(p.workflowId, p.workflowVersion);
+        const now = Date.now();
+        const t = beginRun(
+          def,
+          { runId: p.runId, workflowVersion: p.workflowVersion, inputs: p.inputs, profile: p.profile },
+          this.deps(now),
+        );
+        try {
+          await this.commit(def, t, now, p.origin);
+        } catch (e) {
+          if (
+            e instanceof Error &&
+            /UNIQUE constraint failed: runs\.created_by, runs\.idempotency_key/i.test(
+              `${e.message} ${String(e.cause ?? "")}`,
+            )
+          ) {
+            throw new AppError("conflict", "idempotency_race");
+          }
+          throw e;
+        }
+        this.log(p.runId).info("run started", { workflow_id: p.workflowId, version: p.workflowVersion });
+        return rpcOk(await this.drive(def, t.run));
+      } catch (e) {
+        return rpcFail(e);
+      }
+    });
+  }
+
+  /** Applies a person's answer to the run's current wait, exactly once. */
+  resume(p: ResumeParams): Promise<RpcResult<RunState>> {
+    return this.serial(async () => {
+      try {
+        const state = await this.mustLoad(p.runId);
+        const token = await this.env.DB.prepare(
+          "SELECT run_id, used_at, revoked_at FROM resume_tokens WHERE jti = ?",
+        )
+          .bind(p.claims.jti)
+          .first<{ run_id: string; used_at: number | null; revoked_at: number | null }>();
+        if (!token || token.run_id !== p.runId)
+          throw new AppError("unauthorized", "This link is not valid for this run");
+        if (token.used_at !== null) throw new AppError("conflict", "This link was already used");
+        if (state.status === "cancelled") throw new AppError("conflict", "The run was cancelled");
+        if (TERMINAL.has(state.status))
+          throw new AppError(
+            "conflict",
+            `The run has already ${state.status === "completed" ? "completed" : `ended (${state.status})`}`,
+          );
+        const wait = state.pending;
+        if (
+          wait?.kind !== "human" ||
+          wait.waitId !== p.claims.waitId ||
+          wait.stepId !== p.claims.stepId ||
+          token.revoked_at !== null
+        ) {
+          throw new AppError(
+            "conflict",
+            `The run is not waiting on step '${p.claims.stepId}' for this link any more`,
+          );
+        }
+        const def = await this.definition(state.workflowId, state.workflowVersion);
+        const step = stepById(def, wait.stepId);
+        if (step.type !== "form" && step.type !== "approval")
+          throw new Error(`step ${step.id} is not a human step`);
+        const now = Date.now();
+        const approver = p.claims.recipient ?? p.principal;
+        const check = checkResumeData(step, p.data, { approver, now });
+        if (!check.ok)
+          throw new AppError("validation_failed", "The submitted data is invalid", check.details);
+        const t = resolveWait(def, state, check.resolution, this.deps(now), p.claims.jti);
+        await this.commit(def, t, now);
+        this.log(p.runId).info("run resumed", { step_id: wait.stepId });
+        return rpcOk(await this.drive(def, t.run));
+      } catch (e) {
+        return rpcFail(e);
+      }
+    });
+  }
+
+  /** Cancels a waiting or running run; its links stop working. */
+  cancel(runId: string, by: string): Promise<RpcResult<RunState>> {
+    return this.serial(async () => {
+      try {
+        const state = await this.mustLoad(runId);
+        if (TERMINAL.has(state.status)) throw new AppError("conflict", `The run is already ${state.status}`);
+        const def = await this.definition(state.workflowId, state.workflowVersion);
+        const now = Date.now();
+        const t = cancelRun(state, this.deps(now), by);
+        await this.commit(def, t, now);
+        await scheduleAlarm(this.ctx.storage, t.run);
+        this.log(runId).info("run cancelled", { by });
+        return rpcOk(t.run);
+      } catch (e) {
+        return rpcFail(e);
+      }
+    });
+  }
+
+  /** Timeouts, reminders, and repair after a crash between a batch and its effects. */
+  override async alarm(): Promise<void> {
+    await this.serial(async () => {
+      const runId = await this.ctx.storage.get<string>("runId");
+      if (!runId) return;
+      const state = await loadRun(this.env.DB, runId);
+      if (!state) return;
+      const def = await this.definition(state.workflowId, state.workflowVersion);
+      const pending = await this.ctx.storage.get<PendingEffects>("effects");
+      if (pending) {
+        // The batch committed if the run reached the version it was to write; then redo its effects.
+        if (state.version >= pending.version) await runEffects(this.env, pending.transition, this.log(runId));
+        await this.ctx.storage.delete("effects");
+      }
+      let current = state;
+      const now = Date.now();
+      const wait = current.pending;
+      if (current.status === "waiting" && wait?.kind === "human") {
+        const step = stepById(def, wait.stepId);
+        if (now >= wait.expiresAt && (step.type === "form" || step.type === "approval")) {
+          const t = resolveWait(def, current, timeoutResolution(step, now), this.deps(now));
+          await this.commit(def, t, now);
+          this.log(runId).info("wait timed out", { step_id: wait.stepId });
+          current = await this.drive(def, t.run);
+        } else if (wait.remindAt !== undefined && now >= wait.remindAt) {
+          const t = remindWait(def, current, this.deps(now));
+          await this.commit(def, t, now);
+          current = t.run;
+        }
+      } else if (current.status === "running" && !current.pending) {
+        current = await this.drive(def, current);
+      }
+      await scheduleAlarm(this.ctx.storage, current);
+    });
+  }
+
+  private deps(now: number) {
+    return { now, newId: (prefix: string) => newId(prefix, now) };
+  }
+
+  private async mustLoad(runId: string): Promise<RunState> {
+    const state = await loadRun(this.env.DB, runId);
+    if (!state) throw new AppError("not_found", `Run '${runId}' not found`);
+    return state;
+  }
+
+  private async definition(workflowId: string, version: number): Promise<Definition> {
+    const def = await loadDefinition(this.env.DB, workflowId, version);
+    if (!def) throw new AppError("not_found", `Workflow '${workflowId}' version ${version} not found`);
+    return def;
+  }
+
+  /** Executes steps until the run waits, hands work to a queue, or ends. Each step is one transition. */
+  private async drive(def: Definition, start: RunState): Promise<RunState> {
+    let state = start;
+    const secrets = collectWorkflowSecrets(this.env);
+    while (state.status === "running" && !state.pending && state.currentStep) {
+      const step = stepById(def, state.currentStep);
+      const startedAt = Date.now();
+      const outcome = await executeStep(step, { definition: def, run: state, now: startedAt, secrets });
+      const now = Date.now();
+      const t = applyStepOutcome(def, state, outcome, this.deps(now), startedAt);
+      await this.commit(def, t, now);
+      state = t.run;
+    }
+    await scheduleAlarm(this.ctx.storage, state);
+    return state;
+  }
+
+  /** Writes the transition as one batch, then performs its effects; a watchdog alarm covers a crash in between. */
+  private async commit(def: Definition, t: Transition, now: number, origin?: RunOrigin): Promise<void> {
+    const needsKeys = t.mintTokens.length > 0 || t.effects.some((e) => e.kind === "mail");
+    const keyring = needsKeys ? parseTokenSecrets(this.env.RESUME_TOKEN_SECRETS) : undefined;
+    const outbox = keyring ? await prepareOutbox(this.env, this.env.DB, def, t, keyring, now) : [];
+    const hasEffects = t.effects.length > 0;
+    if (hasEffects) {
+      const record: PendingEffects = { runId: t.run.id, version: t.run.version + 1, transition: t };
+      await this.ctx.storage.put("effects", record);
+      await this.ctx.storage.setAlarm(now + WATCHDOG_MS);
+    }
+    const written = await writeTransition(this.env.DB, t, {
+      now,
+      kid: keyring?.signingKid ?? "-",
+      outbox,
+      origin,
+    });
+    if (!written) {
+      if (hasEffects) await this.ctx.storage.delete("effects");
+      throw new AppError("conflict", "The run changed concurrently; retry");
+    }
+    for (const e of t.events) {
+      this.log(t.run.id).debug("event", { type: e.type, step_id: e.stepId, attempt_id: e.attemptId });
+    }
+    if (hasEffects) {
+      await runEffects(this.env, t, this.log(t.run.id));
+      await this.ctx.storage.delete("effects");
+    }
+  }
+}
+
+export type { WaitResolution };

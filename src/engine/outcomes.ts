@@ -1,0 +1,26 @@
+/** What an executor reports; the engine decides what follows, the coordinator persists it. */
+export type StepOutcome =
+  | { kind: "completed"; output: unknown; input?: unknown; meta?: unknown; next?: string | null }
+  | {
+      kind: "failed";
+      error: { code: string; message: string; details?: unknown[] };
+      input?: unknown;
+      meta?: unknown;
+    }
+  | {
+      kind: "waiting";
+      type: "form" | "approval";
+      input?: unknown;
+      expiresAt: number;
+      remindAt?: number;
+      recipients: string[];
+    }
+  | { kind: "dispatched"; prompt: string; input?: unknown };
+
+/** The result of the human side of a wait, after validation. */
+export type WaitResolution =
+  | { kind: "submitted"; output: unknown }
+  | { kind: "approved"; output: unknown }
+  | { kind: "rejected"; output: unknown }
+  | { kind: "timed_out_fail" }
+  | { kind: "timed_out_output"; output: unknown; decision?: "approved" | "rejected" };

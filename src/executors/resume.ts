@@ -1,0 +1,70 @@
+import type { ApprovalStep, FormStep } from "../definitions/types";
+import type { WaitResolution } from "../engine/outcomes";
+import type { ErrorDetail } from "../lib/errors";
+import { compileSchema, type SchemaError } from "../lib/json-schema";
+import { applyDefaults, fieldsToJsonSchema } from "./form-fields";
+
+const APPROVAL_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  required: ["decision"],
+  properties: {
+    decision: { type: "string", enum: ["approved", "rejected"] },
+    comment: { type: "string", maxLength: 5000 },
+  },
+};
+
+/** `/topic` → `topic`, `/tags/0` → `tags[0]`: the field path users see. */
+function fieldPath(e: SchemaError): string {
+  const parts = e.path.split("/").slice(1);
+  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "");
+}
+
+const toDetails = (errors: SchemaError[]): ErrorDetail[] =>
+  errors.map((e) => ({ path: fieldPath(e) || "data", keyword: e.keyword, message: e.message }));
+
+export type ResumeCheck = { ok: true; resolution: WaitResolution } | { ok: false; details: ErrorDetail[] };
+
+/** Validates what a person submitted for a wait; invalid data leaves the wait (and its token) untouched. */
+export function checkResumeData(
+  step: FormStep | ApprovalStep,
+  data: unknown,
+  actor: { approver: string; now: number },
+): ResumeCheck {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    return { ok: false, details: [{ path: "data", message: "must be an object" }] };
+  }
+  if (step.type === "form") {
+    const withDefaults = applyDefaults(step.fields, data as Record<string, unknown>);
+    const result = compileSchema(fieldsToJsonSchema(step.fields))(withDefaults);
+    if (!result.valid) return { ok: false, details: toDetails(result.errors) };
+    return { ok: true, resolution: { kind: "submitted", output: withDefaults } };
+  }
+  const result = compileSchema(APPROVAL_SCHEMA)(data);
+  if (!result.valid) return { ok: false, details: toDetails(result.errors) };
+  const { decision, comment } = data as { decision: "approved" | "rejected"; comment?: string };
+  const output = {
+    decision,
+    approver: actor.approver,
+    comment: comment ?? null,
+    decided_at: new Date(actor.now).toISOString(),
+  };
+  return { ok: true, resolution: { kind: decision === "approved" ? "approved" : "rejected", output } };
+}
+
+/** What a wait's timeout decides, from the step's `on_timeout`. */
+export function timeoutResolution(step: FormStep | ApprovalStep, now: number): WaitResolution {
+  const at = new Date(now).toISOString();
+  if (step.type === "approval" && (step.on_timeout === "approve" || step.on_timeout === "reject")) {
+    const decision = step.on_timeout === "approve" ? "approved" : "rejected";
+    return {
+      kind: "timed_out_output",
+      decision,
+      output: { decision, approver: "timeout", comment: null, decided_at: at, timed_out: true },
+    };
+  }
+  if (step.type === "form" && step.on_timeout === "default") {
+    return { kind: "timed_out_output", output: { ...applyDefaults(step.fields, {}), timed_out: true } };
+  }
+  return { kind: "timed_out_fail" };
+}
