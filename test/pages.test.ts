@@ -408,7 +408,7 @@ describe("reading posted pages", () => {
     const data = readFormSubmission(
       FIELDS,
       post([
-        ["topic", "  a topic  "],
+        ["topic", "a topic"],
         ["audience", "executives"],
         ["words", "250"],
         ["ratio", "0.75"],
@@ -430,12 +430,28 @@ describe("reading posted pages", () => {
     });
   });
 
-  it("keeps unparseable numbers as strings for validation, and unchecked boxes as false", () => {
-    expect(readFormSubmission(FIELDS, post([["words", "12x"]]))).toEqual({ words: "12x", urgent: false });
-    expect(readFormSubmission(FIELDS, post([["at", "2026-05-01T09:30:15+02:00"]]))).toEqual({
-      at: "2026-05-01T09:30:15+02:00",
+  it("keeps unparseable numbers for validation, unchecked boxes as false, defaults for blanks", () => {
+    expect(
+      readFormSubmission(
+        FIELDS,
+        post([
+          ["words", "12x"],
+          ["audience", ""],
+        ]),
+      ),
+    ).toEqual({
+      words: "12x",
       urgent: false,
+      audience: "developers",
     });
+    // A date-time that already names its zone (or is not a date-time at all) is left to validation.
+    expect(readFormSubmission(FIELDS, post([["at", "2026-05-01T09:30:15+02:00"]])).at).toBe(
+      "2026-05-01T09:30:15+02:00",
+    );
+    expect(readFormSubmission(FIELDS, post([["at", "tomorrow"]])).at).toBe("tomorrow");
+    expect(readFormSubmission(FIELDS, post([["at", "2026-05-01T09:30:15.5"]])).at).toBe(
+      "2026-05-01T09:30:15.5Z",
+    );
   });
 
   it("round-trips: what a page posts re-renders as the same values", async () => {

@@ -1,4 +1,5 @@
 import type { FormField } from "../definitions/types";
+import { coerceFormValues, type FormPost } from "../executors/form-fields";
 
 /** Longest approval comment accepted from the page. */
 export const MAX_COMMENT_LENGTH = 5000;
@@ -8,39 +9,26 @@ const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?$/
 const HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 
 /**
- * Turns a posted form into the resume data of a form step, reading only the declared fields:
- * - booleans (checkboxes) become `true` when sent and not "false"/"off", else `false`;
- * - number/integer become numbers when they parse, else stay strings so validation names the field;
- * - empty strings are left out, so `required` reports them; other strings are trimmed;
- * - `date-time` fields come from `datetime-local` inputs, which carry no zone: the page says the
- *   time is UTC, so `2026-05-01T09:30` becomes `2026-05-01T09:30:00Z`.
- * The result still goes through the step's JSON Schema validation.
+ * Turns a posted page into the resume data of a form step. Only the declared fields are read
+ * (the page posts nothing else; a stray browser-added input must not fail the user's submit).
+ * `date-time` fields come from `datetime-local` inputs, which carry no zone: the page says the
+ * time is UTC, so `2026-05-01T09:30` becomes `2026-05-01T09:30:00Z`. Everything else goes
+ * through the shared coercion (coerceFormValues: numbers parsed, checkboxes to booleans, blanks
+ * absent, defaults applied); the result still goes through the step's JSON Schema validation.
  */
-export function readFormSubmission(fields: FormField[], form: FormData): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
+export function readFormSubmission(fields: readonly FormField[], form: FormData): Record<string, unknown> {
+  const post: FormPost = {};
   for (const field of fields) {
-    const sent = form.get(field.name);
-    const raw = typeof sent === "string" ? sent : undefined;
-    if (field.type === "boolean") {
-      data[field.name] = raw !== undefined && raw !== "false" && raw !== "off";
-      continue;
-    }
-    const text = raw?.trim();
-    if (!text) continue;
-    if (field.type === "number" || field.type === "integer") {
-      const n = Number(text);
-      data[field.name] = Number.isFinite(n) ? n : text;
-    } else if (field.format === "date-time") {
-      data[field.name] = localToUtcIso(text);
-    } else {
-      data[field.name] = text;
-    }
+    const sent = form.getAll(field.name).filter((v): v is string => typeof v === "string");
+    if (sent.length === 0) continue;
+    const values = field.format === "date-time" ? sent.map(localToUtcIso) : sent;
+    post[field.name] = values.length === 1 ? values[0] : values;
   }
-  return data;
+  return coerceFormValues(fields, post);
 }
 
 function localToUtcIso(text: string): string {
-  const m = LOCAL_DATE_TIME.exec(text);
+  const m = LOCAL_DATE_TIME.exec(text.trim());
   if (!m) return text;
   return `${m[1]}T${m[2]}${m[3] ?? ":00"}Z`;
 }
