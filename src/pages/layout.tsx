@@ -18,7 +18,7 @@ export function Layout(props: { title: string; children?: Child }) {
       <body>
         <main>{props.children}</main>
         <footer>
-          <p>Sent by Scaff, a workflow runner. Anyone holding this link can respond: do not forward it.</p>
+          <p>Scaff workflow page. Anyone holding this link can respond: do not share it.</p>
         </footer>
       </body>
     </html>
