@@ -1,0 +1,277 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { isTransientAiError, TransientAiError } from "../src/ai/errors";
+import { generateWithSchema } from "../src/ai/generate";
+import { generateFromSchema } from "../src/ai/mock-generator";
+import { createMockProvider } from "../src/ai/mock-provider";
+import { formatSchemaErrors, parseModelJson, REASK_MAX_ERRORS } from "../src/ai/output";
+import { createAiProvider } from "../src/ai/provider-factory";
+import type { AiRequest, JsonSchema } from "../src/ai/types";
+import { AppError } from "../src/lib/errors";
+import { compileSchema } from "../src/lib/json-schema";
+import { variedSchemas } from "./fixtures/schemas/varied";
+
+/** Schemas with a single valid value (or nearly): "differs across seeds" cannot apply to them. */
+const FIXED = new Set(["const object", "not a type", "exclusive integer"]);
+const SEEDS = ["run_1:draft:1", "run_2:draft:1", "run_3:review:4", "x", "y", "z"];
+
+const draftSchema: JsonSchema = {
+  type: "object",
+  required: ["title", "body", "score"],
+  properties: {
+    title: { type: "string", maxLength: 80 },
+    body: { type: "string" },
+    score: { type: "integer", minimum: 0, maximum: 100 },
+  },
+};
+
+const request = (over: Partial<AiRequest> = {}): AiRequest => ({
+  messages: [{ role: "user", content: "Write a draft about queues." }],
+  schema: draftSchema,
+  attempt: 1,
+  seedKey: "run_1:draft:1",
+  ...over,
+});
+
+const isValid = (schema: JsonSchema, text: string): boolean => {
+  const parsed = parseModelJson(text);
+  return parsed.ok && compileSchema(schema)(parsed.value).valid;
+};
+
+describe("mock generator", () => {
+  it("has a table of at least 30 schemas", () => {
+    expect(variedSchemas.length).toBeGreaterThanOrEqual(30);
+  });
+
+  for (const { name, schema } of variedSchemas) {
+    it(`generates valid, deterministic output: ${name}`, () => {
+      const validate = compileSchema(schema);
+      const outputs = SEEDS.map((seed) => generateFromSchema(schema, seed));
+      for (const [i, output] of outputs.entries()) {
+        expect(validate(output), `seed ${SEEDS[i]}: ${JSON.stringify(output)}`).toEqual({ valid: true });
+        expect(generateFromSchema(schema, SEEDS[i] as string)).toEqual(output);
+      }
+      if (!FIXED.has(name)) {
+        expect(new Set(outputs.map((o) => JSON.stringify(o))).size).toBeGreaterThan(1);
+      }
+    });
+  }
+
+  it("does not mutate the schema it is given", () => {
+    for (const { schema } of variedSchemas) {
+      const before = JSON.stringify(schema);
+      generateFromSchema(schema, "seed");
+      expect(JSON.stringify(schema)).toBe(before);
+    }
+  });
+
+  it("returns an invalid value rather than hanging when no value can match", () => {
+    const impossible: JsonSchema = { type: "integer", minimum: 5, maximum: 4 };
+    expect(compileSchema(impossible)(generateFromSchema(impossible, "s")).valid).toBe(false);
+  });
+});
+
+describe("mock provider", () => {
+  it("answers valid JSON with mock model, plausible tokens, seeded by MOCK_AI_SEED + seedKey", async () => {
+    const provider = createAiProvider(env); // wrangler vars: AI_PROVIDER=mock, MOCK_AI_MODE=success
+    expect(provider.name).toBe("mock");
+    const res = await provider.generate(request());
+    expect(isValid(draftSchema, res.text)).toBe(true);
+    expect(res).toMatchObject({ model: "mock-1", provider: "mock", finishReason: "stop" });
+    expect(res.tokensPrompt).toBe(Math.ceil("Write a draft about queues.".length / 4));
+    expect(res.tokensOutput).toBe(Math.ceil(res.text.length / 4));
+    expect((await provider.generate(request())).text).toBe(res.text);
+    const otherSeed = createAiProvider({ ...env, MOCK_AI_SEED: "another-seed" });
+    expect((await otherSeed.generate(request())).text).not.toBe(res.text);
+    expect((await provider.generate(request({ seedKey: "run_9:draft:1" }))).text).not.toBe(res.text);
+  });
+
+  it("schema_violation: the first `failures` attempts violate the schema, later ones are valid", async () => {
+    const provider = createMockProvider({ seed: "t" });
+    for (const { name, schema } of variedSchemas) {
+      for (const seedKey of ["a", "b", "c"]) {
+        const mock = { mode: "schema_violation" as const, failures: 2 };
+        for (const attempt of [1, 2]) {
+          const res = await provider.generate(request({ schema, seedKey, attempt, mock }));
+          expect(isValid(schema, res.text), `${name}/${seedKey}/attempt ${attempt}: ${res.text}`).toBe(false);
+        }
+        const third = await provider.generate(request({ schema, seedKey, attempt: 3, mock }));
+        expect(isValid(schema, third.text), `${name}/${seedKey}: ${third.text}`).toBe(true);
+      }
+    }
+  });
+
+  it("schema_violation defaults to one failure and also comes from MOCK_AI_MODE", async () => {
+    const provider = createMockProvider({ seed: "t", mode: "schema_violation" });
+    expect(isValid(draftSchema, (await provider.generate(request({ attempt: 1 }))).text)).toBe(false);
+    expect(isValid(draftSchema, (await provider.generate(request({ attempt: 2 }))).text)).toBe(true);
+  });
+
+  it("transient_error fails the first `failures` queue deliveries with a 503, then succeeds", async () => {
+    const provider = createMockProvider();
+    const mock = { mode: "transient_error" as const, failures: 2 };
+    for (const deliveryAttempt of [1, 2]) {
+      const error = await provider.generate(request({ mock, deliveryAttempt })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransientAiError);
+      expect((error as TransientAiError).status).toBe(503);
+    }
+    const ok = await provider.generate(request({ mock, deliveryAttempt: 3 }));
+    expect(isValid(draftSchema, ok.text)).toBe(true);
+    // Default: one failed delivery.
+    const once = { mode: "transient_error" as const };
+    await expect(provider.generate(request({ mock: once }))).rejects.toBeInstanceOf(TransientAiError);
+    expect(isValid(draftSchema, (await provider.generate(request({ mock: once, deliveryAttempt: 2 }))).text)).toBe(true);
+  });
+
+  it("timeout times out every delivery by default, or only the first `failures`", async () => {
+    const provider = createMockProvider({ timeoutDelayMs: 1 });
+    const always = { mode: "timeout" as const };
+    for (const deliveryAttempt of [1, 5, 50]) {
+      const error = await provider.generate(request({ mock: always, deliveryAttempt })).catch((e: unknown) => e);
+      expect(isTransientAiError(error)).toBe(true);
+      expect((error as Error).message).toMatch(/timeout/);
+    }
+    const once = { mode: "timeout" as const, failures: 1 };
+    await expect(provider.generate(request({ mock: once }))).rejects.toBeInstanceOf(TransientAiError);
+    expect(isValid(draftSchema, (await provider.generate(request({ mock: once, deliveryAttempt: 2 }))).text)).toBe(true);
+  });
+
+  it("rejects an unknown AI_PROVIDER or MOCK_AI_MODE as misconfigured", () => {
+    const bad = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    const e1 = bad(() => createAiProvider({ AI_PROVIDER: "anthropic" }));
+    expect(e1).toBeInstanceOf(AppError);
+    expect((e1 as AppError).code).toBe("misconfigured");
+    expect((e1 as AppError).message).toContain("mock, openai");
+    const e2 = bad(() => createAiProvider({ AI_PROVIDER: "mock", MOCK_AI_MODE: "flaky" }));
+    expect((e2 as AppError).code).toBe("misconfigured");
+    expect(createAiProvider({}).name).toBe("mock");
+  });
+});
+
+describe("generateWithSchema with the mock provider", () => {
+  it("re-asks with the errors and completes on attempt 3 (schema_violation, failures 2, maxRetries 2)", async () => {
+    let clock = 1_000;
+    const seen: number[] = [];
+    const result = await generateWithSchema(
+      createMockProvider({ seed: "loop" }),
+      {
+        prompt: "Write a draft about queues.",
+        system: "You are a precise technical writer.",
+        schema: draftSchema,
+        maxRetries: 2,
+        seedKey: "run_1:draft:1",
+        mock: { mode: "schema_violation", failures: 2 },
+      },
+      {
+        now: () => (clock += 5),
+        onAttempt: (rec) => {
+          seen.push(rec.attempt);
+        },
+      },
+    );
+    expect(result.status).toBe("completed");
+    if (result.status !== "completed") return;
+    expect(compileSchema(draftSchema)(result.output)).toEqual({ valid: true });
+    expect(seen).toEqual([1, 2, 3]);
+    const [first, second, third] = result.attempts;
+    expect(first?.errors?.length).toBeGreaterThan(0);
+    expect(second?.errors?.length).toBeGreaterThan(0);
+    expect(third?.errors).toBeUndefined();
+    expect(third?.output).toEqual(result.output);
+    expect(first?.latencyMs).toBe(5);
+    expect(first?.request.messages).toEqual([
+      { role: "system", content: "You are a precise technical writer." },
+      { role: "user", content: "Write a draft about queues." },
+    ]);
+    // Each re-ask carries the invalid answer and a user turn listing its errors.
+    for (const [prev, next] of [
+      [first, second],
+      [second, third],
+    ] as const) {
+      const msgs = next?.request.messages ?? [];
+      const assistant = msgs[msgs.length - 2];
+      const reask = msgs[msgs.length - 1];
+      expect(assistant).toEqual({ role: "assistant", content: prev?.response?.text });
+      expect(reask?.role).toBe("user");
+      for (const error of prev?.errors ?? []) {
+        expect(reask?.content).toContain(error.message);
+        expect(reask?.content).toContain(`(${error.keyword})`);
+        expect(reask?.content).toContain(error.path || "(root)");
+      }
+    }
+    expect(third?.request.messages).toHaveLength(6);
+  });
+
+  it("fails with the last errors when the retries run out (failures 3, maxRetries 2)", async () => {
+    const result = await generateWithSchema(createMockProvider({ seed: "loop" }), {
+      prompt: "Write a draft.",
+      schema: draftSchema,
+      maxRetries: 2,
+      seedKey: "run_2:draft:1",
+      mock: { mode: "schema_violation", failures: 3 },
+    });
+    expect(result.status).toBe("failed");
+    if (result.status !== "failed") return;
+    expect(result.attempts).toHaveLength(3);
+    expect(result.message).toMatch(/did not match the schema after 3 attempts/);
+    expect(result.errors.length).toBeGreaterThan(0);
+    expect(result.errors).toEqual(result.attempts[2]?.errors);
+  });
+
+  it("throws transient errors for the queue to retry, after recording the attempt", async () => {
+    const records: string[] = [];
+    const run = (deliveryAttempt: number) =>
+      generateWithSchema(
+        createMockProvider(),
+        {
+          prompt: "p",
+          schema: draftSchema,
+          maxRetries: 2,
+          seedKey: "run_3:draft:1",
+          mock: { mode: "transient_error" },
+          deliveryAttempt,
+        },
+        { onAttempt: (rec) => void records.push(rec.error ?? "ok") },
+      );
+    await expect(run(1)).rejects.toBeInstanceOf(TransientAiError);
+    expect(records).toEqual([expect.stringContaining("503")]);
+    expect((await run(2)).status).toBe("completed");
+  });
+
+  it("fails permanently without a re-ask when the provider is misconfigured", async () => {
+    const provider = createAiProvider({ AI_PROVIDER: "openai", OPENAI_API_KEY: "" });
+    const result = await generateWithSchema(provider, { prompt: "p", schema: draftSchema, maxRetries: 2, seedKey: "k" });
+    expect(result).toMatchObject({ status: "failed", errors: [] });
+    expect(result.attempts).toHaveLength(1);
+    if (result.status === "failed") expect(result.message).toContain("OPENAI_API_KEY");
+  });
+});
+
+describe("model output handling", () => {
+  it("parses fenced JSON and reports prose as a json error", () => {
+    expect(parseModelJson('```json\n{"a": 1}\n```')).toEqual({ ok: true, value: { a: 1 } });
+    expect(parseModelJson('Here you go:\n```\n[1, 2]\n```\nAnything else?')).toEqual({ ok: true, value: [1, 2] });
+    expect(parseModelJson('  {"a": 1}  ')).toEqual({ ok: true, value: { a: 1 } });
+    const prose = parseModelJson("Sure! {title: oops");
+    expect(prose.ok).toBe(false);
+    if (!prose.ok) expect(prose.error).toMatchObject({ path: "", keyword: "json" });
+  });
+
+  it("caps the error list of a re-ask by count and size", () => {
+    const many = Array.from({ length: 25 }, (_, i) => ({ path: `/items/${i}`, keyword: "type", message: "Wrong." }));
+    const text = formatSchemaErrors(many);
+    expect(text.split("\n")).toHaveLength(REASK_MAX_ERRORS + 1);
+    expect(text).toContain("...and 15 more");
+    const huge = [1, 2, 3].map((i) => ({ path: `/p${i}`, keyword: "pattern", message: "x".repeat(3000) }));
+    const capped = formatSchemaErrors(huge);
+    expect(capped.length).toBeLessThan(4200);
+    expect(capped).toContain("...and 2 more");
+  });
+});
