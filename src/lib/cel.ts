@@ -70,8 +70,8 @@ function celEnvironment(): Environment {
     "/": (a, b) => a / b,
   };
   for (const [op, fn] of Object.entries(ops)) {
-    env.registerOperator(`double ${op} int`, (a: number, b: bigint) => fn(a, Number(b)));
-    env.registerOperator(`int ${op} double`, (a: bigint, b: number) => fn(Number(a), b));
+    env.registerOperator(`double ${op} int: double`, (a: number, b: bigint) => fn(a, Number(b)));
+    env.registerOperator(`int ${op} double: double`, (a: bigint, b: number) => fn(Number(a), b));
   }
   environment = env;
   return env;
