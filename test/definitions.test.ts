@@ -162,6 +162,38 @@ describe("YAML and JSON sources", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("allows ordinary anchors and aliases", () => {
+    const d = definitionOf(
+      parseDefinitionSource(
+        yaml(
+          ...HEAD,
+          "  - { id: a, type: ai_generate, prompt: one, schema: &shared { type: object }, next: b }",
+          "  - { id: b, type: ai_generate, prompt: two, schema: *shared }",
+        ),
+        "yaml",
+      ),
+    );
+    expect(d.steps.map((s) => (s.type === "ai_generate" ? s.schema : null))).toEqual([
+      { type: "object" },
+      { type: "object" },
+    ]);
+  });
+
+  it("refuses empty sources and several YAML documents", () => {
+    expect(issuesOf(parseDefinitionSource("", "yaml"))[0]?.message).toMatch(/must be an object/);
+    const issues = issuesOf(parseDefinitionSource(yaml("id: a", "---", "id: b"), "yaml"));
+    expect(issues[0]).toMatchObject({ path: "", line: 2 });
+  });
+
+  it("lists issues in source order", () => {
+    const issues = yamlIssues(
+      ...HEAD,
+      "  - { id: a, type: form, fields: [], next: zz, timeout: x }",
+      "colour: red",
+    );
+    expect(issues.map((i) => i.path)).toEqual(["steps[0].next", "steps[0].timeout", "colour"]);
+  });
+
   it("rejects sources over 64 KiB with a message that says so", () => {
     const big = yaml(
       ...HEAD,

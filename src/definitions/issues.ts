@@ -100,5 +100,6 @@ export function finishIssues(
     const at = locate?.(issue);
     out.push({ path, message: issue.message, ...(at ? { line: at.line, column: at.column } : {}) });
   }
-  return out;
+  // In source order, as an editor would list them; issues without a position (root) come first.
+  return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
