@@ -5,6 +5,7 @@ import { errorBody, handleError } from "./api/errors";
 import { apiKeyAuth } from "./api/middleware/auth";
 import { limitBody } from "./api/middleware/body-limit";
 import { requestContext } from "./api/middleware/request-context";
+import { executionRoutes } from "./api/routes/executions";
 import { systemRoutes } from "./api/routes/system";
 import { workflowRoutes } from "./api/routes/workflows";
 import { validationHook } from "./api/validation-hook";
@@ -18,6 +19,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.route("/", systemRoutes);
   app.route("/", workflowRoutes);
+  app.route("/", executionRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { handleQueue, type QueueMessage } from "./queue";
 
 export { RunCoordinator } from "./durable/run-coordinator";
 
@@ -6,4 +7,5 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<Env>;
+  queue: handleQueue,
+} satisfies ExportedHandler<Env, QueueMessage>;

@@ -271,6 +271,14 @@ describe("OpenAPI", () => {
       "delete /v1/workflows/{id}",
       "post /v1/workflows/validate",
       "get /health",
+      "post /v1/executions",
+      "get /v1/executions",
+      "get /v1/executions/{run_id}",
+      "post /v1/executions/{run_id}/resume",
+      "post /v1/executions/{run_id}/cancel",
+      "get /v1/executions/{run_id}/history",
+      "get /v1/executions/{run_id}/context",
+      "get /v1/executions/{run_id}/events",
     ]) {
       expect(routes).toContain(r);
     }

@@ -27,7 +27,7 @@ export async function readDefinition(c: Context<AppEnv>, validJson: unknown): Pr
   const contentType = c.req.header("content-type");
   if (isYamlContentType(contentType)) {
     // Decoded by hand: workerd warns when .text() reads a body whose type is not text/*.
-    const source = new TextDecoder("utf-8", { fatal: false }).decode(await c.req.arrayBuffer());
+    const source = new TextDecoder().decode(await c.req.arrayBuffer());
     const result = parseDefinitionSource(source, "yaml");
     if (!result.ok) throw definitionInvalid(result.issues);
     return { definition: result.definition, raw: result.raw, source, sourceFormat: "yaml" };

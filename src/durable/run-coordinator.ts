@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Definition } from "../definitions/types";
+import { type AiStepResult, acceptsAiResult, applyAiResult } from "../engine/ai-result";
 import { applyStepOutcome, beginRun, cancelRun, remindWait, resolveWait, stepById } from "../engine/engine";
 import type { WaitResolution } from "../engine/outcomes";
 import { type RunState, TERMINAL, type Transition } from "../engine/state";
@@ -33,6 +34,14 @@ export interface ResumeParams {
   principal: string;
 }
 
+/** What RPC callers learn; they read the full run from D1. */
+export interface RunOutcome {
+  status: RunState["status"];
+  version: number;
+}
+
+const summary = (run: RunState): RunOutcome => ({ status: run.status, version: run.version });
+
 /** Effects written to local storage before a batch, so a crash between batch and effects is repaired. */
 interface PendingEffects {
   runId: string;
@@ -58,7 +67,7 @@ export class RunCoordinator extends DurableObject<Env> {
   }
 
   /** Creates the run and drives it to its first wait, AI step or end. */
-  start(p: StartParams): Promise<RpcResult<RunState>> {
+  start(p: StartParams): Promise<RpcResult<RunOutcome>> {
     return this.serial(async () => {
       try {
         await this.ctx.storage.put("runId", p.runId);
@@ -83,7 +92,7 @@ export class RunCoordinator extends DurableObject<Env> {
           throw e;
         }
         this.log(p.runId).info("run started", { workflow_id: p.workflowId, version: p.workflowVersion });
-        return rpcOk(await this.drive(def, t.run));
+        return rpcOk(summary(await this.drive(def, t.run)));
       } catch (e) {
         return rpcFail(e);
       }
@@ -91,7 +100,7 @@ export class RunCoordinator extends DurableObject<Env> {
   }
 
   /** Applies a person's answer to the run's current wait, exactly once. */
-  resume(p: ResumeParams): Promise<RpcResult<RunState>> {
+  resume(p: ResumeParams): Promise<RpcResult<RunOutcome>> {
     return this.serial(async () => {
       try {
         const state = await this.mustLoad(p.runId);
@@ -133,7 +142,7 @@ export class RunCoordinator extends DurableObject<Env> {
         const t = resolveWait(def, state, check.resolution, this.deps(now), p.claims.jti);
         await this.commit(def, t, now);
         this.log(p.runId).info("run resumed", { step_id: wait.stepId });
-        return rpcOk(await this.drive(def, t.run));
+        return rpcOk(summary(await this.drive(def, t.run)));
       } catch (e) {
         return rpcFail(e);
       }
@@ -141,7 +150,7 @@ export class RunCoordinator extends DurableObject<Env> {
   }
 
   /** Cancels a waiting or running run; its links stop working. */
-  cancel(runId: string, by: string): Promise<RpcResult<RunState>> {
+  cancel(runId: string, by: string): Promise<RpcResult<RunOutcome>> {
     return this.serial(async () => {
       try {
         const state = await this.mustLoad(runId);
@@ -152,7 +161,27 @@ export class RunCoordinator extends DurableObject<Env> {
         await this.commit(def, t, now);
         await scheduleAlarm(this.ctx.storage, t.run);
         this.log(runId).info("run cancelled", { by });
-        return rpcOk(t.run);
+        return rpcOk(summary(t.run));
+      } catch (e) {
+        return rpcFail(e);
+      }
+    });
+  }
+
+  /** Applies an AI step's result once; a stale or duplicate delivery changes nothing. */
+  aiResult(runId: string, attemptId: string, result: AiStepResult): Promise<RpcResult<{ applied: boolean }>> {
+    return this.serial(async () => {
+      try {
+        await this.ctx.storage.put("runId", runId);
+        const state = await this.mustLoad(runId);
+        if (!acceptsAiResult(state, attemptId)) return rpcOk({ applied: false });
+        const def = await this.definition(state.workflowId, state.workflowVersion);
+        const now = Date.now();
+        const t = applyAiResult(def, state, result, this.deps(now));
+        await this.commit(def, t, now);
+        this.log(runId).info("ai result applied", { step_id: state.pending?.stepId, status: result.status });
+        await this.drive(def, t.run);
+        return rpcOk({ applied: true });
       } catch (e) {
         return rpcFail(e);
       }

@@ -1,22 +1,36 @@
-import type { ErrorCode, ErrorDetail } from "../lib/errors";
-import { AppError } from "../lib/errors";
+import { AppError, type ErrorCode } from "../lib/errors";
 
-/** What crosses the Durable Object RPC boundary: errors as data, since classes do not survive it. */
+/**
+ * What crosses the Durable Object RPC boundary: errors as data, since classes do not survive it.
+ * Details travel as JSON text so the RPC type stays serialisable.
+ */
 export type RpcResult<T> =
   | { ok: true; value: T }
-  | { ok: false; error: { code: ErrorCode; message: string; details?: ErrorDetail[] } };
+  | { ok: false; error: { code: ErrorCode; message: string; details?: string } };
 
 export const rpcOk = <T>(value: T): RpcResult<T> => ({ ok: true, value });
 
 /** Converts an AppError into an RPC failure; anything else is rethrown (a real bug). */
 export function rpcFail(e: unknown): RpcResult<never> {
-  if (e instanceof AppError)
-    return { ok: false, error: { code: e.code, message: e.message, details: e.details } };
+  if (e instanceof AppError) {
+    return {
+      ok: false,
+      error: {
+        code: e.code,
+        message: e.message,
+        ...(e.details ? { details: JSON.stringify(e.details) } : {}),
+      },
+    };
+  }
   throw e;
 }
 
 /** Unwraps an RPC result on the caller's side, rethrowing the domain error. */
 export function unwrap<T>(r: RpcResult<T>): T {
   if (r.ok) return r.value;
-  throw new AppError(r.error.code, r.error.message, r.error.details);
+  throw new AppError(
+    r.error.code,
+    r.error.message,
+    r.error.details ? JSON.parse(r.error.details) : undefined,
+  );
 }

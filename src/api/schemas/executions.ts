@@ -1,0 +1,135 @@
+import { z } from "@hono/zod-openapi";
+
+export const RunStatusEnum = z.enum(["running", "waiting", "completed", "rejected", "failed", "cancelled"]);
+
+export const RunIdParam = z.object({
+  run_id: z
+    .string()
+    .regex(/^run_[0-9a-z]{26}$/, "not a run id")
+    .openapi({ param: { name: "run_id", in: "path" }, example: "run_01jd8x3k2m4n5p6q7r8s9t0v1w" }),
+});
+
+const FieldSchema = z
+  .object({
+    name: z.string(),
+    type: z.enum(["string", "number", "integer", "boolean"]),
+    label: z.string().optional(),
+    help: z.string().optional(),
+    required: z.boolean(),
+    default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    enum: z.array(z.union([z.string(), z.number()])).optional(),
+    pattern: z.string().optional(),
+    format: z.string().optional(),
+    min_length: z.number().optional(),
+    max_length: z.number().optional(),
+    minimum: z.number().optional(),
+    maximum: z.number().optional(),
+  })
+  .openapi("FormField");
+
+export const RunStatusSchema = z
+  .object({
+    run_id: z.string(),
+    workflow_id: z.string(),
+    workflow_version: z.number().int(),
+    status: RunStatusEnum,
+    current_step: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    error: z
+      .object({
+        code: z.string(),
+        message: z.string(),
+        step_id: z.string().optional(),
+        details: z.array(z.unknown()).optional(),
+      })
+      .optional(),
+    waiting: z
+      .object({
+        step_id: z.string(),
+        type: z.enum(["form", "approval"]),
+        resume_token: z.string(),
+        resume_url: z.string(),
+        expires_at: z.string(),
+        title: z.string().optional(),
+        instructions: z.string().optional(),
+        fields: z.array(FieldSchema).optional(),
+      })
+      .optional(),
+  })
+  .openapi("RunStatus");
+
+export const StartRunSchema = z
+  .object({
+    workflow_id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
+    version: z.number().int().min(1).optional(),
+    inputs: z.record(z.string(), z.unknown()).optional(),
+    profile: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .openapi("StartRun");
+
+export const ResumeSchema = z
+  .object({
+    token: z.string().min(1).max(4096),
+    data: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict()
+  .openapi("Resume");
+
+export const RunListSchema = z
+  .object({ items: z.array(RunStatusSchema.omit({ waiting: true })), next_cursor: z.string().nullable() })
+  .openapi("RunList");
+
+const AttemptSchema = z.object({
+  attempt_id: z.string(),
+  attempt: z.number().int(),
+  status: z.string(),
+  input: z.unknown().optional(),
+  output: z.unknown().optional(),
+  error: z.unknown().optional(),
+  meta: z.unknown().optional(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  duration_ms: z.number().nullable(),
+});
+
+export const HistorySchema = z
+  .object({
+    run_id: z.string(),
+    steps: z.array(
+      z.object({
+        seq: z.number().int(),
+        step_id: z.string(),
+        type: z.string(),
+        status: z.string(),
+        attempts: z.array(AttemptSchema),
+      }),
+    ),
+  })
+  .openapi("RunHistory");
+
+export const ContextSchema = z
+  .object({
+    static: z.record(z.string(), z.unknown()),
+    profile: z.record(z.string(), z.unknown()),
+    runtime: z.record(z.string(), z.unknown()),
+  })
+  .openapi("RunContext");
+
+export const EventsSchema = z
+  .object({
+    run_id: z.string(),
+    items: z.array(
+      z.object({
+        id: z.number().int(),
+        type: z.string(),
+        step_id: z.string().nullable(),
+        attempt_id: z.string().nullable(),
+        data: z.unknown().optional(),
+        created_at: z.string(),
+      }),
+    ),
+    next_cursor: z.string().nullable(),
+  })
+  .openapi("RunEvents");

@@ -1,0 +1,110 @@
+import type { HumanWait, Pending, RunContext, RunError, RunStatus } from "../engine/state";
+import { AppError } from "../lib/errors";
+
+export interface RunRecord {
+  id: string;
+  workflowId: string;
+  workflowVersion: number;
+  status: RunStatus;
+  currentStep: string | null;
+  context: RunContext;
+  error: RunError | null;
+  pending: Pending | null;
+  requestHash: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface Row {
+  id: string;
+  workflow_id: string;
+  workflow_version: number;
+  status: RunStatus;
+  current_step: string | null;
+  context: string;
+  error: string | null;
+  pending: string | null;
+  request_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const COLUMNS =
+  "id, workflow_id, workflow_version, status, current_step, context, error, pending, request_hash, created_at, updated_at";
+
+const toRecord = (r: Row): RunRecord => ({
+  id: r.id,
+  workflowId: r.workflow_id,
+  workflowVersion: r.workflow_version,
+  status: r.status,
+  currentStep: r.current_step,
+  context: JSON.parse(r.context),
+  error: r.error ? JSON.parse(r.error) : null,
+  pending: r.pending ? JSON.parse(r.pending) : null,
+  requestHash: r.request_hash,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** A run as stored, or a 404. */
+export async function getRun(db: D1Database, runId: string): Promise<RunRecord> {
+  const row = await db.prepare(`SELECT ${COLUMNS} FROM runs WHERE id = ?`).bind(runId).first<Row>();
+  if (!row) throw new AppError("not_found", `Run '${runId}' not found`);
+  return toRecord(row);
+}
+
+/** The run an earlier start with this principal and Idempotency-Key created, if any. */
+export async function findByIdempotencyKey(
+  db: D1Database,
+  principal: string,
+  key: string,
+): Promise<RunRecord | null> {
+  const row = await db
+    .prepare(`SELECT ${COLUMNS} FROM runs WHERE created_by = ? AND idempotency_key = ?`)
+    .bind(principal, key)
+    .first<Row>();
+  return row ? toRecord(row) : null;
+}
+
+/** Runs newest first, optionally filtered, after the (created_at, id) of the previous page's last item. */
+export async function listRuns(
+  db: D1Database,
+  q: { limit: number; workflowId?: string; status?: RunStatus; after?: { t: number; id: string } },
+): Promise<RunRecord[]> {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (q.workflowId) {
+    where.push("workflow_id = ?");
+    args.push(q.workflowId);
+  }
+  if (q.status) {
+    where.push("status = ?");
+    args.push(q.status);
+  }
+  if (q.after) {
+    where.push("(created_at < ? OR (created_at = ? AND id < ?))");
+    args.push(q.after.t, q.after.t, q.after.id);
+  }
+  const sql = `SELECT ${COLUMNS} FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY created_at DESC, id DESC LIMIT ?`;
+  const rows = await db
+    .prepare(sql)
+    .bind(...args, q.limit + 1)
+    .all<Row>();
+  return rows.results.map(toRecord);
+}
+
+/** The API's token for a wait: the one minted without a recipient. */
+export async function apiTokenFor(
+  db: D1Database,
+  runId: string,
+  wait: HumanWait,
+): Promise<{ jti: string; expiresAt: number; createdAt: number } | null> {
+  const row = await db
+    .prepare(
+      "SELECT jti, expires_at, created_at FROM resume_tokens WHERE run_id = ? AND wait_id = ? AND recipient IS NULL AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(runId, wait.waitId)
+    .first<{ jti: string; expires_at: number; created_at: number }>();
+  return row ? { jti: row.jti, expiresAt: row.expires_at, createdAt: row.created_at } : null;
+}

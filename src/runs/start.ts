@@ -1,0 +1,79 @@
+import { getDb } from "../db/client";
+import { getVersion } from "../db/workflow-store";
+import { AppError } from "../lib/errors";
+import { canonicalJson, sha256Hex } from "../lib/hash";
+import { newId } from "../lib/ids";
+import { compileSchema, type SchemaError } from "../lib/json-schema";
+import { loadDefinition } from "./definition-cache";
+import { findByIdempotencyKey, getRun, type RunRecord } from "./queries";
+import { unwrap } from "./rpc";
+
+export interface StartInput {
+  workflow_id: string;
+  version?: number;
+  inputs?: Record<string, unknown>;
+  profile?: Record<string, unknown>;
+}
+
+const inputPath = (e: SchemaError) =>
+  `inputs${e.path
+    .split("/")
+    .slice(1)
+    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`))
+    .join("")}`;
+
+/** The run an earlier request with the same key started, or a 422 when that request's body differed. */
+function replay(existing: RunRecord, hash: string): { run: RunRecord; created: false } {
+  if (existing.requestHash !== hash) {
+    throw new AppError(
+      "idempotency_mismatch",
+      "This Idempotency-Key was already used with a different request body",
+      [{ path: "Idempotency-Key", message: `already used for run ${existing.id}` }],
+    );
+  }
+  return { run: existing, created: false };
+}
+
+/** Starts a run (or returns the one an identical earlier request started) and drives it to its first stop. */
+export async function startRun(
+  env: Env,
+  principal: string,
+  input: StartInput,
+  idempotencyKey: string | undefined,
+): Promise<{ run: RunRecord; created: boolean }> {
+  const hash = await sha256Hex(canonicalJson(input));
+  if (idempotencyKey) {
+    const existing = await findByIdempotencyKey(env.DB, principal, idempotencyKey);
+    if (existing) return replay(existing, hash);
+  }
+  const { version } = await getVersion(getDb(env.DB), input.workflow_id, input.version);
+  const def = await loadDefinition(env.DB, input.workflow_id, version.version);
+  if (!def) throw new AppError("not_found", `Workflow '${input.workflow_id}' not found`);
+  const inputs = input.inputs ?? {};
+  if (def.inputs !== undefined) {
+    const result = compileSchema(def.inputs)(inputs);
+    if (!result.valid) {
+      throw new AppError(
+        "validation_failed",
+        "inputs do not match the workflow's inputs schema",
+        result.errors.map((e) => ({ path: inputPath(e), keyword: e.keyword, message: e.message })),
+      );
+    }
+  }
+  const runId = newId("run");
+  const stub = env.RUNS.get(env.RUNS.idFromName(runId));
+  const result = await stub.start({
+    runId,
+    workflowId: def.id,
+    workflowVersion: version.version,
+    inputs,
+    profile: input.profile ?? {},
+    origin: { createdBy: principal, idempotencyKey: idempotencyKey ?? null, requestHash: hash },
+  });
+  if (!result.ok && result.error.message === "idempotency_race" && idempotencyKey) {
+    const winner = await findByIdempotencyKey(env.DB, principal, idempotencyKey);
+    if (winner) return replay(winner, hash);
+  }
+  unwrap(result);
+  return { run: await getRun(env.DB, runId), created: true };
+}

@@ -1,0 +1,62 @@
+import { publicBaseUrl } from "../config/env";
+import { stepById } from "../engine/engine";
+import { renderText } from "../lib/render";
+import { parseTokenSecrets, signResumeToken } from "../tokens";
+import { loadDefinition } from "./definition-cache";
+import { apiTokenFor, type RunRecord } from "./queries";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The public status body of a run; a waiting run carries its API resume token and what to render. */
+export async function statusBody(env: Env, run: RunRecord, requestOrigin: string) {
+  const body = {
+    run_id: run.id,
+    workflow_id: run.workflowId,
+    workflow_version: run.workflowVersion,
+    status: run.status,
+    current_step: run.currentStep,
+    created_at: iso(run.createdAt),
+    updated_at: iso(run.updatedAt),
+    ...(run.error ? { error: run.error } : {}),
+  };
+  const wait = run.pending;
+  if (run.status !== "waiting" || wait?.kind !== "human") return body;
+  const token = await apiTokenFor(env.DB, run.id, wait);
+  const def = await loadDefinition(env.DB, run.workflowId, run.workflowVersion);
+  if (!token || !def) return body;
+  const signed = await signResumeToken(
+    parseTokenSecrets(env.RESUME_TOKEN_SECRETS),
+    { runId: run.id, stepId: wait.stepId, waitId: wait.waitId, jti: token.jti, expiresAt: token.expiresAt },
+    token.createdAt,
+  );
+  const step = stepById(def, wait.stepId);
+  const view = { static: run.context.static, profile: run.context.profile, runtime: run.context.runtime };
+  return {
+    ...body,
+    waiting: {
+      step_id: wait.stepId,
+      type: wait.type,
+      resume_token: signed,
+      resume_url: `${publicBaseUrl(env, requestOrigin)}/r/${signed}`,
+      expires_at: iso(wait.expiresAt),
+      ...(step.type === "form" ? { fields: step.fields, ...(step.title ? { title: step.title } : {}) } : {}),
+      ...(step.type === "approval" && step.instructions
+        ? { instructions: renderText(step.instructions, view) }
+        : {}),
+    },
+  };
+}
+
+/** The list item form of a run: the status body without the wait. */
+export function summaryBody(run: RunRecord) {
+  return {
+    run_id: run.id,
+    workflow_id: run.workflowId,
+    workflow_version: run.workflowVersion,
+    status: run.status,
+    current_step: run.currentStep,
+    created_at: iso(run.createdAt),
+    updated_at: iso(run.updatedAt),
+    ...(run.error ? { error: run.error } : {}),
+  };
+}
