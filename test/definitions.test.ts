@@ -185,6 +185,29 @@ describe("YAML and JSON sources", () => {
     expect(issues[0]).toMatchObject({ path: "", line: 2 });
   });
 
+  it("refuses non-JSON numbers and absurd nesting with an issue, not a crash", () => {
+    const issues = yamlIssues(
+      ...HEAD,
+      "  - { id: a, type: form, fields: [] }",
+      "context: { limit: .inf, ratio: .nan }",
+    );
+    expect(issueAt(issues, "context.limit")).toMatchObject({ line: 6, column: 19 });
+    expect(issueAt(issues, "context.ratio").message).toMatch(/finite/);
+    const flow = issuesOf(parseDefinitionSource(`context: ${"[".repeat(20000)}${"]".repeat(20000)}`, "yaml"));
+    expect(flow[0]?.path).toBe("");
+    const deep = `${'{"a":'.repeat(60)}1${"}".repeat(60)}`;
+    const nested = issuesOf(
+      parseDefinitionSource(
+        `{"id":"demo","name":"D","start_step":"a","steps":[{"id":"a","type":"form","fields":[]}],"context":${deep}}`,
+        "json",
+      ),
+    );
+    expect(nested.map((i) => i.message)).toContain("is nested too deeply (at most 48 levels)");
+    let schema: unknown = { type: "string" };
+    for (let i = 0; i < 40; i++) schema = { not: schema };
+    expect(checkSchemaIsValid(schema)[0]?.message).toMatch(/at most 32 levels/);
+  });
+
   it("lists issues in source order", () => {
     const issues = yamlIssues(
       ...HEAD,

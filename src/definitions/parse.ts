@@ -3,9 +3,10 @@
  * collected, each with its path and, when there is a source text, its line and column.
  */
 
-import { finishIssues, fromZodIssues, IssueList, type RawIssue } from "./issues";
+import { finishIssues, fromZodIssues, IssueList } from "./issues";
 import { jsonErrorOffset, lineColumn } from "./json-position";
 import { checkContent } from "./rules-content";
+import { checkJsonData } from "./rules-data";
 import { checkFormFields } from "./rules-fields";
 import { checkGraph } from "./rules-graph";
 import { definitionSchema } from "./schema";
@@ -58,13 +59,14 @@ function validate(raw: unknown, locate?: Locator): ParseResult {
     );
     return { ok: false, issues: finishIssues(issues, locate) };
   }
+  checkJsonData(raw, issues);
   const shaped = definitionSchema.safeParse(raw);
   if (!shaped.success) fromZodIssues(shaped.error.issues, raw, issues);
   checkGraph(raw, issues);
   checkFormFields(raw, issues);
   checkContent(raw, issues);
   if (issues.items.length > 0 || !shaped.success) {
-    return { ok: false, issues: finishIssues(issues, locate && ((i: RawIssue) => locate(i))) };
+    return { ok: false, issues: finishIssues(issues, locate) };
   }
   return { ok: true, definition: shaped.data, raw };
 }

@@ -55,6 +55,8 @@ const BOOLEAN = new Set(["uniqueItems", "deprecated", "readOnly", "writeOnly"]);
 /** Keywords the validator cannot evaluate: accepting them would silently skip a user's constraint. */
 const UNSUPPORTED = new Set(["$dynamicRef", "$dynamicAnchor"]);
 const MAX_ISSUES = 50;
+/** Deeper schemas are refused: nothing real needs them, and every consumer recurses. */
+export const MAX_SCHEMA_DEPTH = 32;
 
 /** Returns every problem that makes `schema` an invalid JSON Schema; empty when it is valid. */
 export function checkSchemaIsValid(schema: unknown): SchemaError[] {
@@ -71,20 +73,31 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function walk(schema: unknown, path: string, errors: SchemaError[], refs: Refs): void {
+function walk(schema: unknown, path: string, errors: SchemaError[], refs: Refs, depth = 0): void {
   if (errors.length >= MAX_ISSUES) return;
   if (typeof schema === "boolean") return;
+  if (depth > MAX_SCHEMA_DEPTH) {
+    errors.push({ path, keyword: "schema", message: `Schemas may nest at most ${MAX_SCHEMA_DEPTH} levels.` });
+    return;
+  }
   if (!isObject(schema)) {
     errors.push({ path, keyword: "schema", message: "A schema must be an object or a boolean." });
     return;
   }
   for (const [key, value] of Object.entries(schema)) {
-    checkKeyword(key, value, `${path}/${escapeToken(key)}`, errors, refs);
+    checkKeyword(key, value, `${path}/${escapeToken(key)}`, errors, refs, depth + 1);
   }
   if (typeof schema.$ref === "string") refs.push({ node: schema, path: `${path}/$ref` });
 }
 
-function checkKeyword(key: string, value: unknown, path: string, errors: SchemaError[], refs: Refs): void {
+function checkKeyword(
+  key: string,
+  value: unknown,
+  path: string,
+  errors: SchemaError[],
+  refs: Refs,
+  depth: number,
+): void {
   if (key === "items" && Array.isArray(value)) {
     errors.push({
       path,
@@ -92,10 +105,10 @@ function checkKeyword(key: string, value: unknown, path: string, errors: SchemaE
       message: '"items" must be a schema in draft 2020-12; use "prefixItems".',
     });
   } else if (SUBSCHEMA.has(key)) {
-    walk(value, path, errors, refs);
+    walk(value, path, errors, refs, depth);
   } else if (SUBSCHEMA_LIST.has(key) && Array.isArray(value) && value.length > 0) {
     value.forEach((v, i) => {
-      walk(v, `${path}/${i}`, errors, refs);
+      walk(v, `${path}/${i}`, errors, refs, depth);
     });
   } else if (SUBSCHEMA_MAP.has(key) && isObject(value)) {
     for (const [name, sub] of Object.entries(value)) {
@@ -103,7 +116,7 @@ function checkKeyword(key: string, value: unknown, path: string, errors: SchemaE
       if (key === "patternProperties" && !isRegExp(name)) {
         errors.push({ path: at, keyword: key, message: "Is not a valid regular expression." });
       }
-      walk(sub, at, errors, refs);
+      walk(sub, at, errors, refs, depth);
     }
   } else {
     const message = keywordProblem(key, value);
