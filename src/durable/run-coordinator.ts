@@ -188,6 +188,24 @@ export class RunCoordinator extends DurableObject<Env> {
     });
   }
 
+  /** Benchmark floor: an RPC that does nothing (only reachable when BENCH_FLOOR=true). */
+  async floorPing(): Promise<number> {
+    return 1;
+  }
+
+  /** Benchmark floor: an RPC that writes one D1 batch (a run-sized row and an event), through the same chain. */
+  floorBatch(key: string): Promise<number> {
+    return this.serial(async () => {
+      const now = Date.now();
+      const results = await this.env.DB.batch([
+        this.env.DB.prepare(
+          "INSERT INTO bench_floor (id, counter, payload, updated_at) VALUES (?, 1, ?, ?) ON CONFLICT(id) DO UPDATE SET counter = counter + 1, payload = excluded.payload, updated_at = excluded.updated_at",
+        ).bind(key, "x".repeat(512), now),
+      ]);
+      return results[0]?.meta.changes ?? 0;
+    });
+  }
+
   /** Timeouts, reminders, and repair after a crash between a batch and its effects. */
   override async alarm(): Promise<void> {
     await this.serial(async () => {
