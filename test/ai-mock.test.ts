@@ -120,20 +120,26 @@ describe("mock provider", () => {
     // Default: one failed delivery.
     const once = { mode: "transient_error" as const };
     await expect(provider.generate(request({ mock: once }))).rejects.toBeInstanceOf(TransientAiError);
-    expect(isValid(draftSchema, (await provider.generate(request({ mock: once, deliveryAttempt: 2 }))).text)).toBe(true);
+    expect(
+      isValid(draftSchema, (await provider.generate(request({ mock: once, deliveryAttempt: 2 }))).text),
+    ).toBe(true);
   });
 
   it("timeout times out every delivery by default, or only the first `failures`", async () => {
     const provider = createMockProvider({ timeoutDelayMs: 1 });
     const always = { mode: "timeout" as const };
     for (const deliveryAttempt of [1, 5, 50]) {
-      const error = await provider.generate(request({ mock: always, deliveryAttempt })).catch((e: unknown) => e);
+      const error = await provider
+        .generate(request({ mock: always, deliveryAttempt }))
+        .catch((e: unknown) => e);
       expect(isTransientAiError(error)).toBe(true);
       expect((error as Error).message).toMatch(/timeout/);
     }
     const once = { mode: "timeout" as const, failures: 1 };
     await expect(provider.generate(request({ mock: once }))).rejects.toBeInstanceOf(TransientAiError);
-    expect(isValid(draftSchema, (await provider.generate(request({ mock: once, deliveryAttempt: 2 }))).text)).toBe(true);
+    expect(
+      isValid(draftSchema, (await provider.generate(request({ mock: once, deliveryAttempt: 2 }))).text),
+    ).toBe(true);
   });
 
   it("rejects an unknown AI_PROVIDER or MOCK_AI_MODE as misconfigured", () => {
@@ -247,7 +253,12 @@ describe("generateWithSchema with the mock provider", () => {
 
   it("fails permanently without a re-ask when the provider is misconfigured", async () => {
     const provider = createAiProvider({ AI_PROVIDER: "openai", OPENAI_API_KEY: "" });
-    const result = await generateWithSchema(provider, { prompt: "p", schema: draftSchema, maxRetries: 2, seedKey: "k" });
+    const result = await generateWithSchema(provider, {
+      prompt: "p",
+      schema: draftSchema,
+      maxRetries: 2,
+      seedKey: "k",
+    });
     expect(result).toMatchObject({ status: "failed", errors: [] });
     expect(result.attempts).toHaveLength(1);
     if (result.status === "failed") expect(result.message).toContain("OPENAI_API_KEY");
@@ -257,7 +268,10 @@ describe("generateWithSchema with the mock provider", () => {
 describe("model output handling", () => {
   it("parses fenced JSON and reports prose as a json error", () => {
     expect(parseModelJson('```json\n{"a": 1}\n```')).toEqual({ ok: true, value: { a: 1 } });
-    expect(parseModelJson('Here you go:\n```\n[1, 2]\n```\nAnything else?')).toEqual({ ok: true, value: [1, 2] });
+    expect(parseModelJson("Here you go:\n```\n[1, 2]\n```\nAnything else?")).toEqual({
+      ok: true,
+      value: [1, 2],
+    });
     expect(parseModelJson('  {"a": 1}  ')).toEqual({ ok: true, value: { a: 1 } });
     const prose = parseModelJson("Sure! {title: oops");
     expect(prose.ok).toBe(false);
@@ -265,7 +279,11 @@ describe("model output handling", () => {
   });
 
   it("caps the error list of a re-ask by count and size", () => {
-    const many = Array.from({ length: 25 }, (_, i) => ({ path: `/items/${i}`, keyword: "type", message: "Wrong." }));
+    const many = Array.from({ length: 25 }, (_, i) => ({
+      path: `/items/${i}`,
+      keyword: "type",
+      message: "Wrong.",
+    }));
     const text = formatSchemaErrors(many);
     expect(text.split("\n")).toHaveLength(REASK_MAX_ERRORS + 1);
     expect(text).toContain("...and 15 more");

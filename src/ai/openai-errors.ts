@@ -25,7 +25,7 @@ export function mapOpenAiError(e: unknown, timeoutMs: number): unknown {
     return new TransientAiError(`OpenAI request timed out after ${timeoutMs / 1000} s.`, { cause: e });
   }
   if (e instanceof APIConnectionError) {
-    const cause = e.cause instanceof Error ? `: ${e.cause.message}` : "";
+    const cause = e.cause instanceof Error ? `: ${e.cause.message.replace(/\.$/, "")}` : "";
     return new TransientAiError(`Could not reach the OpenAI API${cause}.`, { cause: e });
   }
   if (!(e instanceof APIError) || e.status === undefined) return e;

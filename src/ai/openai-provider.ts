@@ -42,11 +42,13 @@ export function requestShape(
   schemaName?: string,
 ): { messages: AiMessage[]; response_format: ResponseFormat } {
   if (typeof schema === "object" && isStrictCompatible(schema)) {
+    // `$schema` is metadata: the strict subset does not list it, and the validator here needs no hint.
+    const { $schema: _metadata, ...sent } = schema;
     return {
       messages,
       response_format: {
         type: "json_schema",
-        json_schema: { name: schemaNameFor(schemaName), schema, strict: true },
+        json_schema: { name: schemaNameFor(schemaName), schema: sent, strict: true },
       },
     };
   }

@@ -1,0 +1,350 @@
+import { describe, expect, inject, it } from "vitest";
+import { PermanentAiError, TransientAiError } from "../src/ai/errors";
+import { generateWithSchema } from "../src/ai/generate";
+import { requestShape } from "../src/ai/openai-provider";
+import { createAiProvider } from "../src/ai/provider-factory";
+import { isStrictCompatible, strictIncompatibilities } from "../src/ai/strict-schema";
+import type { AiProvider, JsonSchema } from "../src/ai/types";
+import type { FakeReply } from "./fakes/openai-server";
+
+const base = inject("openaiUrl");
+
+/** Strict-compatible: closed objects, everything required. */
+const articleSchema: JsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["title", "score", "tags"],
+  properties: {
+    title: { type: "string" },
+    score: { type: "integer", minimum: 0, maximum: 100 },
+    tags: { type: "array", items: { type: "string", enum: ["news", "howto"] } },
+  },
+};
+/** Not strict-compatible: an optional property and minLength. */
+const looseSchema: JsonSchema = {
+  type: "object",
+  required: ["summary"],
+  properties: { summary: { type: "string", minLength: 10 }, note: { type: "string" } },
+};
+
+interface Recorded {
+  headers: Record<string, string>;
+  body: {
+    model: string;
+    temperature?: number;
+    messages: Array<{ role: string; content: string }>;
+    response_format: Record<string, unknown>;
+  };
+}
+
+const newScenario = () => `scn-${crypto.randomUUID()}`;
+
+async function script(scenario: string, replies: FakeReply[]): Promise<void> {
+  const res = await fetch(`${base}/__script`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ scenario, replies }),
+  });
+  expect(res.status).toBe(200);
+}
+
+async function received(scenario: string): Promise<Recorded[]> {
+  const res = await fetch(`${base}/__requests?scenario=${encodeURIComponent(scenario)}`);
+  return ((await res.json()) as { requests: Recorded[] }).requests;
+}
+
+const openai = (over: Record<string, string> = {}, timeoutMs?: number): AiProvider =>
+  createAiProvider(
+    { AI_PROVIDER: "openai", OPENAI_API_KEY: "sk-test-123", OPENAI_BASE_URL: `${base}/v1`, ...over },
+    timeoutMs === undefined ? {} : { openai: { timeoutMs } },
+  );
+
+const input = (model: string, schema: JsonSchema = articleSchema, maxRetries = 2) => ({
+  prompt: "Write an article about queues.",
+  system: "You are a precise technical writer.",
+  schema,
+  maxRetries,
+  model,
+  temperature: 0.2,
+  seedKey: "run_1:draft:1",
+});
+
+const valid = { title: "Queues in practice", score: 88, tags: ["howto"] };
+
+describe("openai provider over HTTP (real SDK, fake server)", () => {
+  it("re-asks with the validation errors and completes with the valid second answer", async () => {
+    const scenario = newScenario();
+    await script(scenario, [
+      {
+        json: { title: 42, score: 88, tags: ["howto"] },
+        usage: { prompt_tokens: 120, completion_tokens: 15 },
+      },
+      { json: valid, usage: { prompt_tokens: 210, completion_tokens: 18 } },
+    ]);
+    const result = await generateWithSchema(openai(), input(scenario));
+    expect(result).toMatchObject({ status: "completed", output: valid });
+    expect(result.attempts.map((a) => [a.response?.tokensPrompt, a.response?.tokensOutput])).toEqual([
+      [120, 15],
+      [210, 18],
+    ]);
+    expect(result.attempts[0]?.response).toMatchObject({
+      provider: "openai",
+      model: scenario,
+      finishReason: "stop",
+    });
+    expect(result.attempts[0]?.errors).toEqual([
+      expect.objectContaining({ path: "/title", keyword: "type" }),
+    ]);
+
+    const [first, second] = await received(scenario);
+    expect(first?.headers.authorization).toBe("Bearer sk-test-123");
+    expect(first?.body.model).toBe(scenario);
+    expect(first?.body.temperature).toBe(0.2);
+    expect(first?.body.response_format).toEqual({
+      type: "json_schema",
+      json_schema: { name: "output", schema: articleSchema, strict: true },
+    });
+    expect(first?.body.messages).toEqual([
+      { role: "system", content: "You are a precise technical writer." },
+      { role: "user", content: "Write an article about queues." },
+    ]);
+    const messages = second?.body.messages ?? [];
+    expect(messages).toHaveLength(4);
+    expect(messages[2]).toEqual({
+      role: "assistant",
+      content: JSON.stringify({ title: 42, score: 88, tags: ["howto"] }),
+    });
+    expect(messages[3]?.role).toBe("user");
+    expect(messages[3]?.content).toContain("/title (type)");
+    expect(messages[3]?.content).toContain(result.attempts[0]?.errors?.[0]?.message);
+  });
+
+  it("fails with the last errors when every answer violates the schema", async () => {
+    const scenario = newScenario();
+    await script(scenario, [{ json: { title: "t" } }, { content: "I think the answer is: title t" }]);
+    const result = await generateWithSchema(openai(), input(scenario, articleSchema, 1));
+    expect(result.status).toBe("failed");
+    if (result.status !== "failed") return;
+    expect(result.attempts).toHaveLength(2);
+    expect(result.attempts[0]?.errors?.map((e) => e.path).sort()).toEqual(["/score", "/tags"]);
+    expect(result.errors).toEqual([expect.objectContaining({ path: "", keyword: "json" })]);
+    expect(await received(scenario)).toHaveLength(2);
+  });
+
+  it("sends a non-strict schema in JSON mode with the schema in a system message, and accepts fenced JSON", async () => {
+    const scenario = newScenario();
+    await script(scenario, [{ content: '```json\n{"summary": "Queues decouple producers."}\n```' }]);
+    const result = await generateWithSchema(openai(), input(scenario, looseSchema));
+    expect(result).toMatchObject({ status: "completed", output: { summary: "Queues decouple producers." } });
+    const [request] = await received(scenario);
+    expect(request?.body.response_format).toEqual({ type: "json_object" });
+    const system = request?.body.messages.filter((m) => m.role === "system") ?? [];
+    expect(system[0]?.content).toBe("You are a precise technical writer.");
+    expect(system[1]?.content).toContain("JSON");
+    expect(system[1]?.content).toContain(JSON.stringify(looseSchema));
+    expect(request?.body.messages.at(-1)).toEqual({
+      role: "user",
+      content: "Write an article about queues.",
+    });
+  });
+
+  it("uses OPENAI_MODEL when the step names no model", async () => {
+    const scenario = newScenario();
+    await script(scenario, [{ json: valid }]);
+    const { model: _none, ...noModel } = input(scenario);
+    const result = await generateWithSchema(openai({ OPENAI_MODEL: scenario }), noModel);
+    expect(result.status).toBe("completed");
+    expect((await received(scenario))[0]?.body.model).toBe(scenario);
+  });
+
+  it("throws TransientAiError on a 500 (for the queue to retry) without re-asking", async () => {
+    const scenario = newScenario();
+    await script(scenario, [{ status: 500 }]);
+    const error = await generateWithSchema(openai(), input(scenario)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientAiError);
+    expect((error as TransientAiError).status).toBe(500);
+    expect(await received(scenario)).toHaveLength(1);
+  });
+
+  it("throws TransientAiError with retryAfterSeconds on a 429 with retry-after", async () => {
+    const scenario = newScenario();
+    const rateLimited = {
+      error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" },
+    };
+    await script(scenario, [{ status: 429, headers: { "retry-after": "7" }, body: rateLimited }]);
+    const error = await openai()
+      .generate({
+        messages: [{ role: "user", content: "hi" }],
+        schema: articleSchema,
+        model: scenario,
+        attempt: 1,
+        seedKey: "k",
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientAiError);
+    expect(error).toMatchObject({ status: 429, retryAfterSeconds: 7 });
+    expect((error as Error).message).toContain("Rate limit reached");
+  });
+
+  it("fails permanently on an exhausted quota (429 insufficient_quota) and other 4xx", async () => {
+    const scenario = newScenario();
+    await script(scenario, [
+      {
+        status: 429,
+        body: { error: { message: "You exceeded your current quota", code: "insufficient_quota" } },
+      },
+      {
+        status: 400,
+        body: { error: { message: "Invalid schema for response_format", code: "invalid_schema" } },
+      },
+    ]);
+    const quota = await generateWithSchema(openai(), input(scenario));
+    expect(quota).toMatchObject({ status: "failed", errors: [] });
+    if (quota.status === "failed") expect(quota.message).toContain("quota");
+    const bad = await generateWithSchema(openai(), input(scenario));
+    expect(bad.status).toBe("failed");
+    if (bad.status === "failed") expect(bad.message).toContain("Invalid schema for response_format");
+    expect(await received(scenario)).toHaveLength(2);
+  });
+
+  it("fails permanently on a refusal, without a re-ask, keeping the tokens it cost", async () => {
+    const scenario = newScenario();
+    await script(scenario, [
+      { refusal: "I can't help with that.", usage: { prompt_tokens: 50, completion_tokens: 7 } },
+      { json: valid },
+    ]);
+    const result = await generateWithSchema(openai(), input(scenario));
+    expect(result.status).toBe("failed");
+    if (result.status !== "failed") return;
+    expect(result.message).toContain("I can't help with that.");
+    expect(result.attempts).toHaveLength(1);
+    expect(result.attempts[0]?.response).toMatchObject({ tokensPrompt: 50, tokensOutput: 7 });
+    expect(await received(scenario)).toHaveLength(1);
+  });
+
+  it("fails permanently when the answer was cut off (finish_reason length) or filtered", async () => {
+    const scenario = newScenario();
+    await script(scenario, [
+      { content: '{"title": "Queues in', finish_reason: "length" },
+      { content: "", finish_reason: "content_filter" },
+    ]);
+    const cut = await generateWithSchema(openai(), input(scenario));
+    expect(cut).toMatchObject({ status: "failed" });
+    if (cut.status === "failed") expect(cut.message).toMatch(/cut off.*length/);
+    expect(cut.attempts).toHaveLength(1);
+    const filtered = await openai()
+      .generate({
+        messages: [{ role: "user", content: "x" }],
+        schema: articleSchema,
+        model: scenario,
+        attempt: 1,
+        seedKey: "k",
+      })
+      .catch((e: unknown) => e);
+    expect(filtered).toBeInstanceOf(PermanentAiError);
+    expect((filtered as Error).message).toContain("content_filter");
+  });
+
+  it("maps a timeout and an unreachable endpoint to TransientAiError", async () => {
+    const scenario = newScenario();
+    await script(scenario, [{ json: valid, delayMs: 1500 }]);
+    const req = {
+      messages: [{ role: "user" as const, content: "x" }],
+      schema: articleSchema,
+      attempt: 1,
+      seedKey: "k",
+    };
+    const slow = await openai({}, 200)
+      .generate({ ...req, model: scenario })
+      .catch((e: unknown) => e);
+    expect(slow).toBeInstanceOf(TransientAiError);
+    expect((slow as Error).message).toContain("timed out");
+    const down = await openai({ OPENAI_BASE_URL: "http://127.0.0.1:9/v1" })
+      .generate({ ...req, model: "gpt-4o-mini" })
+      .catch((e: unknown) => e);
+    expect(down).toBeInstanceOf(TransientAiError);
+    expect((down as Error).message).toContain("Could not reach the OpenAI API");
+  });
+
+  it("fails with a clear message when OPENAI_API_KEY is missing, before any request", async () => {
+    const scenario = newScenario();
+    const result = await generateWithSchema(openai({ OPENAI_API_KEY: "" }), input(scenario));
+    expect(result.status).toBe("failed");
+    if (result.status === "failed") expect(result.message).toContain("OPENAI_API_KEY is not set");
+    expect(await received(scenario)).toHaveLength(0);
+  });
+});
+
+describe("strict structured-output compatibility", () => {
+  it("sends a strict schema without $schema, under a name OpenAI accepts", () => {
+    const withMeta = {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      ...(articleSchema as object),
+    };
+    const shape = requestShape([{ role: "user", content: "x" }], withMeta, "content-review/draft v1");
+    expect(shape.response_format).toEqual({
+      type: "json_schema",
+      json_schema: { name: "content-review_draft_v1", schema: articleSchema, strict: true },
+    });
+  });
+
+  it("accepts closed, fully required object schemas with supported keywords and local refs", () => {
+    expect(isStrictCompatible(articleSchema)).toBe(true);
+    expect(
+      isStrictCompatible({
+        type: "object",
+        additionalProperties: false,
+        required: ["a", "b"],
+        properties: {
+          a: { $ref: "#/$defs/item" },
+          b: { anyOf: [{ type: "string", format: "date" }, { type: "null" }] },
+        },
+        $defs: {
+          item: {
+            type: "object",
+            additionalProperties: false,
+            required: ["v"],
+            properties: { v: { type: ["number", "null"] } },
+          },
+        },
+      }),
+    ).toBe(true);
+  });
+
+  it("rejects what strict mode cannot take, naming where", () => {
+    expect(strictIncompatibilities(looseSchema)).toEqual(
+      expect.arrayContaining([
+        "/: additionalProperties must be false",
+        '/: property "note" must be required',
+        '/properties/summary: keyword "minLength" is not supported',
+      ]),
+    );
+    expect(isStrictCompatible({ type: "array", items: { type: "string" } })).toBe(false);
+    expect(isStrictCompatible(true)).toBe(false);
+    expect(
+      isStrictCompatible({
+        type: "object",
+        additionalProperties: false,
+        required: ["x"],
+        properties: { x: { type: "object", properties: {}, required: [] } },
+      }),
+    ).toBe(false);
+    expect(
+      isStrictCompatible({
+        type: "object",
+        additionalProperties: false,
+        required: ["u"],
+        properties: { u: { type: "string", format: "uri" } },
+      }),
+    ).toBe(false);
+    expect(
+      isStrictCompatible({
+        type: "object",
+        additionalProperties: false,
+        required: [],
+        properties: {},
+        oneOf: [],
+      }),
+    ).toBe(false);
+  });
+});
