@@ -155,10 +155,20 @@ export async function writeTransition(
     stmts.push(
       db
         .prepare(
-          `UPDATE run_steps SET status = ?, output = COALESCE(?, output), error = COALESCE(?, error),
+          `UPDATE run_steps SET status = ?, input = COALESCE(?, input), output = COALESCE(?, output), error = COALESCE(?, error),
              meta = COALESCE(?, meta), finished_at = ? WHERE id = ? AND run_id = ? AND ${guard}`,
         )
-        .bind(u.status, json(u.output), json(u.error), json(u.meta), u.finishedAt, u.id, run.id, ...g),
+        .bind(
+          u.status,
+          json(u.input),
+          json(u.output),
+          json(u.error),
+          json(u.meta),
+          u.finishedAt,
+          u.id,
+          run.id,
+          ...g,
+        ),
     );
   }
   for (const tok of t.mintTokens) {

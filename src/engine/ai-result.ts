@@ -78,6 +78,7 @@ export function applyAiResult(
       t.updateSteps.push({
         id: pending.attemptId,
         status: a.status,
+        input: a.input,
         output: a.output,
         error: a.error,
         meta: a.meta,

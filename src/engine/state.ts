@@ -79,6 +79,7 @@ export interface StepRowInsert {
 export interface StepRowUpdate {
   id: string;
   status: "completed" | "failed" | "cancelled";
+  input?: unknown;
   output?: unknown;
   error?: unknown;
   meta?: unknown;
