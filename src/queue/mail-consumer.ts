@@ -1,6 +1,6 @@
 import { isAppError } from "../lib/errors";
 import type { Logger } from "../lib/logger";
-import { createEmailSender } from "../mail/create-sender";
+import { createEmailSender, type EmailSenderOverrides } from "../mail/create-sender";
 import { isPermanentMailError, isTransientMailError } from "../mail/types";
 import { retryDelaySeconds } from "./backoff";
 import type { MailMessage } from "./messages";
@@ -33,6 +33,7 @@ export async function deliverMail(
   msg: MailMessage,
   deliveryAttempt: number,
   log: Logger,
+  senderOverrides: EmailSenderOverrides = {},
 ): Promise<{ retryAfterSeconds?: number }> {
   const row = await env.DB.prepare("SELECT * FROM mail_outbox WHERE id = ?")
     .bind(msg.outboxId)
@@ -40,7 +41,7 @@ export async function deliverMail(
   if (row?.status !== "pending") return {}; // unknown or already handled: a duplicate delivery
   const now = Date.now();
   try {
-    const sender = createEmailSender(env);
+    const sender = createEmailSender(env, senderOverrides);
     const sent = await sender.send({
       id: row.id,
       to: row.to_address,

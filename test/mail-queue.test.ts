@@ -1,0 +1,202 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadRun, writeTransition } from "../src/durable/run-store";
+import { createLogger } from "../src/lib/logger";
+import { abandonMail, deliverMail } from "../src/queue/mail-consumer";
+import { api } from "./helpers/api";
+
+const FLOW = `
+id: mail-flow
+name: Mail flow
+start_step: sign
+steps:
+  - id: sign
+    type: approval
+    approvers: ["{{profile.email}}", "boss@acme.test"]
+    instructions: "Sign off {{runtime.item}}"
+    timeout: 2d
+`;
+
+const log = createLogger("error");
+
+interface OutboxRow {
+  id: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  provider_message_id: string | null;
+}
+
+async function startRun(email = "ann@acme.test") {
+  const res = await api<{ run_id: string; status: string }>("POST", "/v1/executions", {
+    json: { workflow_id: "mail-flow", inputs: { item: "the budget" }, profile: { email } },
+  });
+  expect(res.body.status).toBe("waiting");
+  const rows = await env.DB.prepare("SELECT * FROM mail_outbox WHERE run_id = ? ORDER BY to_address")
+    .bind(res.body.run_id)
+    .all<OutboxRow>();
+  return { runId: res.body.run_id, outbox: rows.results };
+}
+
+const eventTypes = async (runId: string) =>
+  (
+    await env.DB.prepare("SELECT type FROM events WHERE run_id = ? ORDER BY id")
+      .bind(runId)
+      .all<{ type: string }>()
+  ).results.map((r) => r.type);
+
+/** A Resend stand-in behind the sender's fetch seam: answers with `status` and counts calls. */
+function resendAnswering(status: number) {
+  const calls: Request[] = [];
+  const fetcher = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    calls.push(new Request(input, init));
+    return new Response(JSON.stringify(status < 300 ? { id: "re_123" } : { message: "nope" }), {
+      status,
+      headers: { "content-type": "application/json" },
+    });
+  }) as typeof fetch;
+  return { calls, fetcher };
+}
+
+const resendEnv = { ...env, EMAIL_PROVIDER: "resend", RESEND_API_KEY: "re_test_key" } as Env;
+
+beforeAll(async () => {
+  expect((await api("POST", "/v1/workflows", { yaml: FLOW })).status).toBe(201);
+});
+
+describe("emails for waits", () => {
+  it("writes one email per recipient with its own link, in the same batch as the wait", async () => {
+    const { runId, outbox } = await startRun();
+    expect(outbox.map((m) => m.to_address)).toEqual(["ann@acme.test", "boss@acme.test"]);
+    const links = outbox.map((m) => /https:\/\/scaff\.test\/r\/([\w.-]+)/.exec(m.text_body)?.[1]);
+    expect(new Set(links).size).toBe(2);
+    for (const m of outbox) {
+      expect(m.subject).toContain("Mail flow");
+      expect(m.text_body).toContain("Sign off the budget");
+      expect(m.html_body).toContain("https://scaff.test/r/");
+    }
+    const tokens = await env.DB.prepare(
+      "SELECT count(*) AS n FROM resume_tokens WHERE run_id = ? AND recipient IS NOT NULL",
+    )
+      .bind(runId)
+      .first<{ n: number }>();
+    expect(tokens?.n).toBe(2);
+    expect((await eventTypes(runId)).filter((t) => t === "mail.queued")).toHaveLength(2);
+  });
+
+  it("is sent by the real mail queue consumer (outbox provider): rows marked sent, mail.sent events", async () => {
+    const { runId } = await startRun("queue@acme.test");
+    const until = Date.now() + 10_000;
+    let sent = 0;
+    while (Date.now() < until) {
+      const r = await env.DB.prepare(
+        "SELECT count(*) AS n FROM mail_outbox WHERE run_id = ? AND status = 'sent'",
+      )
+        .bind(runId)
+        .first<{ n: number }>();
+      sent = r?.n ?? 0;
+      if (sent === 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(sent).toBe(2);
+    expect((await eventTypes(runId)).filter((t) => t === "mail.sent")).toHaveLength(2);
+  });
+
+  it("retries transient provider failures with backoff, visible on the row and as events; the run keeps waiting", async () => {
+    const { runId, outbox } = await startRun("retry@acme.test");
+    const first = outbox[0];
+    if (!first) throw new Error("no outbox row");
+    await env.DB.prepare("UPDATE mail_outbox SET status = 'pending' WHERE id = ?").bind(first.id).run();
+    const resend = resendAnswering(503);
+    const outcome = await deliverMail(resendEnv, { kind: "mail", outboxId: first.id }, 3, log, {
+      fetch: resend.fetcher,
+    });
+    expect(resend.calls).toHaveLength(1);
+    expect(resend.calls[0]?.headers.get("idempotency-key")).toBe(first.id);
+    expect(outcome.retryAfterSeconds).toBeGreaterThanOrEqual(8);
+    const row = await env.DB.prepare("SELECT * FROM mail_outbox WHERE id = ?")
+      .bind(first.id)
+      .first<OutboxRow>();
+    expect(row?.status).toBe("pending");
+    expect(row?.last_error).toMatch(/503/);
+    expect(await eventTypes(runId)).toContain("mail.retrying");
+    expect((await loadRun(env.DB, runId))?.status).toBe("waiting");
+
+    const ok = resendAnswering(200);
+    expect(
+      await deliverMail(resendEnv, { kind: "mail", outboxId: first.id }, 4, log, { fetch: ok.fetcher }),
+    ).toEqual({});
+    const sent = await env.DB.prepare("SELECT * FROM mail_outbox WHERE id = ?")
+      .bind(first.id)
+      .first<OutboxRow>();
+    expect(sent).toMatchObject({ status: "sent", provider_message_id: "re_123", last_error: null });
+
+    const again = resendAnswering(200);
+    await deliverMail(resendEnv, { kind: "mail", outboxId: first.id }, 5, log, { fetch: again.fetcher });
+    expect(again.calls).toHaveLength(0);
+  });
+
+  it("marks permanent failures and dead-lettered emails failed without failing the run", async () => {
+    const { runId, outbox } = await startRun("perm@acme.test");
+    const [a, b] = outbox;
+    if (!a || !b) throw new Error("no outbox rows");
+    await env.DB.prepare("UPDATE mail_outbox SET status = 'pending' WHERE run_id = ?").bind(runId).run();
+    const rejecting = resendAnswering(422);
+    const outcome = await deliverMail(resendEnv, { kind: "mail", outboxId: a.id }, 1, log, {
+      fetch: rejecting.fetcher,
+    });
+    expect(outcome.retryAfterSeconds).toBeUndefined();
+    await abandonMail(env, { kind: "mail", outboxId: b.id });
+    const rows = await env.DB.prepare("SELECT status FROM mail_outbox WHERE run_id = ? ORDER BY id")
+      .bind(runId)
+      .all<{
+        status: string;
+      }>();
+    expect(rows.results.map((r) => r.status)).toEqual(["failed", "failed"]);
+    expect((await eventTypes(runId)).filter((t) => t === "mail.failed")).toHaveLength(2);
+    expect((await loadRun(env.DB, runId))?.status).toBe("waiting");
+  });
+
+  it("writes nothing of a transition when any statement of its batch fails", async () => {
+    const { runId } = await startRun("atomic@acme.test");
+    const before = await loadRun(env.DB, runId);
+    if (!before) throw new Error("no run");
+    const counts = async () =>
+      env.DB.prepare(
+        "SELECT (SELECT count(*) FROM events WHERE run_id = ?1) AS events, (SELECT count(*) FROM mail_outbox WHERE run_id = ?1) AS mail, (SELECT version FROM runs WHERE id = ?1) AS version",
+      )
+        .bind(runId)
+        .first();
+    const snapshot = await counts();
+    const t = {
+      run: { ...before, status: "failed" as const },
+      insertSteps: [],
+      updateSteps: [],
+      events: [{ type: "run.failed" }],
+      mintTokens: [],
+      revokeWaits: [],
+      effects: [],
+    };
+    // The email names a token that does not exist: its foreign key fails, so the whole batch must roll back.
+    const outbox = [
+      {
+        id: "mail_broken",
+        stepId: "sign",
+        waitId: "wait_x",
+        tokenJti: "tok_missing",
+        kind: "request" as const,
+        to: "x@acme.test",
+        subject: "s",
+        text: "t",
+        html: "h",
+      },
+    ];
+    await expect(writeTransition(env.DB, t, { now: Date.now(), kid: "k", outbox })).rejects.toThrow();
+    expect(await counts()).toEqual(snapshot);
+    expect((await loadRun(env.DB, runId))?.status).toBe("waiting");
+  });
+});
