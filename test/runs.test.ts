@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseTokenSecrets, signResumeToken, verifyResumeToken } from "../src/tokens";
@@ -398,6 +398,23 @@ describe("durability and control", () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.current_step).toBe("fyi");
+  });
+
+  it("is carried on by its alarm when the object died between two steps", async () => {
+    const run = (await start({ requester: "k@acme.test", tags: ["urgent"] })).body;
+    // As if the object crashed right after committing the form's answer: running at `route`, nothing pending.
+    await env.DB.prepare(
+      "UPDATE runs SET status = 'running', current_step = 'route', pending = NULL, version = version + 1, context = json_set(context, '$.runtime.score', 5, '$.runtime.summary', 'Crashed') WHERE id = ?",
+    )
+      .bind(run.run_id)
+      .run();
+    const stub = env.RUNS.get(env.RUNS.idFromName(run.run_id));
+    await runInDurableObject(stub, async (_instance, state) => {
+      await state.storage.setAlarm(Date.now() + 60_000);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const after = (await status(run.run_id)).body;
+    expect(after).toMatchObject({ status: "waiting", current_step: "review" });
   });
 
   it("cancels a waiting run: its token stops working; cancelling again is 409", async () => {

@@ -34,6 +34,9 @@ export interface ResumeParams {
   principal: string;
 }
 
+/** How long a drive may be silent before the alarm takes the run over (a crash mid-step). */
+const DRIVE_WATCHDOG_MS = 60_000;
+
 /** What RPC callers learn; they read the full run from D1. */
 export interface RunOutcome {
   status: RunState["status"];
@@ -262,6 +265,10 @@ export class RunCoordinator extends DurableObject<Env> {
   private async drive(def: Definition, start: RunState): Promise<RunState> {
     let state = start;
     const secrets = collectWorkflowSecrets(this.env);
+    // If the object dies mid-drive, this alarm resumes the run from D1. An alarm that fires while the
+    // drive is still going waits behind it on the chain and then only re-schedules.
+    if (state.status === "running" && !state.pending)
+      await this.ctx.storage.setAlarm(Date.now() + DRIVE_WATCHDOG_MS);
     while (state.status === "running" && !state.pending && state.currentStep) {
       const step = stepById(def, state.currentStep);
       const startedAt = Date.now();

@@ -59,7 +59,8 @@ export async function runAiJob(
   if (step.type !== "ai_generate") return {};
   let result: AiStepResult;
   try {
-    const provider = createAiProvider(env);
+    // A step's `timeout` bounds each provider call (the provider default is 60 s).
+    const provider = createAiProvider(env, step.timeout_ms ? { openai: { timeoutMs: step.timeout_ms } } : {});
     const generated = await generateWithSchema(provider, {
       prompt: msg.prompt,
       system: step.system,
