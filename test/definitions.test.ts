@@ -435,6 +435,25 @@ describe("rules of DESIGN.md 2.1, each with its path and location", () => {
     expect(issueAt(issues, "steps[2]")).toMatchObject({ line: 7, column: 5 });
   });
 
+  it("secrets only in api_call steps: never in prompts, approver addresses or templates", () => {
+    const issues = yamlIssues(
+      ...HEAD,
+      "  - { id: a, type: ai_generate, prompt: 'Key {{secrets.OPENAI}}', schema: true, next: b }",
+      "  - { id: b, type: approval, approvers: ['{{#secrets}}x{{/secrets}}'], next: c }",
+      "  - id: c",
+      "    type: api_call",
+      "    method: POST",
+      "    url: 'https://x.test/{{secrets.PATH}}'",
+      "    headers: { Authorization: 'Bearer {{secrets.TOKEN}}' }",
+      "    body: { k: '{{{secrets.KEY}}}' }",
+      "templates: { t1: '{{secrets.T}}' }",
+    );
+    expect(issueAt(issues, "steps[0].prompt").message).toMatch(/only be used in api_call/);
+    expect(issueAt(issues, "steps[1].approvers[0]").message).toMatch(/only be used in api_call/);
+    expect(issueAt(issues, "templates.t1").message).toMatch(/only be used in api_call/);
+    expect(issues.filter((i) => i.path.startsWith("steps[2]"))).toEqual([]);
+  });
+
   it("durations that do not parse, are zero, or exceed 365 days", () => {
     const issues = yamlIssues(
       ...HEAD,

@@ -90,12 +90,12 @@ function checkApiCall(
 ): void {
   const url = ownString(step, "url");
   if (url !== undefined) {
-    checkMustache(url, at("url"), issues);
+    checkMustache(url, at("url"), issues, true);
     if (!url.includes("{{") && !isHttpUrl(url)) issues.add(at("url"), "must be an http(s) URL");
   }
   for (const key of ["headers", "query"]) {
     for (const [name, value] of Object.entries(asObject(own(step, key)) ?? {})) {
-      if (typeof value === "string") checkMustache(value, at(key, name), issues);
+      if (typeof value === "string") checkMustache(value, at(key, name), issues, true);
     }
   }
   checkBodyStrings(own(step, "body"), at("body"), issues, 0);
@@ -104,7 +104,7 @@ function checkApiCall(
 function checkBodyStrings(value: unknown, path: PathSegment[], issues: IssueList, depth: number): void {
   if (depth > 32) return;
   if (typeof value === "string") {
-    checkMustache(value, path, issues);
+    checkMustache(value, path, issues, true);
     return;
   }
   if (Array.isArray(value)) {
@@ -138,14 +138,39 @@ function checkSchema(schema: unknown, path: PathSegment[], issues: IssueList): v
   }
 }
 
-/** Reports a template Mustache cannot parse (unclosed tags, unbalanced sections). */
-export function checkMustache(template: string, path: PathSegment[], issues: IssueList): void {
+/**
+ * Reports a template Mustache cannot parse (unclosed tags, unbalanced sections), and `{{secrets.*}}`
+ * outside api_call steps: a secret must never reach a prompt, an email or a page.
+ */
+export function checkMustache(
+  template: string,
+  path: PathSegment[],
+  issues: IssueList,
+  secretsAllowed = false,
+): void {
+  let tokens: unknown[];
   try {
     // A private Writer: the shared Mustache cache must not keep every template anyone ever submitted.
-    new Mustache.Writer().parse(template);
+    tokens = new Mustache.Writer().parse(template) as unknown[];
   } catch (e) {
     issues.add(path, `invalid template: ${e instanceof Error ? e.message : String(e)}`);
+    return;
   }
+  if (!secretsAllowed && usesSecrets(tokens)) {
+    issues.add(path, "{{secrets.*}} can only be used in api_call steps (url, headers, query, body)");
+  }
+}
+
+const NAMED = new Set(["name", "&", "#", "^"]);
+
+function usesSecrets(tokens: unknown[], depth = 0): boolean {
+  if (depth > 32) return false;
+  return tokens.some((token) => {
+    if (!Array.isArray(token)) return false;
+    const [type, value, , , children] = token as [string, string, number, number, unknown[] | undefined];
+    if (NAMED.has(type) && (value === "secrets" || value.startsWith("secrets."))) return true;
+    return Array.isArray(children) && usesSecrets(children, depth + 1);
+  });
 }
 
 function isHttpUrl(value: string): boolean {
