@@ -303,9 +303,8 @@ export class RunCoordinator extends DurableObject<Env> {
       if (hasEffects) await this.ctx.storage.delete("effects");
       throw new AppError("conflict", "The run changed concurrently; retry");
     }
-    for (const e of t.events) {
-      this.log(t.run.id).debug("event", { type: e.type, step_id: e.stepId, attempt_id: e.attemptId });
-    }
+    const log = this.log(t.run.id);
+    for (const e of t.events) log.info(e.type, { event: e.type, step_id: e.stepId, attempt_id: e.attemptId });
     if (hasEffects) {
       await runEffects(this.env, t, this.log(t.run.id));
       await this.ctx.storage.delete("effects");
