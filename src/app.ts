@@ -5,7 +5,9 @@ import { errorBody, handleError } from "./api/errors";
 import { apiKeyAuth } from "./api/middleware/auth";
 import { limitBody } from "./api/middleware/body-limit";
 import { requestContext } from "./api/middleware/request-context";
+import { devMailRoutes } from "./api/routes/dev-mail";
 import { executionRoutes } from "./api/routes/executions";
+import { pageRoutes } from "./api/routes/pages";
 import { systemRoutes } from "./api/routes/system";
 import { workflowRoutes } from "./api/routes/workflows";
 import { validationHook } from "./api/validation-hook";
@@ -20,6 +22,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", systemRoutes);
   app.route("/", workflowRoutes);
   app.route("/", executionRoutes);
+  // Human pages and the dev mailbox: outside /v1, no API key (the link's token is the capability).
+  app.route("/", pageRoutes);
+  app.route("/", devMailRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -1,0 +1,92 @@
+import type { ApprovalStep, Definition, FormStep } from "../../definitions/types";
+import { AppError } from "../../lib/errors";
+import { loadDefinition } from "../../runs/definition-cache";
+import { getRun, type RunRecord } from "../../runs/queries";
+import type { ResumeClaims } from "../../tokens";
+
+/** What the wait's step attempt recorded, once the wait was answered (or timed out). */
+export interface Recorded {
+  output: unknown;
+  finishedAt: number | null;
+}
+
+interface TokenRow {
+  run_id: string;
+  step_id: string;
+  wait_id: string;
+  used_at: number | null;
+  revoked_at: number | null;
+}
+
+/**
+ * Where a verified link stands, read from D1 only (GET/HEAD must never change anything):
+ * - `open`: the run waits on this link's wait and the token is unused: show the page;
+ * - `used`: this token's submission was accepted; `recorded` is what it recorded;
+ * - `cancelled`: the run was cancelled;
+ * - `closed`: the wait ended another way (another recipient answered, a timeout, the run moved on
+ *   or ended); `recorded` is set when the wait's step completed with an output.
+ */
+export type LinkState =
+  | { kind: "open"; run: RunRecord; def: Definition; step: FormStep | ApprovalStep }
+  | { kind: "used"; run: RunRecord; def: Definition; step: FormStep | ApprovalStep; recorded?: Recorded }
+  | { kind: "cancelled"; run: RunRecord; def: Definition }
+  | { kind: "closed"; run: RunRecord; def: Definition; step: FormStep | ApprovalStep; recorded?: Recorded };
+
+const invalid = (): AppError => new AppError("unauthorized", "This link is not valid");
+
+/** Reads the run, the token row and the wait a verified link belongs to; throws "unauthorized" for unknown ones. */
+export async function readLinkState(db: D1Database, claims: ResumeClaims): Promise<LinkState> {
+  const token = await db
+    .prepare("SELECT run_id, step_id, wait_id, used_at, revoked_at FROM resume_tokens WHERE jti = ?")
+    .bind(claims.jti)
+    .first<TokenRow>();
+  // A genuine signature over a token the database does not know (or knows for another run): refuse.
+  if (!token || token.run_id !== claims.runId || token.wait_id !== claims.waitId) throw invalid();
+  let run: RunRecord;
+  try {
+    run = await getRun(db, claims.runId);
+  } catch (e) {
+    if (e instanceof AppError && e.code === "not_found") throw invalid();
+    throw e;
+  }
+  const def = await loadDefinition(db, run.workflowId, run.workflowVersion);
+  if (!def) throw invalid();
+  const step = def.steps.find((s) => s.id === claims.stepId);
+  if (step?.type !== "form" && step?.type !== "approval") throw invalid();
+
+  if (token.used_at !== null) {
+    return { kind: "used", run, def, step, recorded: await readRecorded(db, run.id, claims.waitId) };
+  }
+  if (run.status === "cancelled") return { kind: "cancelled", run, def };
+  const wait = run.pending;
+  const current =
+    run.status === "waiting" &&
+    wait?.kind === "human" &&
+    wait.waitId === claims.waitId &&
+    wait.stepId === claims.stepId &&
+    token.revoked_at === null;
+  if (current) return { kind: "open", run, def, step };
+  return { kind: "closed", run, def, step, recorded: await readRecorded(db, run.id, claims.waitId) };
+}
+
+/**
+ * The output of the step attempt a wait belonged to. The `run.waiting` event names the attempt and the
+ * wait id, so this finds the right attempt even when the same step waited several times (a loop).
+ */
+export async function readRecorded(
+  db: D1Database,
+  runId: string,
+  waitId: string,
+): Promise<Recorded | undefined> {
+  const row = await db
+    .prepare(
+      `SELECT s.output, s.finished_at FROM events e JOIN run_steps s ON s.id = e.attempt_id
+       WHERE e.run_id = ? AND e.type = 'run.waiting' AND json_extract(e.data, '$.wait_id') = ?
+         AND s.status = 'completed'
+       ORDER BY e.id DESC LIMIT 1`,
+    )
+    .bind(runId, waitId)
+    .first<{ output: string | null; finished_at: number | null }>();
+  if (!row || row.output === null) return undefined;
+  return { output: JSON.parse(row.output), finishedAt: row.finished_at };
+}
