@@ -64,7 +64,13 @@ export function timeoutResolution(step: FormStep | ApprovalStep, now: number): W
     };
   }
   if (step.type === "form" && step.on_timeout === "default") {
-    return { kind: "timed_out_output", output: { ...applyDefaults(step.fields, {}), timed_out: true } };
+    // Every field's default, required ones included: validation insists those have one for
+    // `on_timeout: default`, whereas applyDefaults (for resumes) only fills optional fields.
+    const output: Record<string, unknown> = {};
+    for (const field of step.fields) {
+      if (field.default !== undefined) output[field.name] = field.default;
+    }
+    return { kind: "timed_out_output", output: { ...output, timed_out: true } };
   }
   return { kind: "timed_out_fail" };
 }
