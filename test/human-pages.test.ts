@@ -114,7 +114,7 @@ async function page(
     new Request(`${BASE}/r/${token}${opts.query ?? ""}`, {
       method,
       headers: opts.headers,
-      body: opts.form ? new URLSearchParams(opts.form) : undefined,
+      body: opts.form && method === "POST" ? new URLSearchParams(opts.form) : undefined,
       redirect: "manual",
     }),
   );
@@ -122,8 +122,14 @@ async function page(
   return { status: res.status, headers: res.headers, body: text, text };
 }
 
-async function start(workflow: string, profile: Record<string, unknown>, inputs: Record<string, unknown> = {}) {
-  const res = await api<Status>("POST", "/v1/executions", { json: { workflow_id: workflow, inputs, profile } });
+async function start(
+  workflow: string,
+  profile: Record<string, unknown>,
+  inputs: Record<string, unknown> = {},
+) {
+  const res = await api<Status>("POST", "/v1/executions", {
+    json: { workflow_id: workflow, inputs, profile },
+  });
   expect(res.status, res.text).toBe(202);
   return res.body;
 }
@@ -196,7 +202,9 @@ describe("the author's form link", () => {
       ["contact", "input", "email"],
       ["urgent", "input", "checkbox"],
     ]);
-    expect((await query(html, `select[name="audience"] option[selected]`))[0]?.attrs.value).toBe("developers");
+    expect((await query(html, `select[name="audience"] option[selected]`))[0]?.attrs.value).toBe(
+      "developers",
+    );
     expect((await query(html, `[name="topic"]`))[0]?.attrs).toMatchObject({ required: "", minlength: "3" });
     expect(await textOf(html, "label")).toContain("Word count");
 
@@ -212,11 +220,16 @@ describe("the author's form link", () => {
       "Enter 100 or more.",
       "Enter an email address.",
     ]);
-    expect((await query(bad.text, `[name="topic"]`))[0]?.attrs).toMatchObject({ value: "ab", "aria-invalid": "true" });
+    expect((await query(bad.text, `[name="topic"]`))[0]?.attrs).toMatchObject({
+      value: "ab",
+      "aria-invalid": "true",
+    });
     expect((await query(bad.text, `[name="words"]`))[0]?.attrs.value).toBe("50");
     expect((await query(bad.text, `[name="contact"]`))[0]?.attrs.value).toBe("not-an-email");
     expect((await query(bad.text, `[name="urgent"]`))[0]?.attrs.checked).toBe("");
-    expect((await query(bad.text, `select[name="audience"] option[selected]`))[0]?.attrs.value).toBe("executives");
+    expect((await query(bad.text, `select[name="audience"] option[selected]`))[0]?.attrs.value).toBe(
+      "executives",
+    );
     expect(await tokenRow(token)).toEqual({ used_at: null, revoked_at: null });
     expect(await runStatus(run.run_id)).toMatchObject({ status: "waiting", current_step: "brief" });
 
@@ -263,5 +276,260 @@ describe("the author's form link", () => {
     expect((await query(resubmit.text, "h1"))[0]?.text).toBe("Already recorded");
     expect((await recorded(resubmit.text)).Topic).toBe("Durable Objects");
     expect((await runtime(run.run_id)).topic).toBe("Durable Objects");
+  });
+});
+
+/** Starts a page-flow run and answers its form through the page; returns the run id. */
+async function atReview(email: string, topic: string): Promise<string> {
+  const run = await start("page-flow", { email });
+  const token = await mailedToken(run.run_id, "brief", email);
+  const res = await page("POST", token, { form: { topic } });
+  expect(res.status, res.text).toBe(303);
+  return run.run_id;
+}
+
+describe("the editors' approval links", () => {
+  it("shows the instructions and the run's values; approving with a comment records the editor", async () => {
+    const runId = await atReview("bob@acme.test", "Queues & retries");
+    const editor = await mailedToken(runId, "review", "editor@acme.test");
+    const chief = await mailedToken(runId, "review", "chief@acme.test");
+
+    const view = await page("GET", editor);
+    expect(view.status).toBe(200);
+    expect(await textOf(view.text, "section[aria-labelledby=instructions-heading] p")).toBe(
+      "Approve the post about Queues & retries for developers?",
+    );
+    expect(await recorded(view.text)).toMatchObject({ Topic: "Queues & retries", audience: "developers" });
+    expect(await textOf(view.text)).toContain("You are responding as editor@acme.test.");
+    const buttons = await query(view.text, "button[name=decision]");
+    expect(buttons.map((b) => b.attrs.value)).toEqual(["approved", "rejected"]);
+    expect((await query(view.text, "textarea[name=comment]")).length).toBe(1);
+
+    // No decision (a browser without buttons' values): asked again, the comment kept, the link still unused.
+    const undecided = await page("POST", editor, { form: { comment: "Looks <good>" } });
+    expect(undecided.status).toBe(422);
+    expect(await textOf(undecided.text, ".alert")).toContain("Choose Approve or Reject.");
+    expect((await query(undecided.text, "textarea"))[0]?.text).toBe("Looks <good>");
+    expect(await tokenRow(editor)).toEqual({ used_at: null, revoked_at: null });
+
+    const approved = await page("POST", editor, { form: { decision: "approved", comment: "Ship it" } });
+    expect(approved.status).toBe(303);
+    expect(await runStatus(runId)).toMatchObject({ status: "completed", current_step: null });
+    expect((await runtime(runId)).review).toMatchObject({
+      decision: "approved",
+      approver: "editor@acme.test",
+      comment: "Ship it",
+    });
+
+    const thanks = await page("GET", editor, { query: "?done=1" });
+    expect(thanks.status).toBe(200);
+    expect(await recorded(thanks.text)).toMatchObject({
+      Decision: "Approved",
+      By: "editor@acme.test",
+      Comment: "Ship it",
+    });
+
+    // The other editor's link: the request is answered; they see by whom instead of a form.
+    const late = await page("GET", chief);
+    expect(late.status).toBe(409);
+    expect((await query(late.text, "h1"))[0]?.text).toBe("This request is no longer open");
+    expect(await recorded(late.text)).toMatchObject({ Decision: "Approved", By: "editor@acme.test" });
+    const lateVote = await page("POST", chief, { form: { decision: "rejected" } });
+    expect(lateVote.status).toBe(409);
+    expect((await runtime(runId)).review).toMatchObject({ decision: "approved" });
+    expect(await tokenRow(chief)).toMatchObject({ used_at: null, revoked_at: expect.any(Number) });
+  });
+
+  it("rejecting ends the run as rejected, recorded with the comment", async () => {
+    const runId = await atReview("rita@acme.test", "Not this one");
+    const chief = await mailedToken(runId, "review", "chief@acme.test");
+    const res = await page("POST", chief, { form: { decision: "rejected", comment: "Off-topic" } });
+    expect(res.status).toBe(303);
+    expect((await runStatus(runId)).status).toBe("rejected");
+    expect((await runtime(runId)).review).toMatchObject({
+      approver: "chief@acme.test",
+      comment: "Off-topic",
+    });
+  });
+});
+
+describe("links that cannot be used", () => {
+  it("answers 410 for an expired link and 401 for garbage, a tampered or an unknown token", async () => {
+    const run = await start("page-flow", { email: "eve@acme.test" });
+    const token = await mailedToken(run.run_id, "brief", "eve@acme.test");
+    const keyring = parseTokenSecrets(env.RESUME_TOKEN_SECRETS);
+    const claims = await verifyResumeToken(keyring, token);
+    const expired = await signResumeToken(
+      keyring,
+      { ...claims, expiresAt: Date.now() - 60_000 },
+      Date.now() - 120_000,
+    );
+    for (const method of ["GET", "POST"]) {
+      const res = await page(method, expired, { form: { topic: "Too late" } });
+      expect(res.status).toBe(410);
+      expectPageHeaders(res);
+      expect((await query(res.text, "h1"))[0]?.text).toBe("This link has expired");
+    }
+    const unknown = await signResumeToken(keyring, { ...claims, jti: randomId() });
+    const [h, p, s] = token.split(".");
+    const tampered = `${h}.${p}.${(s ?? "").startsWith("A") ? "B" : "A"}${s?.slice(1)}`;
+    for (const bad of ["garbage", tampered, unknown]) {
+      for (const method of ["GET", "POST"]) {
+        const res = await page(method, bad, { form: { topic: "Forged" } });
+        expect(res.status).toBe(401);
+        expect((await query(res.text, "h1"))[0]?.text).toBe("This link is not valid");
+      }
+    }
+    expect((await runStatus(run.run_id)).current_step).toBe("brief");
+    expect(await tokenRow(token)).toEqual({ used_at: null, revoked_at: null });
+  });
+
+  it("answers 410 'cancelled' once the run is cancelled", async () => {
+    const run = await start("page-flow", { email: "carl@acme.test" });
+    const token = await mailedToken(run.run_id, "brief", "carl@acme.test");
+    expect((await api("POST", `/v1/executions/${run.run_id}/cancel`)).status).toBe(200);
+    for (const method of ["GET", "HEAD", "POST"]) {
+      const res = await page(method, token, { form: { topic: "After the cancel" } });
+      expect(res.status).toBe(410);
+    }
+    const res = await page("GET", token);
+    expect((await query(res.text, "h1"))[0]?.text).toBe("This request was cancelled");
+    expect((await runStatus(run.run_id)).status).toBe("cancelled");
+  });
+
+  it("refuses cross-site submissions (403) and bodies that are not forms (415), leaving the link unused", async () => {
+    const run = await start("page-flow", { email: "cora@acme.test" });
+    const token = await mailedToken(run.run_id, "brief", "cora@acme.test");
+    const form = { topic: "Cross-site" };
+    const crossSite: Array<Record<string, string>> = [
+      { "sec-fetch-site": "cross-site" },
+      { "sec-fetch-site": "same-site" },
+      { origin: "https://evil.test" },
+    ];
+    for (const headers of crossSite) {
+      const res = await page("POST", token, { form, headers });
+      expect(res.status).toBe(403);
+      expect((await query(res.text, "h1"))[0]?.text).toBe("Submission refused");
+    }
+    const json = await exports.default.fetch(
+      new Request(`${BASE}/r/${token}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(form),
+      }),
+    );
+    expect(json.status).toBe(415);
+    expect(await tokenRow(token)).toEqual({ used_at: null, revoked_at: null });
+
+    // Our own page posts with Sec-Fetch-Site: same-origin, and (no-referrer policy) Origin: null.
+    const own = await page("POST", token, {
+      form: { topic: "Same origin" },
+      headers: { "sec-fetch-site": "same-origin", origin: "null" },
+    });
+    expect(own.status).toBe(303);
+  });
+
+  it("submits multipart forms too", async () => {
+    const run = await start("page-flow", { email: "mia@acme.test" });
+    const token = await mailedToken(run.run_id, "brief", "mia@acme.test");
+    const body = new FormData();
+    body.set("topic", "Multipart");
+    body.set("words", "300");
+    const res = await exports.default.fetch(
+      new Request(`${BASE}/r/${token}`, { method: "POST", body, redirect: "manual" }),
+    );
+    expect(res.status).toBe(303);
+    expect(await runtime(run.run_id)).toMatchObject({ topic: "Multipart", words: 300 });
+  });
+});
+
+describe("escaping", () => {
+  it("renders names, titles, labels, instructions and values with markup as text", async () => {
+    const payload = `<script>alert('payload')</script><img src=x onerror=alert(1)>`;
+    const run = await start("xss-flow", { email: "x@acme.test" }, { payload });
+    const token = await mailedToken(run.run_id, "ask", "x@acme.test");
+    const note = `"><script>alert('note')</script>`;
+
+    const form = await page("GET", token);
+    const invalid = await page("POST", token, { form: { note } }); // too short: re-rendered with the value
+    expect(invalid.status).toBe(422);
+    for (const html of [form.text, invalid.text]) {
+      expect(html).not.toMatch(/<script|<img/i);
+      expect((await query(html, "h1"))[0]?.text).toBe("<script>alert('title')</script>");
+      expect(await textOf(html, ".workflow")).toBe("Workflow: <script>alert('name')</script>");
+      expect(await textOf(html, "label")).toContain(`"><script>alert('label')</script>`);
+    }
+    expect((await query(invalid.text, `[name="note"]`))[0]?.attrs.value).toBe(note);
+
+    const long = `${note} ${"x".repeat(60)}`;
+    expect((await page("POST", token, { form: { note: long } })).status).toBe(303);
+    const approver = await mailedToken(run.run_id, "check", "x@acme.test");
+    const approval = await page("GET", approver);
+    expect(approval.status).toBe(200);
+    expect(approval.text).not.toMatch(/<script|<img/i);
+    expect(await textOf(approval.text, "section[aria-labelledby=instructions-heading] p")).toBe(
+      `<script>alert('instructions')</script> ${long} ${payload}`,
+    );
+    // Runtime values show under their form field's label, escaped like everything else.
+    expect(await recorded(approval.text)).toEqual({ payload, "\"><script>alert('label')</script>": long });
+  });
+});
+
+describe("the development mailbox", () => {
+  it("lists the outbox with clickable links, newest first, as HTML and JSON, and shows each email", async () => {
+    const run = await start("page-flow", { email: "dev@acme.test" });
+    const token = await mailedToken(run.run_id, "brief", "dev@acme.test");
+
+    const json = await api<{
+      items: Array<{
+        id: string;
+        to: string;
+        subject: string;
+        status: string;
+        links: string[];
+        created_at: string;
+        run_id: string;
+      }>;
+    }>("GET", "/dev/mail.json", { key: null });
+    expect(json.status).toBe(200);
+    const item = json.body.items[0];
+    expect(item).toMatchObject({
+      to: "dev@acme.test",
+      subject: "Input needed: What should we write? (Blog post)",
+      run_id: run.run_id,
+      links: [`https://scaff.test/r/${token}`],
+    });
+    expect(["pending", "sent"]).toContain(item?.status);
+    const times = json.body.items.map((i) => Date.parse(i.created_at));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+
+    const html = await api<string>("GET", "/dev/mail", { key: null });
+    expect(html.status).toBe(200);
+    expect(html.headers.get("cache-control")).toBe("no-store");
+    const anchors = (await query(html.text, "a")).map((a) => a.attrs.href);
+    expect(anchors).toContain(`https://scaff.test/r/${token}`);
+    expect(anchors).toContain(`/dev/mail/${item?.id}`);
+    expect(await textOf(html.text, "h2")).toContain("Input needed: What should we write? (Blog post)");
+
+    const one = await api<string>("GET", `/dev/mail/${item?.id}`, { key: null });
+    expect(one.status).toBe(200);
+    expect(one.text).toContain(`https://scaff.test/r/${token}`);
+    expect(one.headers.get("content-security-policy")).toMatch(/default-src 'none'.*sandbox/);
+    expect((await api("GET", "/dev/mail/mail_nope", { key: null })).status).toBe(404);
+  });
+
+  it("does not exist unless DEV_MODE is exactly true", async () => {
+    const app = createApp();
+    for (const mode of ["false", "", "TRUE"]) {
+      for (const path of ["/dev/mail", "/dev/mail.json", "/dev/mail/anything"]) {
+        const ctx = createExecutionContext();
+        const res = await app.fetch(new Request(`${BASE}${path}`), { ...env, DEV_MODE: mode }, ctx);
+        await waitOnExecutionContext(ctx);
+        expect(res.status, `${mode} ${path}`).toBe(404);
+        expect(await res.json()).toEqual({
+          error: { code: "not_found", message: `No route for GET ${path}` },
+        });
+      }
+    }
   });
 });
