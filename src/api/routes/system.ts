@@ -11,6 +11,7 @@ export const healthRoute = createRoute({
   path: "/health",
   tags: ["System"],
   summary: "Liveness, including that D1 answers",
+  security: [],
   responses: {
     200: { description: "Healthy", content: { "application/json": { schema: HealthSchema } } },
     ...errorResponses(),
