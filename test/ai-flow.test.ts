@@ -263,8 +263,8 @@ describe("the openai provider through the queue consumer (real SDK, fake server 
       type: "json_schema",
       json_schema: { strict: true },
     });
-    const schemaSent = (reqs[0]?.body.response_format.json_schema as { schema: { required: string[] } })
-      .schema;
+    const format = reqs[0]?.body.response_format as { json_schema: { schema: { required: string[] } } };
+    const schemaSent = format.json_schema.schema;
     expect(schemaSent.required).toEqual(["summary", "rating"]);
     const reask = reqs[1]?.body.messages.at(-1)?.content ?? "";
     expect(reask).toContain("/rating");
