@@ -364,6 +364,26 @@ describe("alarms fire once per wait", () => {
     }
   });
 
+  it("a wait that began after the object lost its storage still times out", async () => {
+    const run = await start("approve-on-timeout");
+    await runInDurableObject(stubOf(run.run_id), async (_instance, state) => {
+      await state.storage.deleteAlarm();
+      await state.storage.deleteAll();
+    });
+    await runInDurableObject(stubOf(run.run_id), (_instance, state) => {
+      state.abort("reset for the test");
+    }).catch(() => undefined);
+
+    const ok = await resume(run.run_id, run.waiting?.resume_token ?? "", { decision: "approved" });
+    expect(ok.body).toMatchObject({ status: "waiting", current_step: "note" });
+    expect(await alarmOf(run.run_id)).toBe((await pendingOf(run.run_id)).expiresAt);
+    await moveClock(run.run_id, "expiresAt");
+    expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
+    const after = await status(run.run_id);
+    expect(after.status).toBe("failed");
+    expect(after.error).toMatchObject({ code: "timeout", step_id: "note" });
+  });
+
   it("a pending alarm survives the object being reset: state comes back from D1 and storage", async () => {
     const run = await start("remind-flow");
     const wait = await pendingOf(run.run_id);

@@ -58,6 +58,8 @@ interface PendingEffects {
  */
 export class RunCoordinator extends DurableObject<Env> {
   private chain: Promise<unknown> = Promise.resolve();
+  /** The run id this instance knows is in storage (the alarm handler finds its run by it). */
+  private storedRunId: string | undefined;
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn, fn);
@@ -284,6 +286,12 @@ export class RunCoordinator extends DurableObject<Env> {
 
   /** Writes the transition as one batch, then performs its effects; a watchdog alarm covers a crash in between. */
   private async commit(def: Definition, t: Transition, now: number, origin?: RunOrigin): Promise<void> {
+    // Every alarm (timer or watchdog) is set during or after a commit: make sure the alarm handler can
+    // find the run even when the object's storage was lost after the run started.
+    if (this.storedRunId !== t.run.id) {
+      await this.ctx.storage.put("runId", t.run.id);
+      this.storedRunId = t.run.id;
+    }
     const needsKeys = t.mintTokens.length > 0 || t.effects.some((e) => e.kind === "mail");
     const keyring = needsKeys ? parseTokenSecrets(this.env.RESUME_TOKEN_SECRETS) : undefined;
     const outbox = keyring ? await prepareOutbox(this.env, this.env.DB, def, t, keyring, now) : [];
