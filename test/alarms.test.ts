@@ -402,3 +402,65 @@ describe("alarms fire once per wait", () => {
     expect(after.error).toMatchObject({ code: "timeout", step_id: "sign" });
   });
 });
+
+describe("the watchdog alarm", () => {
+  const outboxStatuses = async (runId: string) =>
+    (
+      await env.DB.prepare("SELECT status, sent_at FROM mail_outbox WHERE run_id = ? ORDER BY to_address")
+        .bind(runId)
+        .all<{ status: string; sent_at: number | null }>()
+    ).results;
+
+  async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await read();
+      if (ok(value) || Date.now() > deadline) return value;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it("re-sends the mail of a committed transition whose effects never ran, then restores the timer", async () => {
+    const run = await start("remind-flow");
+    const sent = await until(
+      () => outboxStatuses(run.run_id),
+      (rows) => rows.length === 2 && rows.every((r) => r.status === "sent"),
+    );
+    expect(sent.map((r) => r.status)).toEqual(["sent", "sent"]);
+    const wait = await pendingOf(run.run_id);
+    const version = (
+      await env.DB.prepare("SELECT version FROM runs WHERE id = ?")
+        .bind(run.run_id)
+        .first<{ version: number }>()
+    )?.version;
+
+    // The object died after the wait's batch and before its emails were queued: the emails are still
+    // pending and the effects record with its watchdog alarm is all that is left in storage.
+    await env.DB.prepare("UPDATE mail_outbox SET status = 'pending', sent_at = NULL WHERE run_id = ?")
+      .bind(run.run_id)
+      .run();
+    await runInDurableObject(stubOf(run.run_id), async (_instance, state) => {
+      await state.storage.put("effects", {
+        runId: run.run_id,
+        version,
+        transition: {
+          run: { id: run.run_id },
+          effects: [{ kind: "mail", waitId: wait.waitId, mail: "request", recipients: wait.recipients }],
+        },
+      });
+      await state.storage.setAlarm(Date.now() + 30_000);
+    });
+
+    expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
+    const resent = await until(
+      () => outboxStatuses(run.run_id),
+      (rows) => rows.every((r) => r.status === "sent"),
+    );
+    expect(resent.map((r) => r.status)).toEqual(["sent", "sent"]);
+    expect(
+      await runInDurableObject(stubOf(run.run_id), (_i, state) => state.storage.get("effects")),
+    ).toBeUndefined();
+    expect(await alarmOf(run.run_id)).toBe(wait.remindAt);
+    expect(await status(run.run_id)).toMatchObject({ status: "waiting", current_step: "sign" });
+  });
+});
