@@ -1,0 +1,76 @@
+// What each scenario sends. Floor endpoints are the platform's floor (src/api/routes/bench-floor.ts);
+// Scaff specs feed each other through a pool of waiting runs: the starts create them, status reads
+// rotate over them, and each resume uses one run and its token exactly once.
+
+export const FORM_WORKFLOW = "bench-form";
+export const FULL_WORKFLOW = "bench-full";
+
+/** The floor scenarios, cheapest first. `d1-read` reads a row written before the run (`?key=hot`). */
+export function floorSpecs() {
+  return [
+    { id: "bare", name: "floor: bare JSON", method: "GET", path: "/v1/_floor/bare" },
+    { id: "d1-read", name: "floor: one D1 read", method: "GET", path: "/v1/_floor/d1-read?key=hot" },
+    { id: "do-noop", name: "floor: DO RPC no-op", method: "POST", path: "/v1/_floor/do-noop" },
+    { id: "d1-batch", name: "floor: one D1 batch", method: "POST", path: "/v1/_floor/d1-batch" },
+    {
+      id: "do-d1-batch",
+      name: "floor: DO RPC + one D1 batch",
+      method: "POST",
+      path: "/v1/_floor/do-d1-batch",
+    },
+  ];
+}
+
+/** POST /v1/executions of the form-first workflow; every 202 that waits joins the pool. */
+export function startSpec(pool) {
+  return {
+    id: "start",
+    name: "scaff: POST /v1/executions (to first wait)",
+    method: "POST",
+    path: "/v1/executions",
+    body: JSON.stringify({ workflow_id: FORM_WORKFLOW }),
+    onResponse: (status, body) => {
+      if (status !== 202) return;
+      const run = JSON.parse(body);
+      if (run.status === "waiting" && run.waiting?.resume_token) {
+        pool.push({ id: run.run_id, token: run.waiting.resume_token });
+      }
+    },
+  };
+}
+
+/** GET /v1/executions/{id}, rotating over waiting runs (the body carries a freshly signed token). */
+export function statusSpec(pool) {
+  let i = 0;
+  return {
+    id: "status",
+    name: "scaff: GET /v1/executions/{id}",
+    method: "GET",
+    path: `/v1/executions/${pool[0]?.id ?? "none"}`,
+    setupRequest: (req) => {
+      const run = pool[i++ % pool.length];
+      return { ...req, path: `/v1/executions/${run.id}` };
+    },
+  };
+}
+
+/** POST /v1/executions/{id}/resume: each request takes the next unused run of the pool. */
+export function resumeSpec(pool, connections) {
+  let next = 0;
+  return {
+    id: "resume",
+    name: "scaff: POST …/resume (form → completed)",
+    method: "POST",
+    path: "/v1/executions/none/resume",
+    // autocannon builds one request ahead per connection; leave those spare so no token is reused.
+    amount: Math.max(0, pool.length - 2 * connections),
+    setupRequest: (req) => {
+      const run = pool[Math.min(next++, pool.length - 1)];
+      return {
+        ...req,
+        path: `/v1/executions/${run.id}/resume`,
+        body: JSON.stringify({ token: run.token, data: { name: "bench", score: 42 } }),
+      };
+    },
+  };
+}

@@ -1,0 +1,150 @@
+// The Worker under test: a minified build (for its gzip size), and `wrangler dev` on a free port with
+// its state on tmpfs, its own secrets and the benchmark floor switched on.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import {
+  freePort,
+  killGroup,
+  runWrangler,
+  startWranglerDev,
+  stopDevServer,
+  waitForOk,
+} from "../../scripts/lib/wrangler.mjs";
+import { listProcesses } from "./memory.mjs";
+
+const TIMEOUT_MS = 180_000;
+
+/** A fresh directory on tmpfs (/dev/shm) when there is one, else in the OS temp dir. */
+export function makeStateDir() {
+  const parent = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+  return mkdtempSync(join(parent, "scaff-bench-"));
+}
+
+function jsFiles(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...jsFiles(path));
+    else if (/\.m?js$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+/**
+ * `npm run build` (wrangler deploy --dry-run --minify) into outDir instead of ./dist, so a bench never
+ * touches files others may be using; returns the bundle's raw and gzip sizes in KiB.
+ */
+export async function buildBundle(outDir) {
+  const built = await runWrangler(["deploy", "--dry-run", "--minify", "--outdir", outDir], {
+    timeoutMs: TIMEOUT_MS,
+  });
+  if (built.code !== 0) throw new Error(`build failed:\n${built.output.trim()}`);
+  const files = jsFiles(outDir);
+  if (files.length === 0) throw new Error(`build wrote no .js file to ${outDir}`);
+  let raw = 0;
+  let gzip = 0;
+  for (const f of files) {
+    const bytes = readFileSync(f);
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  const reported = /Total Upload:\s*([\d.]+)\s*KiB\s*\/\s*gzip:\s*([\d.]+)\s*KiB/.exec(built.output);
+  const kib = (b) => Number((b / 1024).toFixed(1));
+  return {
+    files: files.length,
+    raw_kib: kib(raw),
+    gzip_kib: kib(gzip),
+    wrangler_reported_gzip_kib: reported ? Number(reported[2]) : undefined,
+  };
+}
+
+/** Applies migrations/ to the local D1 kept in stateDir. */
+export async function migrate(stateDir) {
+  const res = await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], {
+    timeoutMs: TIMEOUT_MS,
+  });
+  if (res.code !== 0) throw new Error(`D1 migrations failed:\n${res.output.trim()}`);
+}
+
+/** Runs one SQL statement against the local D1 in stateDir; returns its rows. */
+export async function queryD1(stateDir, sql) {
+  const res = await runWrangler(
+    ["d1", "execute", "DB", "--local", "--persist-to", stateDir, "--json", "--command", sql],
+    { timeoutMs: TIMEOUT_MS },
+  );
+  if (res.code !== 0) throw new Error(`d1 execute failed:\n${res.output.trim()}`);
+  const start = res.output.indexOf("[");
+  const parsed = JSON.parse(res.output.slice(start));
+  return parsed[0]?.results ?? [];
+}
+
+/** Secrets for this bench only: a random API key and resume-token secret (never the .dev.vars ones). */
+export function benchSecrets() {
+  const apiKey = randomBytes(24).toString("hex");
+  return { apiKey, apiKeys: `bench:${apiKey}`, tokenSecrets: `b1:${randomBytes(32).toString("hex")}` };
+}
+
+/** Starts wrangler dev on a free port; resolves once /health answers. Keeps its last output for errors. */
+export async function startServer(stateDir, secrets) {
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const vars = {
+    BENCH_FLOOR: "true",
+    DEV_MODE: "false",
+    LOG_LEVEL: "warn",
+    API_KEYS: secrets.apiKeys,
+    RESUME_TOKEN_SECRETS: secrets.tokenSecrets,
+    AI_PROVIDER: "mock",
+    MOCK_AI_MODE: "success",
+    MOCK_AI_SEED: "bench",
+    EMAIL_PROVIDER: "outbox",
+    PUBLIC_BASE_URL: base,
+  };
+  const child = startWranglerDev({
+    port,
+    vars,
+    stdio: "pipe",
+    extraArgs: ["--persist-to", stateDir, "--inspector-port", String(inspectorPort), "--log-level", "warn"],
+  });
+  const tail = [];
+  const keep = (d) => {
+    tail.push(String(d));
+    if (tail.length > 60) tail.shift();
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  try {
+    await waitForOk(`${base}/health`, child, TIMEOUT_MS);
+  } catch (e) {
+    await stopServer(child);
+    throw new Error(
+      `${e instanceof Error ? e.message : String(e)}\n--- wrangler output ---\n${tail.join("")}`,
+    );
+  }
+  return { child, base, port, output: () => tail.join("") };
+}
+
+/** Stops wrangler and workerd (its whole process group); returns pids that had to be SIGKILLed after. */
+export async function stopServer(child) {
+  await stopDevServer(child);
+  const pgid = child.pid;
+  const left = listProcesses().filter((p) => p.pgrp === pgid);
+  for (const p of left) {
+    try {
+      process.kill(p.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  killGroup(child, "SIGKILL");
+  return left.map((p) => `${p.pid}:${p.comm}`);
+}
+
+/** Removes the tmpfs state directory. */
+export function removeStateDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,213 @@
+#!/usr/bin/env node
+// `npm run bench`: builds the Worker (gzip size), starts it under `wrangler dev` with state on tmpfs and
+// the benchmark floor on, then measures in one run, side by side, the platform floor and Scaff's own
+// operations, closed-loop and fixed-rate. Writes bench/results/latest.{json,md} and prints the table.
+// Knobs (env): BENCH_DURATION (s per scenario, default 5), BENCH_CONNECTIONS (10), BENCH_RATE (req/s, 30),
+// BENCH_RUNS_CONCURRENCY (10), BENCH_RUNS_RATE (runs/s, 3).
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import { rowsPerRun } from "./lib/d1-rows.mjs";
+import { closedLoopRuns, fixedRateRuns } from "./lib/flows.mjs";
+import { runLoad } from "./lib/load.mjs";
+import { sampleMemory } from "./lib/memory.mjs";
+import { computeRatios, toMarkdown } from "./lib/report.mjs";
+import {
+  FORM_WORKFLOW,
+  FULL_WORKFLOW,
+  floorSpecs,
+  resumeSpec,
+  startSpec,
+  statusSpec,
+} from "./lib/scenarios.mjs";
+import {
+  benchSecrets,
+  buildBundle,
+  makeStateDir,
+  migrate,
+  removeStateDir,
+  startServer,
+  stopServer,
+} from "./lib/server.mjs";
+
+const HERE = import.meta.dirname;
+const num = (name, fallback) => {
+  const v = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
+  return v;
+};
+const params = {
+  duration_s: num("BENCH_DURATION", 5),
+  connections: num("BENCH_CONNECTIONS", 10),
+  rate: num("BENCH_RATE", 30),
+  fixed_connections: 4,
+  runs_concurrency: num("BENCH_RUNS_CONCURRENCY", 10),
+  runs_rate: num("BENCH_RUNS_RATE", 3),
+};
+
+const log = (m) => console.error(`[bench] ${m}`);
+const load1 = () => loadavg().map((v) => Number(v.toFixed(2)));
+
+let server;
+let stateDir;
+let cleaning;
+
+async function cleanup() {
+  cleaning ??= (async () => {
+    if (server) {
+      const leftovers = await stopServer(server.child);
+      if (leftovers.length) log(`killed leftover processes: ${leftovers.join(", ")}`);
+      server = undefined;
+    }
+    if (stateDir) removeStateDir(stateDir);
+  })();
+  return cleaning;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    log(`${signal}: stopping`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+async function api(base, headers, method, path, body, contentType) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: contentType ? { ...headers, "content-type": contentType } : headers,
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+async function createWorkflows(base, headers) {
+  for (const id of [FORM_WORKFLOW, FULL_WORKFLOW]) {
+    const yaml = readFileSync(join(HERE, "fixtures", `${id}.yaml`), "utf8");
+    const res = await api(base, headers, "POST", "/v1/workflows", yaml, "application/yaml");
+    if (res.status !== 201) throw new Error(`creating ${id}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+  }
+  const seeded = await api(base, headers, "POST", "/v1/_floor/d1-batch?key=hot");
+  if (seeded.status !== 200)
+    throw new Error(`floor endpoints answer HTTP ${seeded.status}: is BENCH_FLOOR on?`);
+}
+
+/** One pass over every request scenario in one mode (rate undefined: closed-loop). */
+async function requestScenarios(base, headers, mode, memory) {
+  const fixed = mode === "fixed-rate";
+  const opts = fixed
+    ? { connections: params.fixed_connections, durationS: params.duration_s, rate: params.rate }
+    : { connections: params.connections, durationS: params.duration_s };
+  const out = [];
+  const run = async (spec) => {
+    log(`${mode}: ${spec.name}`);
+    const r = await runLoad(base, headers, spec, opts);
+    out.push({ id: spec.id, ...r, workerd_rss_mib: memory.phase() });
+    return r;
+  };
+  for (const spec of floorSpecs()) await run(spec);
+  const pool = [];
+  await run(startSpec(pool));
+  if (pool.length === 0) throw new Error("no start succeeded: nothing to read or resume");
+  await run(statusSpec(pool));
+  await run(resumeSpec(pool, opts.connections));
+  return out;
+}
+
+/** A short unmeasured pass so isolates, caches and Durable Object classes are warm. */
+async function warmUp(base, headers) {
+  const opts = { connections: 4, durationS: 1 };
+  for (const spec of floorSpecs()) await runLoad(base, headers, { ...spec, amount: 40 }, opts);
+  const pool = [];
+  await runLoad(base, headers, { ...startSpec(pool), amount: 60 }, opts);
+  await runLoad(base, headers, { ...statusSpec(pool), amount: 40 }, opts);
+  await runLoad(base, headers, resumeSpec(pool, 4), opts);
+}
+
+async function main() {
+  const t0 = performance.now();
+  const loadBefore = load1();
+  stateDir = makeStateDir();
+  log(`state on ${stateDir}; building and migrating…`);
+  const [bundle] = await Promise.all([buildBundle(join(stateDir, "build")), migrate(stateDir)]);
+  log(`bundle ${bundle.raw_kib} KiB, gzip ${bundle.gzip_kib} KiB; starting wrangler dev…`);
+  const secrets = benchSecrets();
+  server = await startServer(stateDir, secrets);
+  const memory = sampleMemory(server.child.pid);
+  await new Promise((r) => setTimeout(r, 500));
+  const idleMiB = memory.now();
+  const headers = { authorization: `Bearer ${secrets.apiKey}`, "content-type": "application/json" };
+  await createWorkflows(server.base, headers);
+  log("warming up…");
+  await warmUp(server.base, headers);
+  memory.phase();
+
+  const scenarios = [
+    ...(await requestScenarios(server.base, headers, "closed-loop", memory)),
+    ...(await requestScenarios(server.base, headers, "fixed-rate", memory)),
+  ];
+  log(`complete runs: closed-loop, ${params.runs_concurrency} in flight…`);
+  const closed = await closedLoopRuns(server.base, headers, {
+    concurrency: params.runs_concurrency,
+    durationS: params.duration_s + 3,
+  });
+  closed.workerd_rss_mib = memory.phase();
+  log(`complete runs: fixed-rate, ${params.runs_rate}/s…`);
+  const fixed = await fixedRateRuns(server.base, headers, {
+    rate: params.runs_rate,
+    durationS: params.duration_s + 3,
+    maxInFlight: 50,
+  });
+  fixed.workerd_rss_mib = memory.phase();
+  const mem = memory.stop();
+  const wrangler = server.output();
+  await stopServer(server.child);
+  server = undefined;
+  log("counting D1 rows…");
+  const d1_rows = {
+    full: await rowsPerRun(stateDir, FULL_WORKFLOW),
+    form: await rowsPerRun(stateDir, FORM_WORKFLOW),
+  };
+  removeStateDir(stateDir);
+  stateDir = undefined;
+
+  const results = {
+    finished_at: new Date().toISOString(),
+    elapsed_s: Number(((performance.now() - t0) / 1000).toFixed(1)),
+    params,
+    env: {
+      node: process.version,
+      cpus: cpus().length,
+      workerd: JSON.parse(
+        readFileSync(resolve(HERE, "..", "node_modules", "workerd", "package.json"), "utf8"),
+      ).version,
+      loadavg_before: loadBefore,
+      loadavg_after: load1(),
+    },
+    bundle,
+    memory: { ...mem, idle_workerd_rss_mib: idleMiB },
+    scenarios,
+    complete_runs: [closed, fixed].map(({ run_ids, ...r }) => r),
+    d1_rows,
+    wrangler_warnings: wrangler
+      .split("\n")
+      .filter((l) => /error|warn/i.test(l))
+      .slice(-20),
+  };
+  results.ratios = computeRatios(results);
+  const md = toMarkdown(results);
+  const outDir = join(HERE, "results");
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outDir, "latest.md"), md);
+  console.log(md);
+  log(`wrote bench/results/latest.json and latest.md in ${results.elapsed_s} s`);
+}
+
+main()
+  .catch(async (err) => {
+    console.error(`\n[bench] failed: ${err instanceof Error ? err.message : String(err)}`);
+    await cleanup();
+    process.exit(1);
+  })
+  .then(() => cleanup());
