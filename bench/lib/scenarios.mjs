@@ -5,18 +5,39 @@
 export const FORM_WORKFLOW = "bench-form";
 export const FULL_WORKFLOW = "bench-full";
 
+/**
+ * Durable Objects the DO floors rotate over. Not one per request: a local workerd keeps every object
+ * it has created open (each SQLite-backed object has its own database), and a few thousand fresh
+ * objects in seconds end in SQLITE_NOMEM 500s. So the floor is a warm object, like the one a resume
+ * reaches; the cost of creating a run's object is part of what a start costs.
+ */
+export const FLOOR_OBJECTS = 200;
+
+function rotatingKeys(path) {
+  let i = 0;
+  return (req) => ({ ...req, path: `${path}?key=floor-${i++ % FLOOR_OBJECTS}` });
+}
+
 /** The floor scenarios, cheapest first. `d1-read` reads a row written before the run (`?key=hot`). */
 export function floorSpecs() {
   return [
     { id: "bare", name: "floor: bare JSON", method: "GET", path: "/v1/_floor/bare" },
     { id: "d1-read", name: "floor: one D1 read", method: "GET", path: "/v1/_floor/d1-read?key=hot" },
-    { id: "do-noop", name: "floor: DO RPC no-op", method: "POST", path: "/v1/_floor/do-noop" },
+    {
+      id: "do-noop",
+      name: "floor: DO RPC no-op",
+      method: "POST",
+      path: "/v1/_floor/do-noop",
+      setupRequest: rotatingKeys("/v1/_floor/do-noop"),
+    },
+    // A fresh row each time (no key): an insert, like a start's.
     { id: "d1-batch", name: "floor: one D1 batch", method: "POST", path: "/v1/_floor/d1-batch" },
     {
       id: "do-d1-batch",
       name: "floor: DO RPC + one D1 batch",
       method: "POST",
       path: "/v1/_floor/do-d1-batch",
+      setupRequest: rotatingKeys("/v1/_floor/do-d1-batch"),
     },
   ];
 }
