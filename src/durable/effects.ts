@@ -20,13 +20,9 @@ export async function runEffects(env: Env, t: Transition, log: Logger): Promise<
       await env.AI_JOBS.send(msg);
       log.debug("ai job queued", { step_id: effect.stepId, attempt_id: effect.attemptId });
     } else {
-      const rows = await env.DB.prepare(
-        "SELECT id FROM mail_outbox WHERE run_id = ? AND wait_id = ? AND status = 'pending' ORDER BY created_at",
-      )
-        .bind(t.run.id, effect.waitId)
-        .all<{ id: string }>();
-      const messages = rows.results.map((r) => ({
-        body: { kind: "mail", outboxId: r.id } satisfies MailMessage,
+      // Only this transition's emails: an older one still in retry backoff keeps its own schedule.
+      const messages = (effect.outboxIds ?? []).map((id) => ({
+        body: { kind: "mail", outboxId: id } satisfies MailMessage,
       }));
       if (messages.length > 0) await env.MAIL.sendBatch(messages);
     }

@@ -79,8 +79,10 @@ export async function prepareOutbox(
         link,
         to: h.recipient,
       });
+      const id = newId("mail", now);
+      effect.outboxIds = [...(effect.outboxIds ?? []), id];
       out.push({
-        id: newId("mail", now),
+        id,
         stepId: wait.stepId,
         waitId: wait.waitId,
         tokenJti: h.jti,

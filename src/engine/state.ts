@@ -105,7 +105,14 @@ export interface TokenToMint {
 /** A side effect to perform only after the transition's batch committed. */
 export type Effect =
   | { kind: "ai_job"; stepId: string; attemptId: string; seq: number; prompt: string }
-  | { kind: "mail"; waitId: string; mail: "request" | "reminder"; recipients: string[] };
+  | {
+      kind: "mail";
+      waitId: string;
+      mail: "request" | "reminder";
+      recipients: string[];
+      /** The outbox rows this transition writes; filled in by the coordinator before the batch. */
+      outboxIds?: string[];
+    };
 
 /** The whole outcome of one transition: written as ONE D1 batch, then effects run. */
 export interface Transition {

@@ -32,9 +32,9 @@ export const STYLE = [
   ".actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1.5rem}",
   "button{font:inherit;font-weight:600;padding:.7rem 1.4rem;border:0;border-radius:.4rem;cursor:pointer;color:#fff;background:var(--accent)}",
   "button.approve{background:var(--ok)}button.reject{background:var(--bad)}",
-  "footer{margin-top:2.5rem;border-top:1px solid var(--line);padding-top:.75rem}",
+  "footer{max-width:40rem;margin:2.5rem auto 0;padding:.75rem 1rem;border-top:1px solid var(--line)}",
   "@media (max-width:30rem){dl{grid-template-columns:1fr}button{flex:1 1 100%}}",
 ].join("");
 
 /** base64 SHA-256 of STYLE, for the `style-src` directive of the Content-Security-Policy. */
-export const STYLE_SHA256 = "46svhHTwY7BnWJez4XnDUqSsAbGWCAKnG6kA56taBUM=";
+export const STYLE_SHA256 = "plJkMR7k918vvfui7rit+4jAma6m5rTH86Q9U7hyRMM=";
