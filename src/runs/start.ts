@@ -1,5 +1,3 @@
-import { getDb } from "../db/client";
-import { getVersion } from "../db/workflow-store";
 import { AppError } from "../lib/errors";
 import { canonicalJson, sha256Hex } from "../lib/hash";
 import { newId } from "../lib/ids";
@@ -46,9 +44,17 @@ export async function startRun(
     const existing = await findByIdempotencyKey(env.DB, principal, idempotencyKey);
     if (existing) return replay(existing, hash);
   }
-  const { version } = await getVersion(getDb(env.DB), input.workflow_id, input.version);
+  // A small read: the definition itself comes from the per-isolate cache after the first run.
+  const live = await env.DB.prepare(
+    "SELECT latest_version FROM workflows WHERE id = ? AND deleted_at IS NULL",
+  )
+    .bind(input.workflow_id)
+    .first<{ latest_version: number }>();
+  if (!live) throw new AppError("not_found", `Workflow '${input.workflow_id}' not found`);
+  const version = { version: input.version ?? live.latest_version };
   const def = await loadDefinition(env.DB, input.workflow_id, version.version);
-  if (!def) throw new AppError("not_found", `Workflow '${input.workflow_id}' not found`);
+  if (!def)
+    throw new AppError("not_found", `Workflow '${input.workflow_id}' has no version ${version.version}`);
   const inputs = input.inputs ?? {};
   if (def.inputs !== undefined) {
     const result = compileSchema(def.inputs)(inputs);

@@ -60,7 +60,6 @@ executionRoutes.openapi(getRunRoute, async (c) => {
 executionRoutes.openapi(resumeRunRoute, async (c) => {
   const { run_id } = c.req.valid("param");
   const { token, data } = c.req.valid("json");
-  await getRun(c.env.DB, run_id);
   const claims = await verifyResumeToken(parseTokenSecrets(c.env.RESUME_TOKEN_SECRETS), token);
   if (claims.runId !== run_id) throw new AppError("unauthorized", "This token belongs to another run");
   unwrap(await stubFor(c.env, run_id).resume({ runId: run_id, claims, data, principal: c.get("principal") }));
@@ -70,7 +69,6 @@ executionRoutes.openapi(resumeRunRoute, async (c) => {
 
 executionRoutes.openapi(cancelRunRoute, async (c) => {
   const { run_id } = c.req.valid("param");
-  await getRun(c.env.DB, run_id);
   unwrap(await stubFor(c.env, run_id).cancel(run_id, c.get("principal")));
   const run = await getRun(c.env.DB, run_id);
   return c.json(await statusBody(c.env, run, origin(c.req.url)), 200);
