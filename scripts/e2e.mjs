@@ -11,13 +11,15 @@
 // Note: like `npm start`, this uses the project's local D1 (.wrangler/) and .dev.vars (created from
 // .dev.vars.example when missing); it adds the workflow `e2e-form-approval` and a run per invocation.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { firstApiKey, readDevVars } from "./lib/dev-vars.mjs";
 import { assertPortFree, killGroup, ROOT, waitForOk } from "./lib/wrangler.mjs";
 
 const PORT = Number(process.env.E2E_PORT ?? 8799);
+const STATE_DIR = mkdtempSync(join(tmpdir(), "scaff-e2e-"));
 const BASE = `http://127.0.0.1:${PORT}`;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = join(ROOT, "test", "e2e", "artifacts");
@@ -71,6 +73,8 @@ function startServer() {
     env: {
       ...process.env,
       PORT: String(PORT),
+      // Its own state: the developer's local database is left alone.
+      PERSIST_TO: STATE_DIR,
       WRANGLER_SEND_METRICS: "false",
       CLOUDFLARE_CF_FETCH_ENABLED: "false",
     },
@@ -339,6 +343,7 @@ try {
 } finally {
   if (browser) await browser.close().catch(() => undefined);
   await stopServer();
+  rmSync(STATE_DIR, { recursive: true, force: true });
   if (failed > 0 || passed === 0) exitCode = 1;
   log(`screenshots: ${ARTIFACTS}`);
   console.log(`${passed} passed, ${failed} failed`);

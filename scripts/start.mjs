@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: everything a fresh clone needs to run Scaff locally. Creates .dev.vars, migrates the
 // local D1, starts `wrangler dev`, loads examples/*.yaml and prints where everything is. Ctrl-C stops
-// wrangler and workerd together. PORT (default 8787) picks the port.
+// wrangler and workerd together. PORT (default 8787) picks the port; PERSIST_TO (default .wrangler/state)
+// keeps local D1, Durable Object and queue state elsewhere (tests use a temporary directory).
 import { join } from "node:path";
 import { ensureDevVars, firstApiKey, readDevVars } from "./lib/dev-vars.mjs";
 import { loadExamples } from "./lib/load-examples.mjs";
@@ -85,7 +86,8 @@ async function main() {
   await assertPortFree(port);
 
   log("applying local D1 migrations…");
-  const migrated = await runWrangler(["d1", "migrations", "apply", "DB", "--local"], {
+  const persist = process.env.PERSIST_TO ? ["--persist-to", process.env.PERSIST_TO] : [];
+  const migrated = await runWrangler(["d1", "migrations", "apply", "DB", "--local", ...persist], {
     timeoutMs: MIGRATIONS_TIMEOUT_MS,
   });
   if (migrated.code !== 0) throw new Error(`local D1 migrations failed:\n${migrated.output.trim()}`);
@@ -98,7 +100,7 @@ async function main() {
     vars.PUBLIC_BASE_URL = base;
   }
   log(`starting wrangler dev on ${base}…`);
-  server = startWranglerDev({ port, vars });
+  server = startWranglerDev({ port, vars, extraArgs: persist });
   server.on("exit", (code, signal) => {
     killGroup(server, "SIGKILL");
     if (stopping) return;
