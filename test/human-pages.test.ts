@@ -419,6 +419,10 @@ describe("links that cannot be used", () => {
       }),
     );
     expect(json.status).toBe(415);
+    const huge = await page("POST", token, { form: { topic: "x".repeat(1024 * 1024 + 1) } });
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get("content-type")).toContain("text/html");
+    expect(huge.text).toContain("larger than 1 MiB");
     expect(await tokenRow(token)).toEqual({ used_at: null, revoked_at: null });
 
     // Our own page posts with Sec-Fetch-Site: same-origin, and (no-referrer policy) Origin: null.

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { AppError, type ErrorCode, type ErrorDetail } from "../lib/errors";
+import { htmlResponse, renderErrorPage } from "../pages";
 import type { AppEnv } from "./app-env";
 
 /** The one table from domain error codes to HTTP statuses. */
@@ -39,6 +40,19 @@ export function errorBody(code: string, message: string, details?: ErrorDetail[]
 
 /** Turns anything thrown into the envelope; unexpected errors are logged and answered without internals. */
 export function handleError(err: unknown, c: Context<AppEnv>): Response {
+  const res = envelopeFor(err, c);
+  // People on a human page get a page, not JSON (e.g. a post over 1 MiB rejected before the route ran).
+  if (new URL(c.req.url).pathname.startsWith("/r/")) {
+    const message =
+      (err instanceof AppError || err instanceof HTTPException) && res.status < 500
+        ? err.message
+        : "Something went wrong on our side. Please try again later.";
+    return htmlResponse(renderErrorPage({ title: "This request could not be handled", message }), res.status);
+  }
+  return res;
+}
+
+function envelopeFor(err: unknown, c: Context<AppEnv>): Response {
   const requestId = c.get("requestId");
   if (err instanceof AppError) {
     const status = STATUS_BY_CODE[err.code];
