@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { parseTokenSecrets, randomId, signResumeToken, verifyResumeToken } from "../src/tokens";
 import { type ApiResponse, api, BASE } from "./helpers/api";
+import { query } from "./helpers/html";
 
 // A post is briefed by its author (form, emailed to the author) and signed off by either of two editors.
 const PAGE_FLOW = `
@@ -54,44 +55,6 @@ interface Status {
   status: string;
   current_step: string | null;
   waiting?: { resume_url: string; resume_token: string };
-}
-
-interface El {
-  tag: string;
-  attrs: Record<string, string>;
-  text: string;
-}
-
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" };
-const decode = (s: string): string =>
-  s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_m, e: string) => ENTITIES[e] ?? "");
-
-/** The elements matching `selector`, parsed with workerd's HTMLRewriter, with their decoded text and attributes. */
-async function query(html: string, selector: string): Promise<El[]> {
-  const found: El[] = [];
-  const open: El[] = [];
-  await new HTMLRewriter()
-    .on(selector, {
-      element(e) {
-        const attrs = Object.fromEntries([...e.attributes].map(([k, v]) => [k, decode(v ?? "")]));
-        const el: El = { tag: e.tagName, attrs, text: "" };
-        found.push(el);
-        open.push(el);
-        try {
-          e.onEndTag(() => void open.splice(open.indexOf(el), 1));
-        } catch {
-          open.splice(open.indexOf(el), 1); // void element
-        }
-      },
-    })
-    .onDocument({
-      text(t) {
-        for (const el of open) el.text += decode(t.text);
-      },
-    })
-    .transform(new Response(html))
-    .text();
-  return found;
 }
 
 const textOf = async (html: string, selector = "main"): Promise<string> =>

@@ -9,16 +9,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The public status body of a run; a waiting run carries its API resume token and what to render. */
 export async function statusBody(env: Env, run: RunRecord, requestOrigin: string) {
-  const body = {
-    run_id: run.id,
-    workflow_id: run.workflowId,
-    workflow_version: run.workflowVersion,
-    status: run.status,
-    current_step: run.currentStep,
-    created_at: iso(run.createdAt),
-    updated_at: iso(run.updatedAt),
-    ...(run.error ? { error: run.error } : {}),
-  };
+  const body = summaryBody(run);
   const wait = run.pending;
   if (run.status !== "waiting" || wait?.kind !== "human") return body;
   const token = await apiTokenFor(env.DB, run.id, wait);
