@@ -1,0 +1,255 @@
+// A throwaway Scaff server for the reliability suite: `wrangler dev` on a free port with state persisted
+// to a temp dir, started as the leader of its own process group so the whole tree (wrangler, workerd,
+// esbuild) can be killed together, and restartable on the same persisted state after a SIGKILL.
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, unlinkSync } from "node:fs";
+import { join } from "node:path";
+import {
+  freePort,
+  killGroup,
+  ROOT,
+  requireWrangler,
+  waitForOk,
+  wranglerEnv,
+} from "../../scripts/lib/wrangler.mjs";
+
+const START_TIMEOUT_MS = 90_000;
+const LOG_TAIL_CHARS = 8_000;
+
+/** Credentials and settings the suite passes to the Worker with --var (nothing read from .dev.vars). */
+export const SETTINGS = {
+  apiKey: "rel-key-0123456789abcdef",
+  tokenKid: "rel1",
+  tokenSecret: "reliability-suite-secret-0123456789-abcdefghij",
+};
+
+function vars(base) {
+  return {
+    API_KEYS: `reliability:${SETTINGS.apiKey}`,
+    RESUME_TOKEN_SECRETS: `${SETTINGS.tokenKid}:${SETTINGS.tokenSecret}`,
+    AI_PROVIDER: "mock",
+    MOCK_AI_MODE: "success",
+    DEV_MODE: "true",
+    LOG_LEVEL: "warn",
+    PUBLIC_BASE_URL: base,
+    EMAIL_PROVIDER: "outbox",
+  };
+}
+
+const ESC = String.fromCharCode(27);
+/** Drops terminal colour codes from a log line. */
+const stripAnsi = (line) =>
+  line
+    .split(ESC)
+    .map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, "")))
+    .join("");
+
+/** Pids of every descendant of `pid`, read from /proc (Linux). */
+export function descendants(pid) {
+  const children = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // The command name may hold spaces and parentheses: fields start after the last ")".
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const out = [];
+  const stack = [pid];
+  while (stack.length > 0) {
+    const p = stack.pop();
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      stack.push(c);
+    }
+  }
+  return out;
+}
+
+/** The command name of a pid, or undefined when it is gone. */
+export function commOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
+
+const alive = (pid) =>
+  commOf(pid) !== undefined && !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
+
+/** The files the Worker is built from, copied so concurrent edits in the work tree never reload it. */
+const SNAPSHOT = [
+  "src",
+  "migrations",
+  "wrangler.toml",
+  "package.json",
+  "tsconfig.json",
+  "worker-configuration.d.ts",
+];
+
+/**
+ * Copies the project's sources into `dir` (node_modules linked). `wrangler dev` watches its sources and
+ * restarts the Worker on any change, answering in-flight requests 503; a snapshot keeps the suite stable
+ * while others edit the tree.
+ */
+export function snapshotProject(dir) {
+  for (const entry of SNAPSHOT) {
+    if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  }
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+}
+
+/** Runs a one-shot wrangler command in `cwd`; resolves with its exit code and output. */
+function wrangler(cwd, args, timeoutMs) {
+  return new Promise((done) => {
+    const child = spawn(requireWrangler(), args, {
+      cwd,
+      env: wranglerEnv({ CI: "true" }),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let output = "";
+    child.stdout.on("data", (d) => {
+      output += d;
+    });
+    child.stderr.on("data", (d) => {
+      output += d;
+    });
+    const timer = setTimeout(() => killGroup(child, "SIGKILL"), timeoutMs);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      done({ code: code ?? 1, output });
+    });
+  });
+}
+
+/** One wrangler dev server over a project snapshot and a persisted state dir; start/crash/stop may repeat. */
+export class DevServer {
+  constructor(workDir) {
+    this.root = join(workDir, "project");
+    this.persistDir = join(workDir, "state");
+    snapshotProject(this.root);
+    this.child = undefined;
+    this.log = "";
+    /** Error lines the Worker logged (unhandled errors with their stacks), across restarts. */
+    this.errors = [];
+    this.port = undefined;
+    this.base = undefined;
+  }
+
+  /** Applies the D1 migrations to the persisted local database. */
+  async migrate() {
+    const r = await wrangler(
+      this.root,
+      ["d1", "migrations", "apply", "DB", "--local", "--persist-to", this.persistDir],
+      120_000,
+    );
+    if (r.code !== 0) throw new Error(`migrations failed:\n${r.output.slice(-LOG_TAIL_CHARS)}`);
+  }
+
+  /** Starts wrangler dev on a free port and waits for /health. */
+  async start() {
+    this.port ??= await freePort();
+    this.base = `http://127.0.0.1:${this.port}`;
+    this.log = "";
+    const args = [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(this.port),
+      "--persist-to",
+      this.persistDir,
+      "--log-level",
+      "warn",
+    ];
+    for (const [k, v] of Object.entries(vars(this.base))) args.push("--var", `${k}:${v}`);
+    // Its own process group (detached), so the whole tree can be signalled at once.
+    const child = spawn(requireWrangler(), args, {
+      cwd: this.root,
+      env: wranglerEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const keep = (d) => {
+      this.log = (this.log + d).slice(-LOG_TAIL_CHARS * 4);
+      for (const line of String(d).split("\n"))
+        if (/ERROR|Uncaught|restarted/.test(line) && this.errors.length < 200)
+          this.errors.push(stripAnsi(line).trim());
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    this.child = child;
+    try {
+      await waitForOk(`${this.base}/health`, child, START_TIMEOUT_MS);
+    } catch (e) {
+      throw new Error(`${e.message}\n--- wrangler output ---\n${this.log.slice(-LOG_TAIL_CHARS)}`);
+    }
+  }
+
+  /** workerd pids under this server's wrangler. */
+  workerdPids() {
+    if (!this.child?.pid) return [];
+    return descendants(this.child.pid).filter((p) => commOf(p) === "workerd");
+  }
+
+  /** SIGKILLs workerd and wrangler (no graceful shutdown) and waits until they are gone. Returns what was killed. */
+  async crash() {
+    const child = this.child;
+    if (!child?.pid) return { workerd: [], wrangler: undefined };
+    const tree = descendants(child.pid);
+    const workerd = tree.filter((p) => commOf(p) === "workerd");
+    for (const p of workerd) process.kill(p, "SIGKILL");
+    process.kill(child.pid, "SIGKILL");
+    killGroup(child, "SIGKILL"); // helpers such as esbuild
+    await this.#waitGone([child.pid, ...tree]);
+    this.child = undefined;
+    return { workerd, wrangler: child.pid };
+  }
+
+  /** Removes the node_modules link of the snapshot (before the work dir is deleted). */
+  unlinkModules() {
+    try {
+      unlinkSync(join(this.root, "node_modules"));
+    } catch {
+      // not there
+    }
+  }
+
+  /** Stops the whole process group; returns pids that were still alive afterwards (should be none). */
+  async stop() {
+    const child = this.child;
+    if (!child?.pid) return [];
+    const tree = [child.pid, ...descendants(child.pid)];
+    killGroup(child, "SIGTERM");
+    const left = await this.#waitGone(tree, 5_000);
+    if (left.length > 0) {
+      killGroup(child, "SIGKILL");
+      for (const p of left) {
+        try {
+          process.kill(p, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+    this.child = undefined;
+    return this.#waitGone(tree, 5_000);
+  }
+
+  async #waitGone(pids, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    let left = pids.filter(alive);
+    while (left.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = left.filter(alive);
+    }
+    return left;
+  }
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// `npm run test:reliability`: tries to break Scaff. Starts `wrangler dev` on a free port with state
+// persisted to a temp dir, then runs four scenarios (crash, races, redelivery, bad input), prints
+// tried / held / lost for each and a last line `N passed, N failed`; exits non-zero on anything lost.
+// SCENARIOS=crash,races picks scenarios. The server's whole process group is killed at the end.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { client } from "./lib/http.mjs";
+import { printTally, tally } from "./lib/report.mjs";
+import { DevServer } from "./lib/server.mjs";
+import { ALL } from "./lib/workflows.mjs";
+import { badInputScenario } from "./scenarios/bad-input.mjs";
+import { crashScenario } from "./scenarios/crash.mjs";
+import { racesScenario } from "./scenarios/races.mjs";
+import { redeliveryScenario } from "./scenarios/redelivery.mjs";
+
+const SCENARIOS = {
+  crash: crashScenario,
+  races: racesScenario,
+  redelivery: redeliveryScenario,
+  "bad-input": badInputScenario,
+};
+const OVERALL_LIMIT_MS = 280_000;
+
+process.env.WRANGLER_SEND_METRICS = "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+
+const chosen = (process.env.SCENARIOS ?? Object.keys(SCENARIOS).join(","))
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
+const workDir = mkdtempSync(join(tmpdir(), "scaff-reliability-"));
+const server = new DevServer(workDir);
+const api = client(() => server.base);
+let cleaning;
+
+async function cleanup() {
+  cleaning ??= (async () => {
+    const left = await server.stop();
+    server.unlinkModules();
+    rmSync(workDir, { recursive: true, force: true });
+    return left;
+  })();
+  return cleaning;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+async function main() {
+  const t0 = Date.now();
+  const guard = setTimeout(() => {
+    console.error(`reliability: over ${OVERALL_LIMIT_MS / 1000} s, giving up`);
+    void cleanup().then(() => process.exit(2));
+  }, OVERALL_LIMIT_MS);
+  const tallies = [];
+  try {
+    for (const name of chosen) if (!SCENARIOS[name]) throw new Error(`unknown scenario ${name}`);
+    await server.migrate();
+    await server.start();
+    console.log(`reliability: wrangler dev on ${server.base}, snapshot and state in ${workDir}`);
+    const setup = tally("setup");
+    for (const yaml of ALL) {
+      const r = await api.yaml("/v1/workflows", yaml);
+      setup.check(r.status === 201, `create workflow ${/id: (\S+)/.exec(yaml)?.[1]}`, {
+        status: r.status,
+        body: r.text,
+      });
+    }
+    tallies.push(setup);
+    for (const name of chosen) {
+      const started = Date.now();
+      const t = await SCENARIOS[name](server, api);
+      t.note(`took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      tallies.push(t);
+      printTally(t);
+    }
+  } catch (e) {
+    const t = tally("runner");
+    t.check(false, "the suite ran to its end", e instanceof Error ? e.stack : String(e));
+    if (server.log) t.note(`wrangler output (tail): ${server.log.slice(-2000)}`);
+    tallies.push(t);
+    printTally(t);
+  } finally {
+    clearTimeout(guard);
+  }
+  const errors = server.errors;
+  if (errors.length > 0) {
+    console.log(`\nWorker error log (${errors.length} lines, first 15):`);
+    for (const l of errors.slice(0, 15)) console.log(`   ${l.slice(0, 400)}`);
+  }
+  const left = await cleanup();
+  const end = tally("cleanup");
+  end.check(left.length === 0, "no process of the server's tree (wrangler, workerd) is left", left);
+  tallies.push(end);
+  const passed = tallies.reduce((n, t) => n + t.held, 0);
+  const failed = tallies.reduce((n, t) => n + t.lost.length, 0);
+  console.log(
+    `\nreliability: ${tallies.map((t) => `${t.name} ${t.held}/${t.tried}`).join(", ")} in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+  );
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+await main();
