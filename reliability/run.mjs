@@ -37,7 +37,8 @@ let cleaning;
 
 async function cleanup() {
   cleaning ??= (async () => {
-    const left = await server.stop();
+    const tree = await server.stop();
+    const left = [...new Set([...tree.map(String), ...server.leftovers()])];
     server.unlinkModules();
     rmSync(workDir, { recursive: true, force: true });
     return left;
@@ -95,7 +96,7 @@ async function main() {
   }
   const left = await cleanup();
   const end = tally("cleanup");
-  end.check(left.length === 0, "no process of the server's tree (wrangler, workerd) is left", left);
+  end.check(left.length === 0, "no wrangler, esbuild or workerd of this suite is left running", left);
   tallies.push(end);
   const passed = tallies.reduce((n, t) => n + t.held, 0);
   const failed = tallies.reduce((n, t) => n + t.lost.length, 0);

@@ -2,7 +2,15 @@
 // to a temp dir, started as the leader of its own process group so the whole tree (wrangler, workerd,
 // esbuild) can be killed together, and restartable on the same persisted state after a SIGKILL.
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, unlinkSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  unlinkSync,
+} from "node:fs";
 import { join } from "node:path";
 import {
   freePort,
@@ -80,8 +88,15 @@ export function commOf(pid) {
   }
 }
 
-const alive = (pid) =>
-  commOf(pid) !== undefined && !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
+/** True while a pid exists and is not a zombie (a zombie is dead, only not yet reaped by its parent). */
+const alive = (pid) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+};
 
 /** The files the Worker is built from, copied so concurrent edits in the work tree never reload it. */
 const SNAPSHOT = [
@@ -211,6 +226,24 @@ export class DevServer {
     await this.#waitGone([child.pid, ...tree]);
     this.child = undefined;
     return { workerd, wrangler: child.pid };
+  }
+
+  /**
+   * Live processes (any, not only this run's tree) working in this server's snapshot: wrangler, esbuild
+   * and workerd all run there, so this finds leftovers even if they were orphaned. Returns "pid comm".
+   */
+  leftovers() {
+    const out = [];
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (readlinkSync(`/proc/${entry}/cwd`).startsWith(this.root) && alive(Number(entry)))
+          out.push(`${entry} ${commOf(Number(entry))}`);
+      } catch {
+        // gone, or not ours to inspect
+      }
+    }
+    return out;
   }
 
   /** Removes the node_modules link of the snapshot (before the work dir is deleted). */
