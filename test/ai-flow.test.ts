@@ -1,6 +1,13 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  getQueueResult,
+  runDurableObjectAlarm,
+  runInDurableObject,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { MAX_AI_RESENDS } from "../src/durable/ai-watchdog";
 import { handleQueue, type QueueMessage } from "../src/queue";
 import type { AiJobMessage } from "../src/queue/messages";
 import type { FakeReply } from "./fakes/openai-server";
@@ -342,5 +349,33 @@ describe("the openai provider through the queue consumer (real SDK, fake server 
     await script(scenario, [{ json: { summary: "late", rating: 2 } }]);
     await deliver(job, 6, openaiEnv());
     expect((await api<Status>("GET", `/v1/executions/${runId}`)).body.status).toBe("failed");
+  });
+});
+
+describe("a lost AI job", () => {
+  it("is re-sent by the run's alarm with backoff, and the step fails clearly when it never comes back", async () => {
+    const scenario = `scn-lost-${crypto.randomUUID().slice(0, 8)}`;
+    const runId = await startOpenAiRun(scenario);
+    const stub = env.RUNS.get(env.RUNS.idFromName(runId));
+    const alarmIn = async () =>
+      runInDurableObject(stub, async (_i, state) => ((await state.storage.getAlarm()) ?? 0) - Date.now());
+    expect(await alarmIn()).toBeGreaterThan(20_000);
+
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const resent = await runInDurableObject(stub, (_i, state) =>
+      state.storage.get<{ count: number }>("aiResend"),
+    );
+    expect(resent?.count).toBe(1);
+    expect(await alarmIn()).toBeGreaterThan(50_000);
+    expect((await api<Status>("GET", `/v1/executions/${runId}`)).body.status).toBe("running");
+
+    const job = await pendingJob(runId);
+    await runInDurableObject(stub, (_i, state) =>
+      state.storage.put("aiResend", { attemptId: job.attemptId, count: MAX_AI_RESENDS }),
+    );
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const final = await waitFor(runId, (s) => s.status === "failed");
+    expect(final.error?.code).toBe("ai_lost");
+    expect(await runInDurableObject(stub, (_i, state) => state.storage.getAlarm())).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import type { RunState, Transition } from "../engine/state";
 import type { Logger } from "../lib/logger";
 import type { AiJobMessage, MailMessage } from "../queue/messages";
+import { aiWatchdogAt } from "./ai-watchdog";
 
 /** How long after a batch the watchdog alarm fires if the effects that follow it never finished. */
 export const WATCHDOG_MS = 30_000;
@@ -36,6 +37,10 @@ export async function scheduleAlarm(storage: DurableObjectStorage, run: RunState
   if (run.status === "waiting" && wait?.kind === "human") {
     const at = Math.min(wait.expiresAt, wait.remindAt ?? Number.POSITIVE_INFINITY);
     await storage.setAlarm(at);
+    return;
+  }
+  if (run.status === "running" && wait?.kind === "ai") {
+    await storage.setAlarm(await aiWatchdogAt(storage, wait, Date.now()));
     return;
   }
   await storage.deleteAlarm();

@@ -13,6 +13,7 @@ import { collectWorkflowSecrets } from "../lib/secrets";
 import { loadDefinition } from "../runs/definition-cache";
 import { type RpcResult, rpcFail, rpcOk } from "../runs/rpc";
 import { parseTokenSecrets, type ResumeClaims } from "../tokens";
+import { resendAiJob } from "./ai-watchdog";
 import { runEffects, scheduleAlarm, WATCHDOG_MS } from "./effects";
 import { prepareOutbox } from "./outbox";
 import { loadRun, type RunOrigin, writeTransition } from "./run-store";
@@ -33,9 +34,6 @@ export interface ResumeParams {
   /** Who resumed, when the token names no recipient (the API principal). */
   principal: string;
 }
-
-/** How long a drive may be silent before the alarm takes the run over (a crash mid-step). */
-const DRIVE_WATCHDOG_MS = 60_000;
 
 /** What RPC callers learn; they read the full run from D1. */
 export interface RunOutcome {
@@ -220,6 +218,7 @@ export class RunCoordinator extends DurableObject<Env> {
       if (!state) return;
       const def = await this.definition(state.workflowId, state.workflowVersion);
       const pending = await this.ctx.storage.get<PendingEffects>("effects");
+      const repaired = pending !== undefined;
       if (pending) {
         // The batch committed if the run reached the version it was to write; then redo its effects.
         if (state.version >= pending.version) await runEffects(this.env, pending.transition, this.log(runId));
@@ -242,6 +241,19 @@ export class RunCoordinator extends DurableObject<Env> {
         }
       } else if (current.status === "running" && !current.pending) {
         current = await this.drive(def, current);
+      } else if (current.status === "running" && current.pending?.kind === "ai" && !repaired) {
+        const log = this.log(runId);
+        if ((await resendAiJob(this.env, this.ctx.storage, current, log)) === "give_up") {
+          const lost: AiStepResult = {
+            status: "failed",
+            code: "ai_lost",
+            message: "The AI job never came back, even after re-sending it; the step gave up",
+            attempts: [],
+          };
+          const t = applyAiResult(def, current, lost, this.deps(now));
+          await this.commit(def, t, now);
+          current = await this.drive(def, t.run);
+        }
       }
       await scheduleAlarm(this.ctx.storage, current);
     });
@@ -267,10 +279,6 @@ export class RunCoordinator extends DurableObject<Env> {
   private async drive(def: Definition, start: RunState): Promise<RunState> {
     let state = start;
     const secrets = collectWorkflowSecrets(this.env);
-    // If the object dies mid-drive, this alarm resumes the run from D1. An alarm that fires while the
-    // drive is still going waits behind it on the chain and then only re-schedules.
-    if (state.status === "running" && !state.pending)
-      await this.ctx.storage.setAlarm(Date.now() + DRIVE_WATCHDOG_MS);
     while (state.status === "running" && !state.pending && state.currentStep) {
       const step = stepById(def, state.currentStep);
       const startedAt = Date.now();
@@ -299,6 +307,10 @@ export class RunCoordinator extends DurableObject<Env> {
     if (hasEffects) {
       const record: PendingEffects = { runId: t.run.id, version: t.run.version + 1, transition: t };
       await this.ctx.storage.put("effects", record);
+      await this.ctx.storage.setAlarm(now + WATCHDOG_MS);
+    } else if (t.run.status === "running") {
+      // The run will still be running after this batch: if the object dies before the next step,
+      // the alarm carries it on (a run must never be left running with nobody to drive it).
       await this.ctx.storage.setAlarm(now + WATCHDOG_MS);
     }
     const written = await writeTransition(this.env.DB, t, {

@@ -1,0 +1,59 @@
+import type { AiPending, RunState } from "../engine/state";
+import type { Logger } from "../lib/logger";
+import { runEffects } from "./effects";
+
+/**
+ * An AI job can be lost (a local queue dies with its process; a dead-letter consumer keeps failing).
+ * While a step waits for its job, the object's alarm re-sends it with the same attempt id (the consumer
+ * drops duplicates), backing off, and finally fails the step instead of leaving the run running forever.
+ */
+export const AI_WATCHDOG_BASE_MS = 30_000;
+export const AI_WATCHDOG_MAX_MS = 15 * 60_000;
+export const MAX_AI_RESENDS = 6;
+
+export interface AiResendRecord {
+  attemptId: string;
+  count: number;
+}
+
+const KEY = "aiResend";
+
+/** When the alarm should next look at an AI step still waiting for its job. */
+export async function aiWatchdogAt(
+  storage: DurableObjectStorage,
+  pending: AiPending,
+  now: number,
+): Promise<number> {
+  const record = await storage.get<AiResendRecord>(KEY);
+  const count = record?.attemptId === pending.attemptId ? record.count : 0;
+  return now + Math.min(AI_WATCHDOG_MAX_MS, AI_WATCHDOG_BASE_MS * 2 ** count);
+}
+
+/** Re-sends the pending job, or answers "give up" once it was re-sent MAX_AI_RESENDS times. */
+export async function resendAiJob(
+  env: Env,
+  storage: DurableObjectStorage,
+  run: RunState,
+  log: Logger,
+): Promise<"resent" | "give_up"> {
+  const pending = run.pending;
+  if (pending?.kind !== "ai") return "resent";
+  const record = await storage.get<AiResendRecord>(KEY);
+  const count = (record?.attemptId === pending.attemptId ? record.count : 0) + 1;
+  if (count > MAX_AI_RESENDS) return "give_up";
+  await storage.put(KEY, { attemptId: pending.attemptId, count } satisfies AiResendRecord);
+  const effect = {
+    kind: "ai_job" as const,
+    stepId: pending.stepId,
+    attemptId: pending.attemptId,
+    seq: pending.seq,
+    prompt: pending.prompt,
+  };
+  await runEffects(
+    env,
+    { run, insertSteps: [], updateSteps: [], events: [], mintTokens: [], revokeWaits: [], effects: [effect] },
+    log,
+  );
+  log.warn("ai job re-sent", { step_id: pending.stepId, attempt_id: pending.attemptId, resend: count });
+  return "resent";
+}
