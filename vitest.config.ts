@@ -16,7 +16,7 @@ export default defineConfig({
           RESUME_TOKEN_SECRETS: "k2:test-secret-two-0123456789abcdef,k1:test-secret-one-0123456789abcdef",
           PUBLIC_BASE_URL: "https://scaff.test",
           DEV_MODE: "true",
-          LOG_LEVEL: "error",
+          LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
           SECRET_TEST_TOKEN: "s3cr3t-value-never-logged",
         },
       },

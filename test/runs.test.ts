@@ -258,6 +258,31 @@ describe("starting runs", () => {
     expect(missing.status).toBe(422);
   });
 
+  it("refuses hostile JSON in inputs, profile and resume data with 422 and the path, never a 5xx", async () => {
+    const deep = (n: number) => `${'{"a":'.repeat(n)}1${"}".repeat(n)}`;
+    const raw = (body: string, path = "/v1/executions") =>
+      api("POST", path, { body, headers: { "content-type": "application/json" } });
+    const tooDeep = await raw(`{"workflow_id":"ticket-flow","inputs":${deep(10_000)}}`);
+    expect(tooDeep.status).toBe(422);
+    expect(envelope(tooDeep).message + JSON.stringify(envelope(tooDeep).details)).toMatch(/deeper than 64/);
+    const proto = await raw(
+      '{"workflow_id":"ticket-flow","inputs":{"requester":"a@acme.test","__proto__":{"x":1}}}',
+    );
+    expect(proto.status).toBe(422);
+    expect(envelope(proto).details?.[0]?.path).toBe("inputs.__proto__");
+    const surrogate = await raw('{"workflow_id":"ticket-flow","profile":{"name":"\\ud800x"}}');
+    expect(surrogate.status).toBe(422);
+    expect(envelope(surrogate).details?.[0]?.path).toBe("profile.name");
+
+    const run = (await start({ requester: "deep@acme.test" })).body;
+    const resumeDeep = await raw(
+      `{"token":"${run.waiting?.resume_token}","data":${deep(50_000)}}`,
+      `/v1/executions/${run.run_id}/resume`,
+    );
+    expect(resumeDeep.status).toBe(422);
+    expect((await status(run.run_id)).body.status).toBe("waiting");
+  });
+
   it("answers 404 for an unknown or deleted workflow and unknown versions", async () => {
     expect((await start({}, { workflow: "no-such-flow" })).status).toBe(404);
     const res = await api("POST", "/v1/executions", { json: { workflow_id: "ticket-flow", version: 7 } });

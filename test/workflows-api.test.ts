@@ -207,6 +207,16 @@ steps:
       { name: "no content type", body: "id: x" },
       { name: "binary", body: new Uint8Array([0, 255, 254, 1, 2, 3]), type: "application/yaml" },
       { name: "deep JSON", body: `${"[".repeat(5000)}${"]".repeat(5000)}`, type: "application/json" },
+      {
+        name: "deep JSON object",
+        body: `{"id":"deep","context":${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}}`,
+        type: "application/json",
+      },
+      {
+        name: "lone surrogate",
+        body: '{"id":"sur","name":"bad \\udc00","start_step":"a"}',
+        type: "application/json",
+      },
       { name: "deep YAML", body: `${"[".repeat(2000)}${"]".repeat(2000)}`, type: "application/yaml" },
       {
         name: "proto keys",

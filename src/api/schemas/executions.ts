@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { jsonObject } from "./json-object";
 
 export const RunStatusEnum = z.enum(["running", "waiting", "completed", "rejected", "failed", "cancelled"]);
 
@@ -63,8 +64,8 @@ export const StartRunSchema = z
   .object({
     workflow_id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
     version: z.number().int().min(1).optional(),
-    inputs: z.record(z.string(), z.unknown()).optional(),
-    profile: z.record(z.string(), z.unknown()).optional(),
+    inputs: jsonObject("Seeds runtime; validated against the workflow's inputs schema").optional(),
+    profile: jsonObject("Who the run is for, e.g. {email}").optional(),
   })
   .strict()
   .openapi("StartRun");
@@ -72,7 +73,7 @@ export const StartRunSchema = z
 export const ResumeSchema = z
   .object({
     token: z.string().min(1).max(4096),
-    data: z.record(z.string(), z.unknown()).default({}),
+    data: jsonObject("The form's fields, or {decision, comment} for an approval").default({}),
   })
   .strict()
   .openapi("Resume");

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { jsonObject } from "./json-object";
 
 export const WorkflowIdParam = z.object({
   id: z
@@ -35,7 +36,7 @@ export const ValidationOkSchema = z
   .object({ valid: z.literal(true), id: z.string(), step_count: z.number().int() })
   .openapi("ValidationOk");
 
-const DefinitionJson = z.record(z.string(), z.unknown()).openapi("WorkflowDefinition", {
+const DefinitionJson = jsonObject("A workflow definition").openapi("WorkflowDefinition", {
   description:
     "A workflow definition (see the README's YAML reference). Send YAML with Content-Type application/yaml.",
 });
