@@ -238,6 +238,13 @@ steps:
     }
   });
 
+  it("refuses a YAML string that spells a lone surrogate, which could not be stored intact", async () => {
+    const yaml = minimalYaml("surrogate").replace("name: Minimal surrogate", 'name: "bad \\udc00 name"');
+    const res = await api("POST", "/v1/workflows", { yaml });
+    expect(res.status).toBe(422);
+    expect(envelope(res).details?.[0]).toMatchObject({ path: "name" });
+  });
+
   it("answers 413 for a body over 1 MiB, declared or streamed", async () => {
     const big = "a".repeat(1024 * 1024 + 10);
     const res = await api("POST", "/v1/workflows", {

@@ -2,8 +2,10 @@ import type { Context } from "hono";
 import { parseDefinitionSource, validateDefinitionObject } from "../definitions/parse";
 import type { Definition, DefinitionIssue } from "../definitions/types";
 import { AppError } from "../lib/errors";
+import { jsonProblem } from "../lib/json-guard";
 import type { AppEnv } from "./app-env";
 import { isYamlContentType } from "./schemas/workflows";
+import { formatPath } from "./validation-hook";
 
 export interface SubmittedDefinition {
   definition: Definition;
@@ -30,6 +32,9 @@ export async function readDefinition(c: Context<AppEnv>, validJson: unknown): Pr
     const source = new TextDecoder().decode(await c.req.arrayBuffer());
     const result = parseDefinitionSource(source, "yaml");
     if (!result.ok) throw definitionInvalid(result.issues);
+    // YAML escapes can spell a lone surrogate ("\ud800"), which D1 could not store intact.
+    const problem = jsonProblem(result.raw);
+    if (problem) throw definitionInvalid([{ path: formatPath(problem.path), message: problem.message }]);
     return { definition: result.definition, raw: result.raw, source, sourceFormat: "yaml" };
   }
   if (!contentType) {
