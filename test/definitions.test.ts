@@ -12,6 +12,7 @@ import type {
   ParseResult,
 } from "../src/definitions/types";
 import { checkSchemaIsValid, compileSchema } from "../src/lib/json-schema";
+import { nestedQuantifier } from "../src/lib/safe-regex";
 import billionLaughs from "./fixtures/workflows/billion-laughs.yaml?raw";
 
 const yaml = (...lines: string[]) => `${lines.join("\n")}\n`;
@@ -452,6 +453,33 @@ describe("rules of DESIGN.md 2.1, each with its path and location", () => {
     expect(issueAt(issues, "steps[1].approvers[0]").message).toMatch(/only be used in api_call/);
     expect(issueAt(issues, "templates.t1").message).toMatch(/only be used in api_call/);
     expect(issues.filter((i) => i.path.startsWith("steps[2]"))).toEqual([]);
+  });
+
+  it("patterns that can backtrack exponentially, in fields and in JSON Schemas", () => {
+    for (const bad of ["^(a+)+$", "(\\w*\\d?)*x", "(?:a|ab){2,}(c+)+", "((ab)*)*", "(a?){20}a{20}"]) {
+      expect(nestedQuantifier(bad), bad).toBe(true);
+    }
+    for (const ok of [
+      "^[a-z]+$",
+      "^(ab)+$",
+      "^\\d{3}-\\d{4}$",
+      "^(?:[A-Z][a-z]*)?$",
+      "[(a+)+]",
+      "^(a|b)*$",
+      "\\(a+\\)+",
+    ]) {
+      expect(nestedQuantifier(ok), ok).toBe(false);
+    }
+    const issues = yamlIssues(
+      ...HEAD,
+      "  - id: a",
+      "    type: form",
+      "    fields: [{ name: code, type: string, pattern: '^(a+)+$' }]",
+      "    next: b",
+      "  - { id: b, type: ai_generate, prompt: hi, schema: { type: string, pattern: '(x*)*y' } }",
+    );
+    expect(issueAt(issues, "steps[0].fields[0].pattern").message).toMatch(/exponential/);
+    expect(issueAt(issues, "steps[1].schema.pattern").message).toMatch(/exponential/);
   });
 
   it("durations that do not parse, are zero, or exceed 365 days", () => {

@@ -1,4 +1,6 @@
 /** Form field rules: unique names, constraints that fit the field type and agree with each other. */
+
+import { nestedQuantifier } from "../lib/safe-regex";
 import type { IssueList, PathSegment } from "./issues";
 import { own, ownString, type RawObject, rawList, rawSteps } from "./raw";
 
@@ -53,6 +55,11 @@ function checkField(
   const pattern = ownString(field, "pattern");
   if (pattern !== undefined && compilePattern(pattern) === undefined) {
     issues.add(at("pattern"), "is not a valid regular expression");
+  } else if (pattern !== undefined && nestedQuantifier(pattern)) {
+    issues.add(
+      at("pattern"),
+      "repeats a group that itself repeats (like (a+)+), which can take exponential time; simplify it",
+    );
   }
   const values = own(field, "enum");
   if (Array.isArray(values) && type !== "boolean") {

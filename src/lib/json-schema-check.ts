@@ -5,6 +5,10 @@
  */
 import { dereference, type Schema } from "@cfworker/json-schema";
 import type { SchemaError } from "./json-schema";
+import { nestedQuantifier } from "./safe-regex";
+
+const NESTED_QUANTIFIER =
+  "Repeats a group that itself repeats (like (a+)+), which can take exponential time; simplify the pattern.";
 
 const TYPES = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
 const SUBSCHEMA = new Set([
@@ -115,6 +119,8 @@ function checkKeyword(
       const at = `${path}/${escapeToken(name)}`;
       if (key === "patternProperties" && !isRegExp(name)) {
         errors.push({ path: at, keyword: key, message: "Is not a valid regular expression." });
+      } else if (key === "patternProperties" && nestedQuantifier(name)) {
+        errors.push({ path: at, keyword: key, message: NESTED_QUANTIFIER });
       }
       walk(sub, at, errors, refs, depth);
     }
@@ -146,6 +152,9 @@ function keywordProblem(key: string, value: unknown): string | undefined {
   if (BOOLEAN.has(key) && typeof value !== "boolean") return `"${key}" must be a boolean.`;
   if (key === "pattern" && !(typeof value === "string" && isRegExp(value))) {
     return '"pattern" must be a valid regular expression.';
+  }
+  if (key === "pattern" && typeof value === "string" && nestedQuantifier(value)) {
+    return NESTED_QUANTIFIER;
   }
   return undefined;
 }
