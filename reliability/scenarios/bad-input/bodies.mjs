@@ -89,11 +89,13 @@ export function roundTripCases() {
   for (const [name, value] of Object.entries(values)) {
     out.push({ name: `inputs ${name}`, inputs: { v: value, [value.slice(0, 50)]: 1 } });
   }
+  // Refused on purpose (422 naming the key): such text cannot be stored intact.
   for (const lone of LONE)
-    out.push({ name: `inputs lone surrogate ${lone}`, raw: `{"v": ${lone}, ${lone}: 1}` });
+    out.push({ name: `inputs lone surrogate ${lone}`, raw: `{"v": ${lone}, ${lone}: 1}`, refused: true });
   out.push({
     name: "inputs __proto__ key",
     raw: '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"p": 1}}}',
+    refused: true,
   });
   out.push({
     name: "inputs 20k keys",
