@@ -76,11 +76,20 @@ export class RunCoordinator extends DurableObject<Env> {
         await this.ctx.storage.put("runId", p.runId);
         const def = await this.definition(p.workflowId, p.workflowVersion);
         const now = Date.now();
-        const t = beginRun(
+        const begun = beginRun(
           def,
           { runId: p.runId, workflowVersion: p.workflowVersion, inputs: p.inputs, profile: p.profile },
           this.deps(now),
         );
+        // The first step shares the run's creating batch (one D1 round trip less) unless it has side
+        // effects: an api_call must not run before the run exists, or an idempotency race could repeat it.
+        let t = begun;
+        const first = stepById(def, def.start_step);
+        if (first.type !== "api_call") {
+          const outcome = await executeStep(first, { definition: def, run: begun.run, now, secrets: {} });
+          t = applyStepOutcome(def, begun.run, outcome, this.deps(now), now);
+          t.events.unshift(...begun.events);
+        }
         try {
           await this.commit(def, t, now, p.origin);
         } catch (e) {
