@@ -1,0 +1,116 @@
+import { describe, expect, inject, it } from "vitest";
+import { TransientAiError } from "../src/ai/errors";
+import { generateWithSchema } from "../src/ai/generate";
+import { createAiProvider } from "../src/ai/provider-factory";
+import type { AiProvider, JsonSchema, MockSettings } from "../src/ai/types";
+import { compileSchema } from "../src/lib/json-schema";
+import type { FakeReply } from "./fakes/openai-server";
+
+// One contract, every AI provider (STYLE.md rule 7): what the generation loop relies on.
+
+const schema: JsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["title", "score"],
+  properties: {
+    title: { type: "string", maxLength: 40 },
+    score: { type: "integer", minimum: 0, maximum: 10 },
+  },
+};
+
+/** How to make a provider behave in a given way for one request. */
+interface Arranged {
+  provider: AiProvider;
+  model?: string;
+  mock?: MockSettings;
+}
+
+interface Adapter {
+  name: string;
+  valid(): Promise<Arranged>;
+  invalidThenValid(): Promise<Arranged>;
+  transient(): Promise<Arranged>;
+}
+
+const openaiBase = inject("openaiUrl");
+
+async function scripted(replies: FakeReply[]): Promise<Arranged> {
+  const scenario = `contract-${crypto.randomUUID().slice(0, 8)}`;
+  const res = await fetch(`${openaiBase}/__script`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ scenario, replies }),
+  });
+  expect(res.status).toBe(200);
+  const provider = createAiProvider({
+    AI_PROVIDER: "openai",
+    OPENAI_API_KEY: "sk-contract",
+    OPENAI_BASE_URL: `${openaiBase}/v1`,
+  });
+  return { provider, model: scenario };
+}
+
+const mockProvider = () => createAiProvider({ AI_PROVIDER: "mock", MOCK_AI_SEED: "contract" });
+
+const adapters: Adapter[] = [
+  {
+    name: "mock",
+    valid: async () => ({ provider: mockProvider() }),
+    invalidThenValid: async () => ({
+      provider: mockProvider(),
+      mock: { mode: "schema_violation", failures: 1 },
+    }),
+    transient: async () => ({ provider: mockProvider(), mock: { mode: "transient_error", failures: 1 } }),
+  },
+  {
+    name: "openai",
+    valid: () =>
+      scripted([{ json: { title: "Ok", score: 3 }, usage: { prompt_tokens: 12, completion_tokens: 5 } }]),
+    invalidThenValid: () =>
+      scripted([{ json: { title: "Ok", score: 99 } }, { json: { title: "Ok", score: 9 } }]),
+    transient: () => scripted([{ status: 503, body: { error: { message: "busy", type: "server_error" } } }]),
+  },
+];
+
+const input = (a: Arranged) => ({
+  prompt: "Rate this.",
+  schema,
+  maxRetries: 2,
+  seedKey: "run_contract:step:1",
+  ...(a.model ? { model: a.model } : {}),
+  ...(a.mock ? { mock: a.mock } : {}),
+});
+
+describe.each(adapters)("AI provider contract: $name", (adapter) => {
+  it("answers with text, its model, its own name and whole token counts", async () => {
+    const a = await adapter.valid();
+    const res = await a.provider.generate({
+      messages: [{ role: "user", content: "Rate this." }],
+      schema,
+      attempt: 1,
+      seedKey: "run_contract:step:1",
+      ...(a.model ? { model: a.model } : {}),
+    });
+    expect(res.provider).toBe(a.provider.name);
+    expect(res.model.length).toBeGreaterThan(0);
+    for (const n of [res.tokensPrompt, res.tokensOutput]) {
+      expect(Number.isInteger(n) && n >= 0).toBe(true);
+    }
+    expect(compileSchema(schema)(JSON.parse(res.text))).toEqual({ valid: true });
+  });
+
+  it("is driven to schema-valid output by the re-ask loop", async () => {
+    const a = await adapter.invalidThenValid();
+    const result = await generateWithSchema(a.provider, input(a));
+    expect(result.status).toBe("completed");
+    expect(result.attempts).toHaveLength(2);
+    expect(result.attempts[0]?.errors?.length).toBeGreaterThan(0);
+    expect(result.attempts[1]?.errors).toBeUndefined();
+    if (result.status === "completed") expect(compileSchema(schema)(result.output)).toEqual({ valid: true });
+  });
+
+  it("reports a provider outage as a TransientAiError for the queue to retry", async () => {
+    const a = await adapter.transient();
+    await expect(generateWithSchema(a.provider, input(a))).rejects.toBeInstanceOf(TransientAiError);
+  });
+});
