@@ -16,7 +16,8 @@ export default defineConfig({
           RESUME_TOKEN_SECRETS: "k2:test-secret-two-0123456789abcdef,k1:test-secret-one-0123456789abcdef",
           PUBLIC_BASE_URL: "https://scaff.test",
           DEV_MODE: "true",
-          LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
+          // Debug, so tests that look for secrets in logs see every line the app writes.
+          LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "debug",
           SECRET_TEST_TOKEN: "s3cr3t-value-never-logged",
         },
       },
@@ -27,6 +28,8 @@ export default defineConfig({
     exclude: ["test/e2e/**", "node_modules/**"],
     setupFiles: ["./test/setup.ts"],
     globalSetup: ["./test/global-setup.ts"],
+    // The app's JSON log lines are for tests to inspect, not for the test report.
+    onConsoleLog: (log) => (log.startsWith('{"level"') ? false : undefined),
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

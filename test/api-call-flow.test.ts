@@ -223,6 +223,8 @@ describe("an api_call step inside a run", () => {
 
     const all = await everythingAbout(run.run_id);
     for (const form of forms(SECRET)) expect(all).not.toContain(form);
+    // The check means something only if the run's own log lines were captured.
+    expect(logged.some((line) => line.includes(`"run_id":"${run.run_id}"`))).toBe(true);
     for (const line of logged) expect(line).not.toContain(SECRET);
   });
 
