@@ -321,6 +321,42 @@ describe("starting runs", () => {
   });
 });
 
+describe("versions and deletion", () => {
+  const flow = (title: string) => `
+id: pinned-flow
+name: Pinned
+start_step: ask
+steps:
+  - id: ask
+    type: form
+    fields: [{ name: x, type: string }]
+    next: check
+  - id: check
+    type: form
+    title: ${title}
+    fields: [{ name: y, type: string }]
+`;
+
+  it("keeps a running run on the version it started with; a deleted workflow's runs continue", async () => {
+    expect((await api("POST", "/v1/workflows", { yaml: flow("First") })).status).toBe(201);
+    const old = (await start({}, { workflow: "pinned-flow" })).body;
+    expect((await api("PUT", "/v1/workflows/pinned-flow", { yaml: flow("Second") })).status).toBe(201);
+    const fresh = (await start({}, { workflow: "pinned-flow" })).body;
+    expect(fresh.workflow_version).toBe(2);
+
+    const oldNext = await resume(old.run_id, old.waiting?.resume_token ?? "", { x: "a" });
+    expect(oldNext.body).toMatchObject({ workflow_version: 1, current_step: "check" });
+    expect(oldNext.body.waiting).toMatchObject({ title: "First" });
+    const freshNext = await resume(fresh.run_id, fresh.waiting?.resume_token ?? "", { x: "a" });
+    expect(freshNext.body.waiting).toMatchObject({ title: "Second" });
+
+    expect((await api("DELETE", "/v1/workflows/pinned-flow")).status).toBe(204);
+    expect((await start({}, { workflow: "pinned-flow" })).status).toBe(404);
+    const done = await resume(old.run_id, oldNext.body.waiting?.resume_token ?? "", { y: "b" });
+    expect(done.body.status).toBe("completed");
+  });
+});
+
 describe("resume tokens", () => {
   it("lets exactly one of 20 concurrent resumes with one token through; the run advances once", async () => {
     const run = (await start({ requester: "r@acme.test", tags: [] })).body;
