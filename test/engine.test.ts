@@ -7,15 +7,8 @@ import {
   MAX_EXECUTED_STEPS,
 } from "../src/definitions/types";
 import { type AiAttemptReport, acceptsAiResult, applyAiResult } from "../src/engine/ai-result";
-import {
-  applyStepOutcome,
-  beginRun,
-  cancelRun,
-  type EngineDeps,
-  remindWait,
-  resolveWait,
-  stepById,
-} from "../src/engine/engine";
+import { cancelRun, remindWait } from "../src/engine/control";
+import { applyStepOutcome, beginRun, type EngineDeps, resolveWait, stepById } from "../src/engine/engine";
 import type { StepOutcome } from "../src/engine/outcomes";
 import type { HumanWait, RunState } from "../src/engine/state";
 import { executeStep } from "../src/executors";

@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Definition } from "../definitions/types";
 import { type AiStepResult, acceptsAiResult, applyAiResult } from "../engine/ai-result";
-import { applyStepOutcome, beginRun, cancelRun, remindWait, resolveWait, stepById } from "../engine/engine";
-import type { WaitResolution } from "../engine/outcomes";
+import { cancelRun, remindWait } from "../engine/control";
+import { applyStepOutcome, beginRun, resolveWait, stepById } from "../engine/engine";
 import { type RunState, TERMINAL, type Transition } from "../engine/state";
 import { executeStep } from "../executors";
 import { checkResumeData, timeoutResolution } from "../executors/resume";
@@ -12,11 +12,11 @@ import { createLogger, type Logger } from "../lib/logger";
 import { collectWorkflowSecrets } from "../lib/secrets";
 import { loadDefinition } from "../runs/definition-cache";
 import { type RpcResult, rpcFail, rpcOk } from "../runs/rpc";
-import { parseTokenSecrets, type ResumeClaims } from "../tokens";
+import type { ResumeClaims } from "../tokens";
 import { resendAiJob } from "./ai-watchdog";
-import { runEffects, scheduleAlarm, WATCHDOG_MS } from "./effects";
-import { prepareOutbox } from "./outbox";
-import { loadRun, type RunOrigin, writeTransition } from "./run-store";
+import { commitTransition, type PendingEffects } from "./commit";
+import { runEffects, scheduleAlarm } from "./effects";
+import { loadRun, type RunOrigin } from "./run-store";
 
 export interface StartParams {
   runId: string;
@@ -42,13 +42,6 @@ export interface RunOutcome {
 }
 
 const summary = (run: RunState): RunOutcome => ({ status: run.status, version: run.version });
-
-/** Effects written to local storage before a batch, so a crash between batch and effects is repaired. */
-interface PendingEffects {
-  runId: string;
-  version: number;
-  transition: Transition;
-}
 
 /**
  * One per run, and the only writer of its run. Every entry (start, resume, cancel, AI result, alarm) is
@@ -301,7 +294,7 @@ export class RunCoordinator extends DurableObject<Env> {
     return state;
   }
 
-  /** Writes the transition as one batch, then performs its effects; a watchdog alarm covers a crash in between. */
+  /** Writes the transition as one batch, then performs its effects (see commit.ts). */
   private async commit(def: Definition, t: Transition, now: number, origin?: RunOrigin): Promise<void> {
     // Every alarm (timer or watchdog) is set during or after a commit: make sure the alarm handler can
     // find the run even when the object's storage was lost after the run started.
@@ -309,36 +302,7 @@ export class RunCoordinator extends DurableObject<Env> {
       await this.ctx.storage.put("runId", t.run.id);
       this.storedRunId = t.run.id;
     }
-    const needsKeys = t.mintTokens.length > 0 || t.effects.some((e) => e.kind === "mail");
-    const keyring = needsKeys ? parseTokenSecrets(this.env.RESUME_TOKEN_SECRETS) : undefined;
-    const outbox = keyring ? await prepareOutbox(this.env, this.env.DB, def, t, keyring, now) : [];
-    const hasEffects = t.effects.length > 0;
-    if (hasEffects) {
-      const record: PendingEffects = { runId: t.run.id, version: t.run.version + 1, transition: t };
-      await this.ctx.storage.put("effects", record);
-      await this.ctx.storage.setAlarm(now + WATCHDOG_MS);
-    } else if (t.run.status === "running") {
-      // The run will still be running after this batch: if the object dies before the next step,
-      // the alarm carries it on (a run must never be left running with nobody to drive it).
-      await this.ctx.storage.setAlarm(now + WATCHDOG_MS);
-    }
-    const written = await writeTransition(this.env.DB, t, {
-      now,
-      kid: keyring?.signingKid ?? "-",
-      outbox,
-      origin,
-    });
-    if (!written) {
-      if (hasEffects) await this.ctx.storage.delete("effects");
-      throw new AppError("conflict", "The run changed concurrently; retry");
-    }
-    const log = this.log(t.run.id);
-    for (const e of t.events) log.info(e.type, { event: e.type, step_id: e.stepId, attempt_id: e.attemptId });
-    if (hasEffects) {
-      await runEffects(this.env, t, this.log(t.run.id));
-      await this.ctx.storage.delete("effects");
-    }
+    await commitTransition(this.env, this.ctx.storage, this.log(t.run.id), { def, t, now, origin });
   }
 }
 
-export type { WaitResolution };

@@ -2,7 +2,6 @@ import { type Definition, MAX_EXECUTED_STEPS, type Step } from "../definitions/t
 import { storeResult } from "./context";
 import type { StepOutcome, WaitResolution } from "./outcomes";
 import type { EventRecord, HumanWait, RunContext, RunError, RunState, Transition } from "./state";
-import { TERMINAL } from "./state";
 
 /** The clock and id source of one transition: injected so the engine stays pure. */
 export interface EngineDeps {
@@ -10,7 +9,8 @@ export interface EngineDeps {
   newId: (prefix: string) => string;
 }
 
-const blank = (run: RunState): Transition => ({
+/** An empty transition of `run`: the engine's functions fill it in. */
+export const blank = (run: RunState): Transition => ({
   run,
   insertSteps: [],
   updateSteps: [],
@@ -269,41 +269,4 @@ function resumeActor(output: unknown): unknown {
   if (output && typeof output === "object" && "approver" in output)
     return (output as { approver: unknown }).approver;
   return undefined;
-}
-
-/** Cancels a non-terminal run: its wait's tokens stop working and a late AI result is ignored. */
-export function cancelRun(state: RunState, deps: EngineDeps, by: string): Transition {
-  const t = blank(structuredClone(state));
-  if (TERMINAL.has(t.run.status)) throw new Error(`run ${state.id} is already ${state.status}`);
-  const pending = t.run.pending;
-  if (pending) {
-    t.updateSteps.push({ id: pending.attemptId, status: "cancelled", finishedAt: deps.now });
-    if (pending.kind === "human") t.revokeWaits.push(pending.waitId);
-  }
-  t.run.pending = null;
-  t.run.status = "cancelled";
-  t.events.push({ type: "run.cancelled", stepId: t.run.currentStep ?? undefined, data: { by } });
-  return t;
-}
-
-/** Re-sends the wait's email to its recipients and schedules the next reminder. */
-export function remindWait(def: Definition, state: RunState, deps: EngineDeps): Transition {
-  const t = blank(structuredClone(state));
-  const wait = t.run.pending;
-  if (wait?.kind !== "human") throw new Error(`run ${state.id} has no wait to remind`);
-  const step = stepById(def, wait.stepId);
-  const every = step.type === "form" || step.type === "approval" ? step.remind_after_ms : undefined;
-  wait.reminders += 1;
-  const next = every ? deps.now + every : undefined;
-  wait.remindAt = next !== undefined && next < wait.expiresAt && wait.reminders < 10 ? next : undefined;
-  if (wait.recipients.length > 0) {
-    t.effects.push({ kind: "mail", waitId: wait.waitId, mail: "reminder", recipients: wait.recipients });
-  }
-  t.events.push({
-    type: "wait.reminded",
-    stepId: wait.stepId,
-    attemptId: wait.attemptId,
-    data: { reminder: wait.reminders },
-  });
-  return t;
 }

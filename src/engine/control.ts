@@ -1,0 +1,40 @@
+import type { Definition } from "../definitions/types";
+import { blank, type EngineDeps, stepById } from "./engine";
+import { type RunState, TERMINAL, type Transition } from "./state";
+
+/** Cancels a non-terminal run: its wait's tokens stop working and a late AI result is ignored. */
+export function cancelRun(state: RunState, deps: EngineDeps, by: string): Transition {
+  const t = blank(structuredClone(state));
+  if (TERMINAL.has(t.run.status)) throw new Error(`run ${state.id} is already ${state.status}`);
+  const pending = t.run.pending;
+  if (pending) {
+    t.updateSteps.push({ id: pending.attemptId, status: "cancelled", finishedAt: deps.now });
+    if (pending.kind === "human") t.revokeWaits.push(pending.waitId);
+  }
+  t.run.pending = null;
+  t.run.status = "cancelled";
+  t.events.push({ type: "run.cancelled", stepId: t.run.currentStep ?? undefined, data: { by } });
+  return t;
+}
+
+/** Re-sends the wait's email to its recipients and schedules the next reminder. */
+export function remindWait(def: Definition, state: RunState, deps: EngineDeps): Transition {
+  const t = blank(structuredClone(state));
+  const wait = t.run.pending;
+  if (wait?.kind !== "human") throw new Error(`run ${state.id} has no wait to remind`);
+  const step = stepById(def, wait.stepId);
+  const every = step.type === "form" || step.type === "approval" ? step.remind_after_ms : undefined;
+  wait.reminders += 1;
+  const next = every ? deps.now + every : undefined;
+  wait.remindAt = next !== undefined && next < wait.expiresAt && wait.reminders < 10 ? next : undefined;
+  if (wait.recipients.length > 0) {
+    t.effects.push({ kind: "mail", waitId: wait.waitId, mail: "reminder", recipients: wait.recipients });
+  }
+  t.events.push({
+    type: "wait.reminded",
+    stepId: wait.stepId,
+    attemptId: wait.attemptId,
+    data: { reminder: wait.reminders },
+  });
+  return t;
+}
