@@ -305,4 +305,3 @@ export class RunCoordinator extends DurableObject<Env> {
     await commitTransition(this.env, this.ctx.storage, this.log(t.run.id), { def, t, now, origin });
   }
 }
-
