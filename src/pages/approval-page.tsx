@@ -1,5 +1,5 @@
 import { MAX_COMMENT_LENGTH } from "./form-values";
-import { Alert, Deadline, Heading, Layout } from "./layout";
+import { Alert, Deadline, Heading, Layout, Pairs } from "./layout";
 import { renderDocument } from "./render";
 
 /** A label/value pair shown as-is (escaped), e.g. what the approver is deciding on. */
@@ -42,19 +42,7 @@ export function renderApprovalPage(view: ApprovalPageView): string {
           <p class="text">{view.instructions}</p>
         </section>
       ) : null}
-      {view.context.length > 0 ? (
-        <section aria-labelledby="details-heading">
-          <h2 id="details-heading">Details</h2>
-          <dl>
-            {view.context.map((item) => (
-              <>
-                <dt>{item.label}</dt>
-                <dd>{item.value}</dd>
-              </>
-            ))}
-          </dl>
-        </section>
-      ) : null}
+      <Pairs id="details-heading" title="Details" items={view.context} />
       {view.approver ? <p class="meta">You are responding as {view.approver}.</p> : null}
       <Deadline expiresAt={view.expiresAt} />
       <form method="post" action={view.action}>

@@ -53,3 +53,21 @@ export function Alert(props: { id?: string; children?: Child }) {
     </div>
   );
 }
+
+/** A titled list of label/value pairs (the run's details, what was recorded). */
+export function Pairs(props: { id: string; title: string; items: Array<{ label: string; value: string }> }) {
+  if (props.items.length === 0) return null;
+  return (
+    <section aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
+      <dl>
+        {props.items.map((item) => (
+          <>
+            <dt>{item.label}</dt>
+            <dd>{item.value}</dd>
+          </>
+        ))}
+      </dl>
+    </section>
+  );
+}

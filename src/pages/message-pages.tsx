@@ -1,5 +1,5 @@
 import type { LabeledValue } from "./approval-page";
-import { Heading, Layout } from "./layout";
+import { Heading, Layout, Pairs } from "./layout";
 import { renderDocument } from "./render";
 
 /** A success page; also used for "already recorded", showing what the first submission recorded. */
@@ -18,19 +18,7 @@ export function renderConfirmationPage(view: ConfirmationPageView): string {
       <div class="alert success" role="status">
         <p class="text">{view.message}</p>
       </div>
-      {view.recorded && view.recorded.length > 0 ? (
-        <section aria-labelledby="recorded-heading">
-          <h2 id="recorded-heading">Recorded</h2>
-          <dl>
-            {view.recorded.map((item) => (
-              <>
-                <dt>{item.label}</dt>
-                <dd>{item.value}</dd>
-              </>
-            ))}
-          </dl>
-        </section>
-      ) : null}
+      <Pairs id="recorded-heading" title="Recorded" items={view.recorded ?? []} />
     </Layout>,
   );
 }

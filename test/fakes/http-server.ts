@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { StartedFake } from "./index.js";
+import { listenOnLoopback } from "./listen.js";
 
 /**
  * A real HTTP server on 127.0.0.1 for api_call tests. Routes:
@@ -131,24 +131,7 @@ export async function startFakeHttpServer(): Promise<StartedFake> {
     }
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: String(err) });
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    key: "httpServerUrl",
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
-  };
+  return listenOnLoopback("httpServerUrl", handle);
 }
 
 declare module "vitest" {

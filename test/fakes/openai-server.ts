@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { StartedFake } from "./index.js";
+import { listenOnLoopback } from "./listen.js";
 
 /**
  * A fake OpenAI-compatible API on 127.0.0.1, driven by tests over HTTP. Every call belongs to a
@@ -144,20 +144,7 @@ export async function startFakeOpenAI(): Promise<StartedFake> {
     sendJson(res, 404, { error: { message: `fake-openai: no route ${req.method} ${url.pathname}` } });
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => sendJson(res, 500, { error: { message: String(e) } }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    key: "openaiUrl",
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
-  };
+  return listenOnLoopback("openaiUrl", handle);
 }
 
 declare module "vitest" {
