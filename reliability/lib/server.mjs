@@ -17,6 +17,7 @@ import {
   killGroup,
   ROOT,
   requireWrangler,
+  runWrangler,
   waitForOk,
   wranglerEnv,
 } from "../../scripts/lib/wrangler.mjs";
@@ -120,29 +121,8 @@ export function snapshotProject(dir) {
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
 }
 
-/** Runs a one-shot wrangler command in `cwd`; resolves with its exit code and output. */
-function wrangler(cwd, args, timeoutMs) {
-  return new Promise((done) => {
-    const child = spawn(requireWrangler(), args, {
-      cwd,
-      env: wranglerEnv({ CI: "true" }),
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    let output = "";
-    child.stdout.on("data", (d) => {
-      output += d;
-    });
-    child.stderr.on("data", (d) => {
-      output += d;
-    });
-    const timer = setTimeout(() => killGroup(child, "SIGKILL"), timeoutMs);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      done({ code: code ?? 1, output });
-    });
-  });
-}
+/** Runs a one-shot wrangler command in `cwd` (the snapshot); resolves with its exit code and output. */
+const wrangler = (cwd, args, timeoutMs) => runWrangler(args, { cwd, timeoutMs });
 
 /** One wrangler dev server over a project snapshot and a persisted state dir; start/crash/stop may repeat. */
 export class DevServer {

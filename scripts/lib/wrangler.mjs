@@ -27,12 +27,12 @@ export function requireWrangler() {
 }
 
 /** Runs a one-shot wrangler command non-interactively; resolves with its exit code and output. */
-export function runWrangler(args, { timeoutMs = 120_000 } = {}) {
+export function runWrangler(args, { timeoutMs = 120_000, cwd = ROOT } = {}) {
   const bin = requireWrangler();
   return new Promise((done) => {
     // CI=true plus no stdin: wrangler answers its confirmation prompts with the default ("yes").
     const child = spawn(bin, args, {
-      cwd: ROOT,
+      cwd,
       env: wranglerEnv({ CI: "true" }),
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,

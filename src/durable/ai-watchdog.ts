@@ -1,3 +1,4 @@
+import { blank } from "../engine/engine";
 import type { AiPending, RunState } from "../engine/state";
 import type { Logger } from "../lib/logger";
 import { runEffects } from "./effects";
@@ -49,11 +50,7 @@ export async function resendAiJob(
     seq: pending.seq,
     prompt: pending.prompt,
   };
-  await runEffects(
-    env,
-    { run, insertSteps: [], updateSteps: [], events: [], mintTokens: [], revokeWaits: [], effects: [effect] },
-    log,
-  );
+  await runEffects(env, { ...blank(run), effects: [effect] }, log);
   log.warn("ai job re-sent", { step_id: pending.stepId, attempt_id: pending.attemptId, resend: count });
   return "resent";
 }

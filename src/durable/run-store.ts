@@ -72,6 +72,16 @@ export async function writeTransition(
   const { now } = extra;
   const finishedAt = isTerminal(run.status) ? now : null;
   const stmts: D1PreparedStatement[] = [];
+  // The run's state columns, in the order both the INSERT and the UPDATE below list them.
+  const state = [
+    run.status,
+    run.currentStep,
+    JSON.stringify(run.context),
+    json(run.error ?? undefined),
+    json(run.pending ?? undefined),
+    run.stepsExecuted,
+    next,
+  ];
 
   if (extra.origin) {
     stmts.push(
@@ -85,13 +95,7 @@ export async function writeTransition(
           run.id,
           run.workflowId,
           run.workflowVersion,
-          run.status,
-          run.currentStep,
-          JSON.stringify(run.context),
-          json(run.error ?? undefined),
-          json(run.pending ?? undefined),
-          run.stepsExecuted,
-          next,
+          ...state,
           extra.origin.idempotencyKey,
           extra.origin.requestHash,
           extra.origin.createdBy,
@@ -108,19 +112,7 @@ export async function writeTransition(
              version = ?, updated_at = ?, finished_at = COALESCE(finished_at, ?)
            WHERE id = ? AND version = ?`,
         )
-        .bind(
-          run.status,
-          run.currentStep,
-          JSON.stringify(run.context),
-          json(run.error ?? undefined),
-          json(run.pending ?? undefined),
-          run.stepsExecuted,
-          next,
-          now,
-          finishedAt,
-          run.id,
-          prev,
-        ),
+        .bind(...state, now, finishedAt, run.id, prev),
     );
   }
   const guard = "EXISTS (SELECT 1 FROM runs WHERE id = ? AND version = ?)";

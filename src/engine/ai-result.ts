@@ -1,6 +1,6 @@
 import type { Definition } from "../definitions/types";
 import { storeResult } from "./context";
-import { type EngineDeps, stepById } from "./engine";
+import { blank, type EngineDeps, stepById } from "./engine";
 import type { RunState, StepRowInsert, Transition } from "./state";
 
 /** One provider call of an AI step, as the queue consumer reports it. */
@@ -43,15 +43,7 @@ export function applyAiResult(
   const pending = run.pending;
   if (pending?.kind !== "ai") throw new Error(`run ${state.id} has no AI step in flight`);
   const step = stepById(def, pending.stepId);
-  const t: Transition = {
-    run,
-    insertSteps: [],
-    updateSteps: [],
-    events: [],
-    mintTokens: [],
-    revokeWaits: [],
-    effects: [],
-  };
+  const t = blank(run);
   for (const a of result.attempts) {
     const attemptId = a.attempt === 1 ? pending.attemptId : deps.newId("att");
     const ids = { stepId: step.id, attemptId };
