@@ -101,6 +101,22 @@ describe("workflow CRUD", () => {
     expect(envelope(bad).details?.[0]?.path).toBe("version");
   });
 
+  it("never loses or duplicates a version under concurrent PUTs: each answers 201 or 409", async () => {
+    await api("POST", "/v1/workflows", { yaml: minimalYaml("raced") });
+    const puts = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        api("PUT", "/v1/workflows/raced", { yaml: minimalYaml("raced", `T${i}`) }),
+      ),
+    );
+    const created = puts.filter((r) => r.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    for (const r of puts) expect([201, 409]).toContain(r.status);
+    const versions = created.map((r) => (r.body as { version: number }).version);
+    expect(new Set(versions).size).toBe(versions.length);
+    const latest = await api<{ version: number }>("GET", "/v1/workflows/raced");
+    expect(latest.body.version).toBe(1 + created.length);
+  });
+
   it("rejects a PUT whose body names another id, and a PUT of an unknown workflow", async () => {
     await api("POST", "/v1/workflows", { yaml: minimalYaml("put-mismatch") });
     const res = await api("PUT", "/v1/workflows/put-mismatch", { yaml: minimalYaml("other-id") });
