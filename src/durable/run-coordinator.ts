@@ -11,12 +11,13 @@ import { newId } from "../lib/ids";
 import { createLogger, type Logger } from "../lib/logger";
 import { collectWorkflowSecrets } from "../lib/secrets";
 import { loadDefinition } from "../runs/definition-cache";
+import type { ApiToken, RunRecord } from "../runs/queries";
 import { type RpcResult, rpcFail, rpcOk } from "../runs/rpc";
 import type { ResumeClaims } from "../tokens";
 import { resendAiJob } from "./ai-watchdog";
 import { commitTransition, type PendingEffects } from "./commit";
 import { runEffects, scheduleAlarm } from "./effects";
-import { loadRun, type RunOrigin } from "./run-store";
+import { loadRun, loadRunAndToken, type RunOrigin } from "./run-store";
 
 export interface StartParams {
   runId: string;
@@ -35,13 +36,15 @@ export interface ResumeParams {
   principal: string;
 }
 
-/** What RPC callers learn; they read the full run from D1. */
-export interface RunOutcome {
-  status: RunState["status"];
-  version: number;
+/**
+ * What RPC callers learn: the run exactly as this call wrote it, and the API token of its open wait when
+ * this object minted it, so the caller answers without reading D1 again.
+ */
+export interface RunSnapshot {
+  record: RunRecord;
+  /** Absent when this object did not mint it (e.g. it restarted since): the caller looks it up. */
+  apiToken?: ApiToken;
 }
-
-const summary = (run: RunState): RunOutcome => ({ status: run.status, version: run.version });
 
 /**
  * One per run, and the only writer of its run. Every entry (start, resume, cancel, AI result, alarm) is
@@ -51,6 +54,10 @@ export class RunCoordinator extends DurableObject<Env> {
   private chain: Promise<unknown> = Promise.resolve();
   /** The run id this instance knows is in storage (the alarm handler finds its run by it). */
   private storedRunId: string | undefined;
+  /** When this object last committed a transition (the run row's updated_at). */
+  private committedAt = 0;
+  /** The last recipient-less token this object minted (the API's token of the wait it opened). */
+  private apiToken: ApiToken | undefined;
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn, fn);
@@ -63,10 +70,11 @@ export class RunCoordinator extends DurableObject<Env> {
   }
 
   /** Creates the run and drives it to its first wait, AI step or end. */
-  start(p: StartParams): Promise<RpcResult<RunOutcome>> {
+  start(p: StartParams): Promise<RpcResult<RunSnapshot>> {
     return this.serial(async () => {
       try {
         await this.ctx.storage.put("runId", p.runId);
+        this.storedRunId = p.runId;
         const def = await this.definition(p.workflowId, p.workflowVersion);
         const now = Date.now();
         const begun = beginRun(
@@ -97,7 +105,7 @@ export class RunCoordinator extends DurableObject<Env> {
           throw e;
         }
         this.log(p.runId).info("run started", { workflow_id: p.workflowId, version: p.workflowVersion });
-        return rpcOk(summary(await this.drive(def, t.run)));
+        return rpcOk(this.snapshot(await this.drive(def, t.run), p.origin.requestHash));
       } catch (e) {
         return rpcFail(e);
       }
@@ -105,15 +113,11 @@ export class RunCoordinator extends DurableObject<Env> {
   }
 
   /** Applies a person's answer to the run's current wait, exactly once. */
-  resume(p: ResumeParams): Promise<RpcResult<RunOutcome>> {
+  resume(p: ResumeParams): Promise<RpcResult<RunSnapshot>> {
     return this.serial(async () => {
       try {
-        const state = await this.mustLoad(p.runId);
-        const token = await this.env.DB.prepare(
-          "SELECT run_id, used_at, revoked_at FROM resume_tokens WHERE jti = ?",
-        )
-          .bind(p.claims.jti)
-          .first<{ run_id: string; used_at: number | null; revoked_at: number | null }>();
+        const { state, token } = await loadRunAndToken(this.env.DB, p.runId, p.claims.jti);
+        if (!state) throw new AppError("not_found", `Run '${p.runId}' not found`);
         if (!token || token.run_id !== p.runId)
           throw new AppError("unauthorized", "This link is not valid for this run");
         if (token.used_at !== null) throw new AppError("conflict", "This link was already used");
@@ -147,7 +151,7 @@ export class RunCoordinator extends DurableObject<Env> {
         const t = resolveWait(def, state, check.resolution, this.deps(now), p.claims.jti);
         await this.commit(def, t, now);
         this.log(p.runId).info("run resumed", { step_id: wait.stepId });
-        return rpcOk(summary(await this.drive(def, t.run)));
+        return rpcOk(this.snapshot(await this.drive(def, t.run), null));
       } catch (e) {
         return rpcFail(e);
       }
@@ -155,7 +159,7 @@ export class RunCoordinator extends DurableObject<Env> {
   }
 
   /** Cancels a waiting or running run; its links stop working. */
-  cancel(runId: string, by: string): Promise<RpcResult<RunOutcome>> {
+  cancel(runId: string, by: string): Promise<RpcResult<RunSnapshot>> {
     return this.serial(async () => {
       try {
         const state = await this.mustLoad(runId);
@@ -166,7 +170,7 @@ export class RunCoordinator extends DurableObject<Env> {
         await this.commit(def, t, now);
         await scheduleAlarm(this.ctx.storage, t.run);
         this.log(runId).info("run cancelled", { by });
-        return rpcOk(summary(t.run));
+        return rpcOk(this.snapshot(t.run, null));
       } catch (e) {
         return rpcFail(e);
       }
@@ -261,6 +265,29 @@ export class RunCoordinator extends DurableObject<Env> {
     });
   }
 
+  /** The run as its last commit wrote it (requestHash is only known to the start that set it). */
+  private snapshot(run: RunState, requestHash: string | null): RunSnapshot {
+    const wait = run.pending;
+    const open = run.status === "waiting" && wait?.kind === "human";
+    const token = open && this.apiToken?.waitId === wait.waitId ? this.apiToken : undefined;
+    return {
+      record: {
+        id: run.id,
+        workflowId: run.workflowId,
+        workflowVersion: run.workflowVersion,
+        status: run.status,
+        currentStep: run.currentStep,
+        context: run.context,
+        error: run.error,
+        pending: run.pending,
+        requestHash,
+        createdAt: run.createdAt,
+        updatedAt: this.committedAt,
+      },
+      ...(token ? { apiToken: token } : {}),
+    };
+  }
+
   private deps(now: number) {
     return { now, newId: (prefix: string) => newId(prefix, now) };
   }
@@ -303,5 +330,10 @@ export class RunCoordinator extends DurableObject<Env> {
       this.storedRunId = t.run.id;
     }
     await commitTransition(this.env, this.ctx.storage, this.log(t.run.id), { def, t, now, origin });
+    this.committedAt = now;
+    const minted = t.mintTokens.find((m) => m.recipient === null);
+    if (minted) {
+      this.apiToken = { waitId: minted.waitId, jti: minted.jti, expiresAt: minted.expiresAt, createdAt: now };
+    }
   }
 }

@@ -35,10 +35,37 @@ interface RunDbRow {
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
+/** A resume token's row: which run it belongs to and whether it still works. */
+export interface TokenState {
+  run_id: string;
+  used_at: number | null;
+  revoked_at: number | null;
+}
+
+const selectRun = (db: D1Database, runId: string) =>
+  db.prepare("SELECT * FROM runs WHERE id = ?").bind(runId);
+
 /** Reads a run's state from D1 (the system of record). */
 export async function loadRun(db: D1Database, runId: string): Promise<RunState | null> {
-  const row = await db.prepare("SELECT * FROM runs WHERE id = ?").bind(runId).first<RunDbRow>();
-  if (!row) return null;
+  const row = await selectRun(db, runId).first<RunDbRow>();
+  return row ? toState(row) : null;
+}
+
+/** Reads a run's state and one of its tokens in a single round trip (what a resume checks). */
+export async function loadRunAndToken(
+  db: D1Database,
+  runId: string,
+  jti: string,
+): Promise<{ state: RunState | null; token: TokenState | null }> {
+  const [runs, tokens] = await db.batch([
+    selectRun(db, runId),
+    db.prepare("SELECT run_id, used_at, revoked_at FROM resume_tokens WHERE jti = ?").bind(jti),
+  ]);
+  const row = (runs?.results[0] as RunDbRow | undefined) ?? null;
+  return { state: row ? toState(row) : null, token: (tokens?.results[0] as TokenState | undefined) ?? null };
+}
+
+function toState(row: RunDbRow): RunState {
   return {
     id: row.id,
     workflowId: row.workflow_id,

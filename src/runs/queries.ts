@@ -46,11 +46,45 @@ const toRecord = (r: Row): RunRecord => ({
   updatedAt: r.updated_at,
 });
 
+/** The API's (recipient-less) token of a run's current wait: what its status body signs. */
+export interface ApiToken {
+  waitId: string;
+  jti: string;
+  expiresAt: number;
+  createdAt: number;
+}
+
 /** A run as stored, or a 404. */
 export async function getRun(db: D1Database, runId: string): Promise<RunRecord> {
   const row = await db.prepare(`SELECT ${COLUMNS} FROM runs WHERE id = ?`).bind(runId).first<Row>();
   if (!row) throw new AppError("not_found", `Run '${runId}' not found`);
   return toRecord(row);
+}
+
+/** A run and the API token of its open wait (if any), in one round trip: what a status read needs. */
+export async function getRunWithApiToken(
+  db: D1Database,
+  runId: string,
+): Promise<{ record: RunRecord; apiToken: ApiToken | null }> {
+  const [runs, tokens] = await db.batch([
+    db.prepare(`SELECT ${COLUMNS} FROM runs WHERE id = ?`).bind(runId),
+    db
+      .prepare(
+        `SELECT wait_id, jti, expires_at, created_at FROM resume_tokens
+         WHERE run_id = ?1 AND wait_id = (SELECT json_extract(pending, '$.waitId') FROM runs WHERE id = ?1)
+           AND recipient IS NULL AND used_at IS NULL AND revoked_at IS NULL`,
+      )
+      .bind(runId),
+  ]);
+  const row = runs?.results[0] as Row | undefined;
+  if (!row) throw new AppError("not_found", `Run '${runId}' not found`);
+  const t = tokens?.results[0] as
+    | { wait_id: string; jti: string; expires_at: number; created_at: number }
+    | undefined;
+  return {
+    record: toRecord(row),
+    apiToken: t ? { waitId: t.wait_id, jti: t.jti, expiresAt: t.expires_at, createdAt: t.created_at } : null,
+  };
 }
 
 /** The run an earlier start with this principal and Idempotency-Key created, if any. */
@@ -95,16 +129,14 @@ export async function listRuns(
 }
 
 /** The API's token for a wait: the one minted without a recipient. */
-export async function apiTokenFor(
-  db: D1Database,
-  runId: string,
-  wait: HumanWait,
-): Promise<{ jti: string; expiresAt: number; createdAt: number } | null> {
+export async function apiTokenFor(db: D1Database, runId: string, wait: HumanWait): Promise<ApiToken | null> {
   const row = await db
     .prepare(
       "SELECT jti, expires_at, created_at FROM resume_tokens WHERE run_id = ? AND wait_id = ? AND recipient IS NULL AND used_at IS NULL AND revoked_at IS NULL",
     )
     .bind(runId, wait.waitId)
     .first<{ jti: string; expires_at: number; created_at: number }>();
-  return row ? { jti: row.jti, expiresAt: row.expires_at, createdAt: row.created_at } : null;
+  return row
+    ? { waitId: wait.waitId, jti: row.jti, expiresAt: row.expires_at, createdAt: row.created_at }
+    : null;
 }

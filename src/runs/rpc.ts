@@ -1,3 +1,4 @@
+import type { RunSnapshot } from "../durable/run-coordinator";
 import { AppError, type ErrorCode } from "../lib/errors";
 
 /**
@@ -34,3 +35,9 @@ export function unwrap<T>(r: RpcResult<T>): T {
     r.error.details ? JSON.parse(r.error.details) : undefined,
   );
 }
+
+/**
+ * Unwraps what a run's object answers. Its RPC type is lost across the stub (the run's context holds
+ * `unknown` JSON, which the RPC type mapping cannot prove serialisable), so it is restored here, once.
+ */
+export const unwrapRun = (r: unknown): RunSnapshot => unwrap(r as RpcResult<RunSnapshot>);

@@ -1,10 +1,11 @@
+import type { RunSnapshot } from "../durable/run-coordinator";
 import { AppError } from "../lib/errors";
 import { canonicalJson, sha256Hex } from "../lib/hash";
 import { newId } from "../lib/ids";
 import { compileSchema, type SchemaError } from "../lib/json-schema";
 import { loadDefinition } from "./definition-cache";
-import { findByIdempotencyKey, getRun, type RunRecord } from "./queries";
-import { unwrap } from "./rpc";
+import { findByIdempotencyKey, type RunRecord } from "./queries";
+import { unwrapRun } from "./rpc";
 
 export interface StartInput {
   workflow_id: string;
@@ -21,7 +22,7 @@ const inputPath = (e: SchemaError) =>
     .join("")}`;
 
 /** The run an earlier request with the same key started, or a 422 when that request's body differed. */
-function replay(existing: RunRecord, hash: string): { run: RunRecord; created: false } {
+function replay(existing: RunRecord, hash: string): { run: RunSnapshot; created: false } {
   if (existing.requestHash !== hash) {
     throw new AppError(
       "idempotency_mismatch",
@@ -29,7 +30,7 @@ function replay(existing: RunRecord, hash: string): { run: RunRecord; created: f
       [{ path: "Idempotency-Key", message: `already used for run ${existing.id}` }],
     );
   }
-  return { run: existing, created: false };
+  return { run: { record: existing }, created: false };
 }
 
 /** Starts a run (or returns the one an identical earlier request started) and drives it to its first stop. */
@@ -38,7 +39,7 @@ export async function startRun(
   principal: string,
   input: StartInput,
   idempotencyKey: string | undefined,
-): Promise<{ run: RunRecord; created: boolean }> {
+): Promise<{ run: RunSnapshot; created: boolean }> {
   const hash = await sha256Hex(canonicalJson(input));
   if (idempotencyKey) {
     const existing = await findByIdempotencyKey(env.DB, principal, idempotencyKey);
@@ -80,6 +81,5 @@ export async function startRun(
     const winner = await findByIdempotencyKey(env.DB, principal, idempotencyKey);
     if (winner) return replay(winner, hash);
   }
-  unwrap(result);
-  return { run: await getRun(env.DB, runId), created: true };
+  return { run: unwrapRun(result), created: true };
 }

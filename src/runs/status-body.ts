@@ -3,16 +3,23 @@ import { stepById } from "../engine/engine";
 import { renderText } from "../lib/render";
 import { parseTokenSecrets, signResumeToken } from "../tokens";
 import { loadDefinition } from "./definition-cache";
-import { apiTokenFor, type RunRecord } from "./queries";
+import { type ApiToken, apiTokenFor, type RunRecord } from "./queries";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The public status body of a run; a waiting run carries its API resume token and what to render. */
-export async function statusBody(env: Env, run: RunRecord, requestOrigin: string) {
+/**
+ * The public status body of a run; a waiting run carries its API resume token and what to render.
+ * `known` is the wait's API token when the caller already read or minted it (null: it has none);
+ * undefined means unknown, and it is read from D1.
+ */
+export async function statusBody(env: Env, run: RunRecord, requestOrigin: string, known?: ApiToken | null) {
   const body = summaryBody(run);
   const wait = run.pending;
   if (run.status !== "waiting" || wait?.kind !== "human") return body;
-  const token = await apiTokenFor(env.DB, run.id, wait);
+  const token =
+    known === undefined || (known !== null && known.waitId !== wait.waitId)
+      ? await apiTokenFor(env.DB, run.id, wait)
+      : known;
   const def = await loadDefinition(env.DB, run.workflowId, run.workflowVersion);
   if (!token || !def) return body;
   const signed = await signResumeToken(

@@ -2,8 +2,8 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import { runEvents, runHistory } from "../../runs/history";
-import { getRun, listRuns } from "../../runs/queries";
-import { unwrap } from "../../runs/rpc";
+import { getRun, getRunWithApiToken, listRuns } from "../../runs/queries";
+import { unwrapRun } from "../../runs/rpc";
 import { startRun } from "../../runs/start";
 import { statusBody, summaryBody } from "../../runs/status-body";
 import { parseTokenSecrets, verifyResumeToken } from "../../tokens";
@@ -30,8 +30,8 @@ executionRoutes.openapi(startRunRoute, async (c) => {
   const body = c.req.valid("json");
   const key = c.req.valid("header")["idempotency-key"];
   const { run, created } = await startRun(c.env, c.get("principal"), body, key);
-  c.header("Location", `/v1/executions/${run.id}`);
-  const status = await statusBody(c.env, run, origin(c.req.url));
+  c.header("Location", `/v1/executions/${run.record.id}`);
+  const status = await statusBody(c.env, run.record, origin(c.req.url), run.apiToken);
   return created ? c.json(status, 202) : c.json(status, 200);
 });
 
@@ -53,8 +53,8 @@ executionRoutes.openapi(listRunsRoute, async (c) => {
 });
 
 executionRoutes.openapi(getRunRoute, async (c) => {
-  const run = await getRun(c.env.DB, c.req.valid("param").run_id);
-  return c.json(await statusBody(c.env, run, origin(c.req.url)), 200);
+  const run = await getRunWithApiToken(c.env.DB, c.req.valid("param").run_id);
+  return c.json(await statusBody(c.env, run.record, origin(c.req.url), run.apiToken), 200);
 });
 
 executionRoutes.openapi(resumeRunRoute, async (c) => {
@@ -62,16 +62,16 @@ executionRoutes.openapi(resumeRunRoute, async (c) => {
   const { token, data } = c.req.valid("json");
   const claims = await verifyResumeToken(parseTokenSecrets(c.env.RESUME_TOKEN_SECRETS), token);
   if (claims.runId !== run_id) throw new AppError("unauthorized", "This token belongs to another run");
-  unwrap(await stubFor(c.env, run_id).resume({ runId: run_id, claims, data, principal: c.get("principal") }));
-  const run = await getRun(c.env.DB, run_id);
-  return c.json(await statusBody(c.env, run, origin(c.req.url)), 200);
+  const run = unwrapRun(
+    await stubFor(c.env, run_id).resume({ runId: run_id, claims, data, principal: c.get("principal") }),
+  );
+  return c.json(await statusBody(c.env, run.record, origin(c.req.url), run.apiToken), 200);
 });
 
 executionRoutes.openapi(cancelRunRoute, async (c) => {
   const { run_id } = c.req.valid("param");
-  unwrap(await stubFor(c.env, run_id).cancel(run_id, c.get("principal")));
-  const run = await getRun(c.env.DB, run_id);
-  return c.json(await statusBody(c.env, run, origin(c.req.url)), 200);
+  const run = unwrapRun(await stubFor(c.env, run_id).cancel(run_id, c.get("principal")));
+  return c.json(await statusBody(c.env, run.record, origin(c.req.url), run.apiToken), 200);
 });
 
 executionRoutes.openapi(historyRoute, async (c) => {
