@@ -13,10 +13,62 @@ function tryJson(text) {
   }
 }
 
-/** A client bound to one server base URL; `auth: false` sends no Authorization header. */
-export function client(getBase) {
+/**
+ * Answers no test expects from a healthy server: a 5xx, or no answer at all (status 0, a dropped
+ * connection). Recorded by every client so the suite can show the server's log lines around each.
+ */
+export const incidents = [];
+const INCIDENTS_KEPT = 200;
+
+function noteIncident(method, path, answer, started) {
+  if (answer.status !== 0 && answer.status < 500) return;
+  if (incidents.length < INCIDENTS_KEPT)
+    incidents.push({
+      method,
+      path,
+      status: answer.status,
+      text: answer.text.slice(0, 300),
+      started,
+      ms: answer.ms,
+    });
+}
+
+/**
+ * Requests that wrangler dev's local proxy dropped before they reached the Worker, each sent again once.
+ * The proxy (not Scaff) answers 503 "Your worker restarted mid-request" when it writes a request into a
+ * pooled keep-alive connection that the runtime is closing at that moment (both sides close idle
+ * connections after 5 s). Only requests the Worker provably never saw (no log line with their request
+ * id) are re-sent, so nothing can be applied twice; anything else stays an incident.
+ */
+export const proxyDrops = [];
+const PROXY_DROP = /Your worker restarted mid-request/;
+let sequence = 0;
+const requestId = () => `rel-${process.pid}-${++sequence}-${Math.random().toString(36).slice(2, 8)}`;
+
+/**
+ * A client bound to one server base URL; `auth: false` sends no Authorization header. `reached(id)`
+ * (optional) tells whether the Worker saw a request id, which lets proxy drops be told apart.
+ */
+export function client(getBase, { reached } = {}) {
   async function request(method, path, opts = {}) {
-    const headers = { ...(opts.headers ?? {}) };
+    let answer = await send(method, path, opts);
+    const resendable = typeof opts.body?.getReader !== "function"; // a stream cannot be sent twice
+    if (
+      answer.status === 503 &&
+      PROXY_DROP.test(answer.text) &&
+      resendable &&
+      reached &&
+      !(await reached(answer.id))
+    ) {
+      proxyDrops.push({ method, path, at: answer.started });
+      answer = await send(method, path, opts);
+    }
+    noteIncident(method, path, answer, answer.started);
+    return answer;
+  }
+  async function send(method, path, opts) {
+    const id = requestId();
+    const headers = { "x-request-id": id, ...(opts.headers ?? {}) };
     if (opts.auth !== false && !("authorization" in headers))
       headers.authorization = `Bearer ${SETTINGS.apiKey}`;
     let body = opts.body;
@@ -41,6 +93,8 @@ export function client(getBase) {
         text,
         body: tryJson(text),
         ms: Date.now() - started,
+        id,
+        started,
       };
     } catch (e) {
       return {
@@ -49,6 +103,8 @@ export function client(getBase) {
         text: String(e?.cause ?? e),
         body: undefined,
         ms: Date.now() - started,
+        id,
+        started,
       };
     }
   }

@@ -24,6 +24,10 @@ import {
 
 const START_TIMEOUT_MS = 90_000;
 const LOG_TAIL_CHARS = 8_000;
+/** Server log lines kept with their arrival time, so a failed request can be shown with its context. */
+const LOG_LINES_KEPT = 20_000;
+/** Requests already on their way when the suite kills the server fail by design: they count as down time. */
+const KILL_GRACE_MS = 2_000;
 
 /** Credentials and settings the suite passes to the Worker with --var (nothing read from .dev.vars). */
 export const SETTINGS = {
@@ -39,7 +43,8 @@ function vars(base) {
     AI_PROVIDER: "mock",
     MOCK_AI_MODE: "success",
     DEV_MODE: "true",
-    LOG_LEVEL: "warn",
+    // info: the Worker logs one line per request with its request id, which proves what reached it.
+    LOG_LEVEL: "info",
     PUBLIC_BASE_URL: base,
     EMAIL_PROVIDER: "outbox",
   };
@@ -134,6 +139,14 @@ export class DevServer {
     this.log = "";
     /** Error lines the Worker logged (unhandled errors with their stacks), across restarts. */
     this.errors = [];
+    /** Every output line of wrangler and workerd with its arrival time (the last LOG_LINES_KEPT). */
+    this.lines = [];
+    /** When wrangler (re)started its local runtime: once per start(), more means workerd was replaced. */
+    this.reloads = [];
+    /** Request ids the Worker itself logged: the requests that reached it. */
+    this.requestIds = new Set();
+    /** [from, to] epoch ms while the suite itself had the server down (crash() until start() answered). */
+    this.downWindows = [];
     this.port = undefined;
     this.base = undefined;
   }
@@ -161,8 +174,10 @@ export class DevServer {
       String(this.port),
       "--persist-to",
       this.persistDir,
+      // info: one line per request with its status, plus the runtime's own warnings and errors, so the
+      // lines around a failed request explain it (see linesAround).
       "--log-level",
-      "warn",
+      "info",
     ];
     for (const [k, v] of Object.entries(vars(this.base))) args.push("--var", `${k}:${v}`);
     // Its own process group (detached), so the whole tree can be signalled at once.
@@ -174,18 +189,45 @@ export class DevServer {
     });
     const keep = (d) => {
       this.log = (this.log + d).slice(-LOG_TAIL_CHARS * 4);
-      for (const line of String(d).split("\n"))
-        if (/ERROR|Uncaught|restarted/.test(line) && this.errors.length < 200)
-          this.errors.push(stripAnsi(line).trim());
+      const at = Date.now();
+      for (const raw of String(d).split("\n")) {
+        const line = stripAnsi(raw).trimEnd();
+        if (line.trim() === "") continue;
+        this.lines.push({ at, line });
+        if (/ERROR|Uncaught|restarted/.test(line) && this.errors.length < 200) this.errors.push(line.trim());
+        if (/Starting local server|Reloading local server/.test(line)) this.reloads.push(at);
+        const seen = /"msg":"request","request_id":"([^"]+)"/.exec(line);
+        if (seen) this.requestIds.add(seen[1]);
+      }
+      if (this.lines.length > LOG_LINES_KEPT) this.lines.splice(0, this.lines.length - LOG_LINES_KEPT);
     };
     child.stdout.on("data", keep);
     child.stderr.on("data", keep);
     this.child = child;
     try {
       await waitForOk(`${this.base}/health`, child, START_TIMEOUT_MS);
+      const open = this.downWindows.at(-1);
+      if (open && open[1] === Number.POSITIVE_INFINITY) open[1] = Date.now();
     } catch (e) {
       throw new Error(`${e.message}\n--- wrangler output ---\n${this.log.slice(-LOG_TAIL_CHARS)}`);
     }
+  }
+
+  /** Whether the Worker logged a request with this id; waits up to `waitMs` for its log line. */
+  async reachedWorker(id, waitMs = 1_500) {
+    const deadline = Date.now() + waitMs;
+    while (!this.requestIds.has(id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return this.requestIds.has(id);
+  }
+
+  /** True when `at` falls in a time the suite itself had the server down. */
+  wasDown(at) {
+    return this.downWindows.some(([from, to]) => at >= from && at <= to);
+  }
+
+  /** The server's output lines from `fromMs` to `toMs` (epoch ms), at most `max` of them. */
+  linesAround(fromMs, toMs, max = 40) {
+    return this.lines.filter((l) => l.at >= fromMs && l.at <= toMs).slice(-max);
   }
 
   /** workerd pids under this server's wrangler. */
@@ -198,6 +240,7 @@ export class DevServer {
   async crash() {
     const child = this.child;
     if (!child?.pid) return { workerd: [], wrangler: undefined };
+    this.downWindows.push([Date.now() - KILL_GRACE_MS, Number.POSITIVE_INFINITY]);
     const tree = descendants(child.pid);
     const workerd = tree.filter((p) => commOf(p) === "workerd");
     for (const p of workerd) process.kill(p, "SIGKILL");
