@@ -3,12 +3,14 @@
 // the benchmark floor on, then measures in one run, side by side, the platform floor and Scaff's own
 // operations, closed-loop and fixed-rate. Writes bench/results/latest.{json,md} and prints the table.
 // Knobs (env): BENCH_DURATION (s per scenario, default 5), BENCH_CONNECTIONS (10), BENCH_RATE (req/s, 30),
-// BENCH_RUNS_CONCURRENCY (10), BENCH_RUNS_RATE (runs/s, 3).
+// BENCH_RUNS_CONCURRENCY (10), BENCH_RUNS_RATE (runs/s, 3), BENCH_IN_FLIGHT (concurrent starts for the heap
+// row, 100); BENCH_ONLY=in-flight measures only the heap per in-flight start (and writes no results).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { rowsPerRun } from "./lib/d1-rows.mjs";
 import { closedLoopRuns, fixedRateRuns } from "./lib/flows.mjs";
+import { heapPerInFlightStart, openInspector } from "./lib/heap.mjs";
 import { runLoad } from "./lib/load.mjs";
 import { sampleMemory } from "./lib/memory.mjs";
 import { computeRatios, toMarkdown } from "./lib/report.mjs";
@@ -44,6 +46,7 @@ const params = {
   fixed_connections: 4,
   runs_concurrency: num("BENCH_RUNS_CONCURRENCY", 10),
   runs_rate: num("BENCH_RUNS_RATE", 3),
+  in_flight: num("BENCH_IN_FLIGHT", 100),
 };
 
 const log = (m) => console.error(`[bench] ${m}`);
@@ -145,6 +148,17 @@ async function main() {
   await createWorkflows(server.base, headers);
   log("warming up…");
   await warmUp(server.base, headers);
+  log(`heap per in-flight start: ${params.in_flight} at once…`);
+  const inspector = await openInspector(server.inspectorPort);
+  const in_flight_starts = await heapPerInFlightStart(server.base, headers, inspector, {
+    workflowId: FORM_WORKFLOW,
+    starts: params.in_flight,
+  });
+  inspector.close();
+  if (process.env.BENCH_ONLY === "in-flight") {
+    console.log(JSON.stringify(in_flight_starts));
+    return;
+  }
   memory.phase();
 
   const scenarios = [
@@ -191,6 +205,7 @@ async function main() {
     },
     bundle,
     memory: { ...mem, idle_workerd_rss_mib: idleMiB },
+    in_flight_starts,
     scenarios,
     complete_runs: [closed, fixed].map(({ run_ids, ...r }) => r),
     d1_rows,

@@ -509,6 +509,46 @@ describe("durability and control", () => {
   });
 });
 
+describe("what start, resume and cancel answer", () => {
+  it("is exactly what a status read returns afterwards, resume token included", async () => {
+    const started = await start({ requester: "s@acme.test", tags: [] });
+    expect(started.status).toBe(202);
+    expect((await status(started.body.run_id)).body).toEqual(started.body);
+
+    const resumed = await resume(started.body.run_id, started.body.waiting?.resume_token ?? "", {
+      summary: "Same answer",
+      score: 95,
+    });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.current_step).toBe("review");
+    expect((await status(started.body.run_id)).body).toEqual(resumed.body);
+
+    const cancelled = await api<Status>("POST", `/v1/executions/${started.body.run_id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe("cancelled");
+    expect((await status(started.body.run_id)).body).toEqual(cancelled.body);
+  });
+
+  it("still carries a working token when the run's object lost its memory since the wait opened", async () => {
+    const run = (await start({ requester: "m@acme.test", tags: [] })).body;
+    const stub = env.RUNS.get(env.RUNS.idFromName(run.run_id));
+    await runInDurableObject(stub, (_instance, state) => {
+      state.abort("forget what was minted");
+    }).catch(() => undefined);
+    // The status read finds the token in D1; the resume through the fresh instance mints the next one.
+    const again = await status(run.run_id);
+    expect(again.body.waiting?.resume_token).toBe(run.waiting?.resume_token);
+    const res = await resume(run.run_id, again.body.waiting?.resume_token ?? "", {
+      summary: "Fresh object",
+      score: 3,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.current_step).toBe("fyi");
+    expect(res.body.waiting?.resume_token).toBeTruthy();
+    expect((await status(run.run_id)).body).toEqual(res.body);
+  });
+});
+
 describe("reading runs", () => {
   it("lists runs newest first with filters and cursor pagination", async () => {
     const all: string[] = [];

@@ -79,6 +79,15 @@ function runsSection(results) {
   return lines;
 }
 
+/** The heap row: what one in-flight start holds in the Worker's isolate (128 MB in production). */
+function inFlightLine(results) {
+  const h = results.in_flight_starts;
+  if (!h) return [];
+  return [
+    `Isolate heap per in-flight start: ${h.per_start_kib} KiB (${h.starts} concurrent starts, ${h.accepted} accepted: heap ${h.idle_heap_mib} MiB after GC, peak ${h.peak_heap_mib} MiB while in flight).`,
+  ];
+}
+
 /** The whole report as Markdown. */
 export function toMarkdown(results) {
   const lines = [
@@ -101,6 +110,7 @@ export function toMarkdown(results) {
     ...runsSection(results),
     "",
     `Bundle (wrangler deploy --dry-run --minify): ${results.bundle.raw_kib} KiB, gzip ${results.bundle.gzip_kib} KiB (wrangler reports ${fmt(results.bundle.wrangler_reported_gzip_kib)} KiB).`,
+    ...inFlightLine(results),
     `Peak memory: workerd RSS ${results.memory.peak_workerd_rss_mib} MiB (idle after start ${results.memory.idle_workerd_rss_mib} MiB); wrangler + workerd tree ${results.memory.peak_tree_rss_mib} MiB.`,
     `Total bench time ${results.elapsed_s} s.`,
   ];

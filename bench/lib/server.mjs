@@ -125,7 +125,7 @@ export async function startServer(stateDir, secrets) {
       `${e instanceof Error ? e.message : String(e)}\n--- wrangler output ---\n${tail.join("")}`,
     );
   }
-  return { child, base, port, output: () => tail.join("") };
+  return { child, base, port, inspectorPort, output: () => tail.join("") };
 }
 
 /** Stops wrangler and workerd (its whole process group); returns pids that had to be SIGKILLed after. */
