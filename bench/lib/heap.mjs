@@ -5,6 +5,10 @@ import WebSocket from "ws";
 
 const MIB = 1024 * 1024;
 const SAMPLE_EVERY_MS = 5;
+/** A CDP call that takes longer fails the bench instead of hanging it. */
+const CALL_TIMEOUT_MS = 10_000;
+/** Idle samples before the wave; the smallest is the baseline (workerd answers no HeapProfiler.collectGarbage). */
+const IDLE_SAMPLES = 20;
 
 /** Connects to wrangler's inspector proxy; `send(method, params)` resolves with the CDP result. */
 export async function openInspector(port) {
@@ -29,7 +33,15 @@ export async function openInspector(port) {
   const send = (method, params = {}) =>
     new Promise((resolve, reject) => {
       const id = next++;
-      waiting.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        reject(new Error(`inspector: ${method} got no answer in ${CALL_TIMEOUT_MS} ms`));
+      }, CALL_TIMEOUT_MS);
+      const settle = (fn) => (v) => {
+        clearTimeout(timer);
+        fn(v);
+      };
+      waiting.set(id, { resolve: settle(resolve), reject: settle(reject) });
       ws.send(JSON.stringify({ id, method, params }));
     });
   return { send, close: () => ws.close() };
@@ -39,11 +51,15 @@ const used = async (inspector) => (await inspector.send("Runtime.getHeapUsage"))
 
 /**
  * Fires `starts` concurrent POST /v1/executions and samples the heap meanwhile. Returns the idle heap
- * (after a full GC), the peak while they were in flight, and the difference per start.
+ * (the smallest of a few samples just before), the peak while they were in flight, and the difference
+ * per start.
  */
 export async function heapPerInFlightStart(base, headers, inspector, { workflowId, starts = 100 }) {
-  await inspector.send("HeapProfiler.collectGarbage");
-  const idle = Math.min(await used(inspector), await used(inspector), await used(inspector));
+  let idle = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < IDLE_SAMPLES; i++) {
+    idle = Math.min(idle, await used(inspector));
+    await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS * 4));
+  }
   let peak = idle;
   let sampling = true;
   const sampler = (async () => {

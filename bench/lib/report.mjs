@@ -84,7 +84,7 @@ function inFlightLine(results) {
   const h = results.in_flight_starts;
   if (!h) return [];
   return [
-    `Isolate heap per in-flight start: ${h.per_start_kib} KiB (${h.starts} concurrent starts, ${h.accepted} accepted: heap ${h.idle_heap_mib} MiB after GC, peak ${h.peak_heap_mib} MiB while in flight).`,
+    `Isolate heap per in-flight start: ${h.per_start_kib} KiB (${h.starts} concurrent starts, ${h.accepted} accepted: heap ${h.idle_heap_mib} MiB idle, peak ${h.peak_heap_mib} MiB while in flight).`,
   ];
 }
 
