@@ -15,6 +15,7 @@ export default defineConfig({
           API_KEYS: "tester:test-key-123,other:other-key-456",
           RESUME_TOKEN_SECRETS: "k2:test-secret-two-0123456789abcdef,k1:test-secret-one-0123456789abcdef",
           PUBLIC_BASE_URL: "https://scaff.test",
+          AI_PROVIDER: "mock",
           DEV_MODE: "true",
           // Debug, so tests that look for secrets in logs see every line the app writes.
           LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "debug",

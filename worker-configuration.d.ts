@@ -19,7 +19,6 @@ declare namespace Cloudflare {
 		EMAIL_FROM: string;
 		LOG_LEVEL: string;
 		DEV_MODE: string;
-		BENCH_FLOOR: string;
 		RUNS: DurableObjectNamespace<import("./src/index").RunCoordinator>;
 	}
 }
@@ -28,7 +27,6 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "PUBLIC_BASE_URL" | "AI_PROVIDER" | "MOCK_AI_SEED" | "MOCK_AI_MODE" | "OPENAI_MODEL" | "EMAIL_PROVIDER" | "EMAIL_FROM" | "LOG_LEVEL" | "DEV_MODE" | "BENCH_FLOOR">> {}
 }
 
 // Begin runtime types

@@ -91,9 +91,12 @@ async function createWorkflows(base, headers) {
     const res = await api(base, headers, "POST", "/v1/workflows", yaml, "application/yaml");
     if (res.status !== 201) throw new Error(`creating ${id}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
   }
+  const setup = await api(base, headers, "POST", "/v1/_floor/setup");
   const seeded = await api(base, headers, "POST", "/v1/_floor/d1-batch?key=hot");
-  if (seeded.status !== 200)
-    throw new Error(`floor endpoints answer HTTP ${seeded.status}: is BENCH_FLOOR on?`);
+  if (setup.status !== 200 || seeded.status !== 200)
+    throw new Error(
+      `floor endpoints answer HTTP ${setup.status}/${seeded.status}: is bench/wrangler.toml in use?`,
+    );
 }
 
 /** One pass over every request scenario in one mode (rate undefined: closed-loop). */

@@ -5,7 +5,6 @@ import { errorBody, handleError } from "./api/errors";
 import { apiKeyAuth } from "./api/middleware/auth";
 import { limitBody } from "./api/middleware/body-limit";
 import { requestContext } from "./api/middleware/request-context";
-import { benchFloorRoutes } from "./api/routes/bench-floor";
 import { devMailRoutes } from "./api/routes/dev-mail";
 import { executionRoutes } from "./api/routes/executions";
 import { pageRoutes } from "./api/routes/pages";
@@ -26,8 +25,6 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // Human pages and the dev mailbox: outside /v1, no API key (the link's token is the capability).
   app.route("/", pageRoutes);
   app.route("/", devMailRoutes);
-  // Benchmark floor (npm run bench): 404 unless BENCH_FLOOR=true; not in the OpenAPI document.
-  app.route("/", benchFloorRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

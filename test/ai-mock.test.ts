@@ -73,7 +73,7 @@ describe("mock generator", () => {
 
 describe("mock provider", () => {
   it("answers valid JSON with mock model, plausible tokens, seeded by MOCK_AI_SEED + seedKey", async () => {
-    const provider = createAiProvider(env); // wrangler vars: AI_PROVIDER=mock, MOCK_AI_MODE=success
+    const provider = createAiProvider(env); // test bindings: AI_PROVIDER=mock; wrangler vars: MOCK_AI_MODE=success
     expect(provider.name).toBe("mock");
     const res = await provider.generate(request());
     expect(isValid(draftSchema, res.text)).toBe(true);
@@ -142,7 +142,7 @@ describe("mock provider", () => {
     ).toBe(true);
   });
 
-  it("rejects an unknown AI_PROVIDER or MOCK_AI_MODE as misconfigured", () => {
+  it("rejects an unset or unknown AI_PROVIDER and an unknown MOCK_AI_MODE as misconfigured", () => {
     const bad = (fn: () => unknown) => {
       try {
         fn();
@@ -157,7 +157,9 @@ describe("mock provider", () => {
     expect((e1 as AppError).message).toContain("mock, openai");
     const e2 = bad(() => createAiProvider({ AI_PROVIDER: "mock", MOCK_AI_MODE: "flaky" }));
     expect((e2 as AppError).code).toBe("misconfigured");
-    expect(createAiProvider({}).name).toBe("mock");
+    const e3 = bad(() => createAiProvider({}));
+    expect((e3 as AppError).code).toBe("misconfigured");
+    expect((e3 as AppError).message).toContain("AI_PROVIDER is not set");
   });
 });
 

@@ -1,4 +1,4 @@
-// What each scenario sends. Floor endpoints are the platform's floor (src/api/routes/bench-floor.ts);
+// What each scenario sends. Floor endpoints are the platform's floor (bench/floor/routes.ts);
 // Scaff specs feed each other through a pool of waiting runs: the starts create them, status reads
 // rotate over them, and each resume uses one run and its token exactly once.
 

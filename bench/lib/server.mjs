@@ -81,6 +81,8 @@ export async function queryD1(stateDir, sql) {
   return parsed[0]?.results ?? [];
 }
 
+const BENCH_CONFIG = "bench/wrangler.toml";
+
 /** Secrets for this bench only: a random API key and resume-token secret (never the .dev.vars ones). */
 export function benchSecrets() {
   const apiKey = randomBytes(24).toString("hex");
@@ -93,7 +95,6 @@ export async function startServer(stateDir, secrets) {
   const inspectorPort = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const vars = {
-    BENCH_FLOOR: "true",
     DEV_MODE: "false",
     LOG_LEVEL: "warn",
     API_KEYS: secrets.apiKeys,
@@ -108,7 +109,17 @@ export async function startServer(stateDir, secrets) {
     port,
     vars,
     stdio: "pipe",
-    extraArgs: ["--persist-to", stateDir, "--inspector-port", String(inspectorPort), "--log-level", "warn"],
+    // The bench's own Worker: Scaff plus the floor routes (bench/floor/), never the production entry.
+    extraArgs: [
+      "--config",
+      BENCH_CONFIG,
+      "--persist-to",
+      stateDir,
+      "--inspector-port",
+      String(inspectorPort),
+      "--log-level",
+      "warn",
+    ],
   });
   const tail = [];
   const keep = (d) => {

@@ -61,6 +61,7 @@ it("counts D1 round trips per floor and Scaff operation", async () => {
     headers: { ...H, "content-type": "application/yaml" },
   });
   expect(created.status).toBe(201);
+  await call("/v1/_floor/setup", { method: "POST" });
   await call("/v1/_floor/d1-batch?key=hot", { method: "POST" });
   for (let i = 0; i < 10; i++) await (await call("/v1/_floor/do-d1-batch", { method: "POST" })).text();
 

@@ -31,9 +31,18 @@ const BUILDERS: Record<string, (env: AiEnv, overrides: AiProviderOverrides) => A
 
 export const AI_PROVIDERS = Object.keys(BUILDERS);
 
-/** Builds the provider AI_PROVIDER names (`mock` when unset); an unknown name is AppError("misconfigured"). */
+/**
+ * Builds the provider AI_PROVIDER names. Unset or unknown is AppError("misconfigured"): a deployed
+ * Worker never falls back to the mock silently (local development sets `mock` in .dev.vars).
+ */
 export function createAiProvider(env: AiEnv, overrides: AiProviderOverrides = {}): AiProvider {
-  const name = env.AI_PROVIDER?.trim() || "mock";
+  const name = env.AI_PROVIDER?.trim() ?? "";
+  if (name === "") {
+    throw new AppError(
+      "misconfigured",
+      `AI_PROVIDER is not set: set it to one of ${AI_PROVIDERS.join(", ")} (mock only for local development).`,
+    );
+  }
   const build = BUILDERS[name];
   if (!build) {
     throw new AppError(

@@ -30,9 +30,18 @@ export function parseApiKeys(value: string | undefined): ApiKey[] {
 /** True only when DEV_MODE is exactly "true" (local development). */
 export const isDevMode = (env: Env): boolean => env.DEV_MODE === "true";
 
-/** The base URL for links in emails and status bodies, without a trailing slash. */
-export const publicBaseUrl = (env: Env, fallback: string): string =>
-  (env.PUBLIC_BASE_URL && env.PUBLIC_BASE_URL.trim() !== "" ? env.PUBLIC_BASE_URL : fallback).replace(
-    /\/+$/,
-    "",
-  );
+/**
+ * The base URL for links, without a trailing slash. A status body may fall back to the origin its
+ * request came to; an emailed link has no request, so without PUBLIC_BASE_URL it is a misconfiguration.
+ */
+export function publicBaseUrl(env: Env, fallback?: string): string {
+  const configured = env.PUBLIC_BASE_URL?.trim();
+  const base = configured || fallback;
+  if (!base) {
+    throw new AppError(
+      "misconfigured",
+      "PUBLIC_BASE_URL is not set: emailed links need the Worker's public URL, e.g. https://scaff.example.com",
+    );
+  }
+  return base.replace(/\/+$/, "");
+}

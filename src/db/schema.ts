@@ -189,11 +189,3 @@ export type RunStepRow = typeof runSteps.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type ResumeTokenRow = typeof resumeTokens.$inferSelect;
 export type MailOutboxRow = typeof mailOutbox.$inferSelect;
-
-/** Scratch rows for the benchmark's floor endpoints (only written when BENCH_FLOOR=true). */
-export const benchFloor = sqliteTable("bench_floor", {
-  id: text("id").primaryKey(),
-  counter: integer("counter").notNull(),
-  payload: text("payload").notNull(),
-  updatedAt: integer("updated_at").notNull(),
-});

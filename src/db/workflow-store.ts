@@ -119,19 +119,6 @@ export async function getVersion(
   return { workflow, version: row };
 }
 
-/** A version by id and number regardless of deletion: runs pinned to it keep working. */
-export async function getPinnedVersion(
-  db: Db,
-  id: string,
-  version: number,
-): Promise<WorkflowVersionRow | undefined> {
-  return db
-    .select()
-    .from(workflowVersions)
-    .where(and(eq(workflowVersions.workflowId, id), eq(workflowVersions.version, version)))
-    .get();
-}
-
 /** Live workflows ordered by id, after `afterId` when paginating. */
 export async function listWorkflows(db: Db, limit: number, afterId?: string): Promise<WorkflowRow[]> {
   const where = afterId

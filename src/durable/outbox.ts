@@ -66,7 +66,7 @@ export async function prepareOutbox(
         },
         now,
       );
-      const link = `${publicBaseUrl(env, "http://127.0.0.1:8787")}/r/${token}`;
+      const link = `${publicBaseUrl(env)}/r/${token}`;
       const mail = composeWaitEmail({
         kind: effect.mail,
         stepType: wait.type,

@@ -59,7 +59,8 @@ export class RunCoordinator extends DurableObject<Env> {
   /** The last recipient-less token this object minted (the API's token of the wait it opened). */
   private apiToken: ApiToken | undefined;
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` after every earlier entry of this object has finished (protected: the bench floor uses it). */
+  protected serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn, fn);
     this.chain = run.catch(() => undefined);
     return run;
@@ -194,24 +195,6 @@ export class RunCoordinator extends DurableObject<Env> {
       } catch (e) {
         return rpcFail(e);
       }
-    });
-  }
-
-  /** Benchmark floor: an RPC that does nothing (only reachable when BENCH_FLOOR=true). */
-  async floorPing(): Promise<number> {
-    return 1;
-  }
-
-  /** Benchmark floor: an RPC that writes one D1 batch (a run-sized row and an event), through the same chain. */
-  floorBatch(key: string): Promise<number> {
-    return this.serial(async () => {
-      const now = Date.now();
-      const results = await this.env.DB.batch([
-        this.env.DB.prepare(
-          "INSERT INTO bench_floor (id, counter, payload, updated_at) VALUES (?, 1, ?, ?) ON CONFLICT(id) DO UPDATE SET counter = counter + 1, payload = excluded.payload, updated_at = excluded.updated_at",
-        ).bind(key, "x".repeat(512), now),
-      ]);
-      return results[0]?.meta.changes ?? 0;
     });
   }
 

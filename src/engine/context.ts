@@ -1,7 +1,5 @@
+import { isPlainObject } from "../lib/objects";
 import type { RunContext } from "./state";
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 // Keys that would reach prototypes if a result were merged naively.
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);

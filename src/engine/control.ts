@@ -1,4 +1,5 @@
 import type { Definition } from "../definitions/types";
+import { MAX_REMINDERS } from "../lib/limits";
 import { blank, type EngineDeps, stepById } from "./engine";
 import { type RunState, TERMINAL, type Transition } from "./state";
 
@@ -26,7 +27,8 @@ export function remindWait(def: Definition, state: RunState, deps: EngineDeps): 
   const every = step.type === "form" || step.type === "approval" ? step.remind_after_ms : undefined;
   wait.reminders += 1;
   const next = every ? deps.now + every : undefined;
-  wait.remindAt = next !== undefined && next < wait.expiresAt && wait.reminders < 10 ? next : undefined;
+  wait.remindAt =
+    next !== undefined && next < wait.expiresAt && wait.reminders < MAX_REMINDERS ? next : undefined;
   if (wait.recipients.length > 0) {
     t.effects.push({ kind: "mail", waitId: wait.waitId, mail: "reminder", recipients: wait.recipients });
   }

@@ -2,6 +2,7 @@ import type { ApprovalStep, FormStep } from "../definitions/types";
 import type { WaitResolution } from "../engine/outcomes";
 import type { ErrorDetail } from "../lib/errors";
 import { compileSchema, type SchemaError } from "../lib/json-schema";
+import { MAX_COMMENT_LENGTH } from "../lib/limits";
 import { applyDefaults, fieldsToJsonSchema } from "./form-fields";
 
 const APPROVAL_SCHEMA = {
@@ -10,7 +11,7 @@ const APPROVAL_SCHEMA = {
   required: ["decision"],
   properties: {
     decision: { type: "string", enum: ["approved", "rejected"] },
-    comment: { type: "string", maxLength: 5000 },
+    comment: { type: "string", maxLength: MAX_COMMENT_LENGTH },
   },
 };
 

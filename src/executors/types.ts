@@ -1,5 +1,4 @@
-import type { Definition, Step } from "../definitions/types";
-import type { StepOutcome } from "../engine/outcomes";
+import type { Definition } from "../definitions/types";
 import type { RunState } from "../engine/state";
 
 /** What an executor may use: the definition, the run as it stands, the clock and the I/O it is given. */
@@ -11,8 +10,6 @@ export interface ExecutorContext {
   secrets: Record<string, string>;
   fetch?: typeof fetch;
 }
-
-export type Executor<S extends Step> = (step: S, ctx: ExecutorContext) => Promise<StepOutcome> | StepOutcome;
 
 /** The data templates and expressions see: never secrets. */
 export const viewOf = (run: RunState) => ({

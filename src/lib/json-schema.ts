@@ -69,11 +69,6 @@ export function compileSchema(schema: JsonSchema): SchemaValidator {
   return compiled;
 }
 
-/** Validates one value against a schema (compiling and caching it on first use). */
-export function validateAgainstSchema(schema: JsonSchema, value: unknown): SchemaValidation {
-  return compileSchema(schema)(value);
-}
-
 function errorText(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   // cfworker appends the list of known schema URIs: internal detail, not useful to a user.

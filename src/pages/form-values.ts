@@ -2,7 +2,9 @@ import type { FormField } from "../definitions/types";
 import { coerceFormValues, type FormPost } from "../executors/form-fields";
 
 /** Longest approval comment accepted from the page. */
-export const MAX_COMMENT_LENGTH = 5000;
+import { MAX_COMMENT_LENGTH } from "../lib/limits";
+
+export { MAX_COMMENT_LENGTH };
 
 // What a `datetime-local` input posts: a wall-clock time with no zone.
 const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?$/;

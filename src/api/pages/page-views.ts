@@ -1,4 +1,6 @@
 import type { ApprovalStep, Definition, FormField, FormStep } from "../../definitions/types";
+import { MAX_COMMENT_LENGTH } from "../../lib/limits";
+import { isPlainObject } from "../../lib/objects";
 import { renderText } from "../../lib/render";
 import { type ApprovalPageView, type FormPageView, formatUtc, type LabeledValue } from "../../pages";
 import type { RunRecord } from "../../runs/queries";
@@ -11,9 +13,6 @@ const MAX_CONTEXT_ITEMS = 20;
 
 const truncate = (text: string, max = MAX_VALUE_CHARS): string =>
   text.length > max ? `${text.slice(0, max - 1)}…` : text;
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 function scalarText(value: unknown): string | undefined {
   if (typeof value === "string") return value;
@@ -143,7 +142,7 @@ export function recordedValues(step: FormStep | ApprovalStep, output: unknown): 
       items.push({ label: "By", value: output.approver });
     }
     if (typeof output.comment === "string" && output.comment) {
-      items.push({ label: "Comment", value: truncate(output.comment, 5000) });
+      items.push({ label: "Comment", value: truncate(output.comment, MAX_COMMENT_LENGTH) });
     }
     if (typeof output.decided_at === "string") {
       items.push({ label: "When", value: formatUtc(Date.parse(output.decided_at)).human });
@@ -154,7 +153,7 @@ export function recordedValues(step: FormStep | ApprovalStep, output: unknown): 
     if (!Object.hasOwn(output, field.name)) continue;
     items.push({
       label: field.label ?? field.name,
-      value: truncate(fieldValueText(field, output[field.name]), 5000),
+      value: truncate(fieldValueText(field, output[field.name]), MAX_COMMENT_LENGTH),
     });
   }
   if (output.timed_out === true) {

@@ -1,8 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { jsonProblem } from "../../lib/json-guard";
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+import { isPlainObject } from "../../lib/objects";
 
 /**
  * A JSON object taken as it was sent (no keys stripped), refused when it is too deep, has a

@@ -1,22 +1,19 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../app-env";
+import type { AppEnv } from "../../src/api/app-env";
+import { FLOOR_PAYLOAD, FLOOR_TABLE_SQL, FLOOR_UPSERT } from "./sql";
+import type { FloorEnv } from "./worker";
 
 /**
  * Benchmark floor: the cheapest possible versions of what a Scaff operation is built from, so
  * `npm run bench` can report each operation as a multiple of its platform floor. Plain Hono routes
  * (never in the OpenAPI document), under /v1 so they pay the same middleware (request context, body
- * limit, API-key auth) as the Scaff routes they are compared with. They answer only when
- * BENCH_FLOOR is exactly "true"; otherwise every path here is a 404 like any unknown route.
+ * limit, API-key auth) as the Scaff routes they are compared with. Only the bench's own Worker
+ * (bench/floor/worker.ts) mounts them; the production bundle has none of this.
  */
-export const benchFloorRoutes = new Hono<AppEnv>();
+export const benchFloorRoutes = new Hono<{ Bindings: FloorEnv; Variables: AppEnv["Variables"] }>();
 
 export const FLOOR_PREFIX = "/v1/_floor";
 
-// The same statement and payload size as RunCoordinator.floorBatch, so "D1 batch" and "DO + D1 batch"
-// differ only by the Durable Object hop.
-const UPSERT =
-  "INSERT INTO bench_floor (id, counter, payload, updated_at) VALUES (?, 1, ?, ?) ON CONFLICT(id) DO UPDATE SET counter = counter + 1, payload = excluded.payload, updated_at = excluded.updated_at";
-const PAYLOAD = "x".repeat(512);
 const KEY = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The row/object key: `?key=` when given (a hot object or row), else a fresh one (like a new run). */
@@ -24,9 +21,10 @@ function keyOf(param: string | undefined): string {
   return param !== undefined && KEY.test(param) ? param : crypto.randomUUID();
 }
 
-benchFloorRoutes.use(`${FLOOR_PREFIX}/*`, async (c, next) => {
-  if (c.env.BENCH_FLOOR !== "true") return c.notFound();
-  await next();
+// Creates the floor's table; the bench and the probe call it once before anything else.
+benchFloorRoutes.post(`${FLOOR_PREFIX}/setup`, async (c) => {
+  await c.env.DB.prepare(FLOOR_TABLE_SQL).run();
+  return c.json({ ok: true }, 200);
 });
 
 benchFloorRoutes.get(`${FLOOR_PREFIX}/bare`, (c) => c.json({ ok: true }, 200));
@@ -38,7 +36,7 @@ benchFloorRoutes.post(`${FLOOR_PREFIX}/do-noop`, async (c) => {
 
 benchFloorRoutes.post(`${FLOOR_PREFIX}/d1-batch`, async (c) => {
   const results = await c.env.DB.batch([
-    c.env.DB.prepare(UPSERT).bind(keyOf(c.req.query("key")), PAYLOAD, Date.now()),
+    c.env.DB.prepare(FLOOR_UPSERT).bind(keyOf(c.req.query("key")), FLOOR_PAYLOAD, Date.now()),
   ]);
   return c.json({ ok: true, changes: results[0]?.meta.changes ?? 0 }, 200);
 });
