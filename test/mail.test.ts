@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { publicBaseUrl } from "../src/config/env";
 import { AppError } from "../src/lib/errors";
 import {
   type CloudflareEmailMessage,
@@ -379,5 +380,25 @@ describe("createEmailSender", () => {
   it("rejects an unknown provider name", () => {
     const e = misconfigured(() => createEmailSender({ EMAIL_PROVIDER: "sendgrid" }));
     expect(e.message).toContain("sendgrid");
+  });
+});
+
+describe("links in emails", () => {
+  it("need PUBLIC_BASE_URL: without it minting a link is a misconfiguration naming the variable", () => {
+    const unset = { ...env, PUBLIC_BASE_URL: "" } as Env;
+    let error: unknown;
+    try {
+      publicBaseUrl(unset);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe("misconfigured");
+    expect((error as AppError).message).toContain("PUBLIC_BASE_URL");
+    // A status body may use the origin its request came to; a configured URL wins, without trailing slash.
+    expect(publicBaseUrl(unset, "http://127.0.0.1:9999")).toBe("http://127.0.0.1:9999");
+    expect(publicBaseUrl({ ...env, PUBLIC_BASE_URL: "https://scaff.example/" } as Env, "http://x")).toBe(
+      "https://scaff.example",
+    );
   });
 });
