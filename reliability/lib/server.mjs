@@ -143,8 +143,8 @@ export class DevServer {
     this.lines = [];
     /** When wrangler (re)started its local runtime: once per start(), more means workerd was replaced. */
     this.reloads = [];
-    /** Request ids the Worker itself logged: the requests that reached it. */
-    this.requestIds = new Set();
+    /** Request id → status for every request the Worker itself logged: the requests that reached it. */
+    this.answered = new Map();
     /** [from, to] epoch ms while the suite itself had the server down (crash() until start() answered). */
     this.downWindows = [];
     this.port = undefined;
@@ -196,8 +196,8 @@ export class DevServer {
         this.lines.push({ at, line });
         if (/ERROR|Uncaught|restarted/.test(line) && this.errors.length < 200) this.errors.push(line.trim());
         if (/Starting local server|Reloading local server/.test(line)) this.reloads.push(at);
-        const seen = /"msg":"request","request_id":"([^"]+)"/.exec(line);
-        if (seen) this.requestIds.add(seen[1]);
+        const seen = /"msg":"request","request_id":"([^"]+)".*?"status":(\d+)/.exec(line);
+        if (seen) this.answered.set(seen[1], Number(seen[2]));
       }
       if (this.lines.length > LOG_LINES_KEPT) this.lines.splice(0, this.lines.length - LOG_LINES_KEPT);
     };
@@ -213,11 +213,16 @@ export class DevServer {
     }
   }
 
-  /** Whether the Worker logged a request with this id; waits up to `waitMs` for its log line. */
-  async reachedWorker(id, waitMs = 1_500) {
+  /** The status the Worker logged for this request id (waiting up to `waitMs` for the line), or undefined. */
+  async answeredWith(id, waitMs = 1_500) {
     const deadline = Date.now() + waitMs;
-    while (!this.requestIds.has(id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    return this.requestIds.has(id);
+    while (!this.answered.has(id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return this.answered.get(id);
+  }
+
+  /** Whether the Worker logged a request with this id: whether it reached the Worker at all. */
+  async reachedWorker(id, waitMs) {
+    return (await this.answeredWith(id, waitMs)) !== undefined;
   }
 
   /** True when `at` falls in a time the suite itself had the server down. */
