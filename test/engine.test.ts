@@ -10,9 +10,9 @@ import { type AiAttemptReport, acceptsAiResult, applyAiResult } from "../src/eng
 import { cancelRun, remindWait } from "../src/engine/control";
 import { applyStepOutcome, beginRun, type EngineDeps, resolveWait, stepById } from "../src/engine/engine";
 import type { StepOutcome } from "../src/engine/outcomes";
+import { checkResumeData, timeoutResolution } from "../src/engine/resume-check";
 import type { HumanWait, RunState } from "../src/engine/state";
 import { executeStep } from "../src/executors";
-import { checkResumeData, timeoutResolution } from "../src/executors/resume";
 
 // Pure state machine tests: no bindings, a fixed clock and counted ids, definitions from YAML.
 

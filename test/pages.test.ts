@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { readApprovalSubmission, readFormSubmission } from "../src/api/pages/form-values";
 import type { FormField } from "../src/definitions/types";
 import {
   type FormPageView,
   htmlResponse,
-  readApprovalSubmission,
-  readFormSubmission,
   renderApprovalPage,
   renderConfirmationPage,
   renderErrorPage,

@@ -1,22 +1,22 @@
 import { DurableObject } from "cloudflare:workers";
+import { loadDefinition } from "../definitions/cache";
 import type { Definition } from "../definitions/types";
 import { type AiStepResult, acceptsAiResult, applyAiResult } from "../engine/ai-result";
 import { cancelRun, remindWait } from "../engine/control";
 import { applyStepOutcome, beginRun, resolveWait, stepById } from "../engine/engine";
+import { checkResumeData, timeoutResolution } from "../engine/resume-check";
 import { type RunState, TERMINAL, type Transition } from "../engine/state";
 import { executeStep } from "../executors";
-import { checkResumeData, timeoutResolution } from "../executors/resume";
 import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { createLogger, type Logger } from "../lib/logger";
 import { collectWorkflowSecrets } from "../lib/secrets";
-import { loadDefinition } from "../runs/definition-cache";
 import type { ApiToken, RunRecord } from "../runs/queries";
-import { type RpcResult, rpcFail, rpcOk } from "../runs/rpc";
 import type { ResumeClaims } from "../tokens";
 import { resendAiJob } from "./ai-watchdog";
 import { commitTransition, type PendingEffects } from "./commit";
 import { runEffects, scheduleAlarm } from "./effects";
+import { type RpcResult, rpcFail, rpcOk } from "./rpc";
 import { loadRun, loadRunAndToken, type RunOrigin } from "./run-store";
 
 export interface StartParams {

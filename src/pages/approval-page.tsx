@@ -1,4 +1,4 @@
-import { MAX_COMMENT_LENGTH } from "./form-values";
+import { MAX_COMMENT_LENGTH } from "../lib/limits";
 import { Alert, Deadline, Heading, Layout, Pairs } from "./layout";
 import { renderDocument } from "./render";
 

@@ -1,5 +1,5 @@
 import type { FieldFormat, FormField } from "../definitions/types";
-import { inputValue, isChecked } from "./form-values";
+import { inputValue, isChecked } from "./input-value";
 
 const INPUT_TYPES: Record<FieldFormat, string> = {
   email: "email",

@@ -1,11 +1,11 @@
+import { loadDefinition } from "../definitions/cache";
+import { unwrapRun } from "../durable/rpc";
 import type { RunSnapshot } from "../durable/run-coordinator";
 import { AppError } from "../lib/errors";
 import { canonicalJson, sha256Hex } from "../lib/hash";
 import { newId } from "../lib/ids";
 import { compileSchema, type SchemaError } from "../lib/json-schema";
-import { loadDefinition } from "./definition-cache";
 import { findByIdempotencyKey, type RunRecord } from "./queries";
-import { unwrapRun } from "./rpc";
 
 export interface StartInput {
   workflow_id: string;

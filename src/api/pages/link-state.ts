@@ -1,6 +1,6 @@
+import { loadDefinition } from "../../definitions/cache";
 import type { ApprovalStep, Definition, FormStep } from "../../definitions/types";
 import { AppError } from "../../lib/errors";
-import { loadDefinition } from "../../runs/definition-cache";
 import { getRun, type RunRecord } from "../../runs/queries";
 import type { ResumeClaims } from "../../tokens";
 

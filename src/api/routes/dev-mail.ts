@@ -2,8 +2,8 @@ import { type Context, Hono } from "hono";
 import { isDevMode } from "../../config/env";
 import { AppError } from "../../lib/errors";
 import { htmlResponse } from "../../pages";
+import { type DevMailItem, renderDevMailPage } from "../../pages/dev-mail-page";
 import type { AppEnv } from "../app-env";
-import { type DevMailItem, renderDevMailPage } from "../pages/dev-mail-page";
 
 /** How many emails the development mailbox shows. */
 export const DEV_MAIL_LIMIT = 100;

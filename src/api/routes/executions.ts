@@ -1,13 +1,13 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { unwrapRun } from "../../durable/rpc";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import { runEvents, runHistory } from "../../runs/history";
 import { getRun, getRunWithApiToken, listRuns } from "../../runs/queries";
-import { unwrapRun } from "../../runs/rpc";
 import { startRun } from "../../runs/start";
-import { statusBody, summaryBody } from "../../runs/status-body";
 import { parseTokenSecrets, verifyResumeToken } from "../../tokens";
 import type { AppEnv } from "../app-env";
+import { statusBody, summaryBody } from "../status-body";
 import { validationHook } from "../validation-hook";
 import {
   cancelRunRoute,

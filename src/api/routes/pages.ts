@@ -1,18 +1,13 @@
 import { type Context, Hono } from "hono";
 import type { ApprovalStep, Definition, FormStep } from "../../definitions/types";
+import { unwrap } from "../../durable/rpc";
 import { AppError } from "../../lib/errors";
-import {
-  htmlResponse,
-  readApprovalSubmission,
-  readFormSubmission,
-  renderApprovalPage,
-  renderFormPage,
-} from "../../pages";
+import { htmlResponse, renderApprovalPage, renderFormPage } from "../../pages";
 import type { RunRecord } from "../../runs/queries";
-import { unwrap } from "../../runs/rpc";
 import { parseTokenSecrets, type ResumeClaims, verifyResumeToken } from "../../tokens";
 import type { AppEnv } from "../app-env";
 import { fieldMessages, postedValues } from "../pages/field-messages";
+import { readApprovalSubmission, readFormSubmission } from "../pages/form-values";
 import { errorPage, internalErrorPage, isTokenError, settledPage, tokenErrorPage } from "../pages/link-pages";
 import { readLinkState } from "../pages/link-state";
 import { approvalView, formView } from "../pages/page-views";

@@ -1,5 +1,5 @@
-import type { RunSnapshot } from "../durable/run-coordinator";
 import { AppError, type ErrorCode } from "../lib/errors";
+import type { RunSnapshot } from "./run-coordinator";
 
 /**
  * What crosses the Durable Object RPC boundary: errors as data, since classes do not survive it.

@@ -1,14 +1,10 @@
-import type { FormField } from "../definitions/types";
-import { coerceFormValues, type FormPost } from "../executors/form-fields";
+import type { FormField } from "../../definitions/types";
+import { coerceFormValues, type FormPost } from "../../executors/form-fields";
 
-/** Longest approval comment accepted from the page. */
-import { MAX_COMMENT_LENGTH } from "../lib/limits";
-
-export { MAX_COMMENT_LENGTH };
+import { MAX_COMMENT_LENGTH } from "../../lib/limits";
 
 // What a `datetime-local` input posts: a wall-clock time with no zone.
 const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?$/;
-const HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 
 /**
  * Turns a posted page into the resume data of a form step. Only the declared fields are read
@@ -33,25 +29,6 @@ function localToUtcIso(text: string): string {
   const m = LOCAL_DATE_TIME.exec(text.trim());
   if (!m) return text;
   return `${m[1]}T${m[2]}${m[3] ?? ":00"}Z`;
-}
-
-/** The string an input shows for a value (a default, a stored result, or what the user sent). */
-export function inputValue(field: FormField, value: unknown): string {
-  if (value === undefined || value === null) return "";
-  if (field.format === "date-time" && typeof value === "string" && HAS_ZONE.test(value)) {
-    const d = new Date(value);
-    // datetime-local wants `YYYY-MM-DDTHH:MM[:SS]` in the zone the page states: UTC.
-    if (!Number.isNaN(d.getTime())) {
-      const iso = d.toISOString();
-      return iso.endsWith(":00.000Z") ? iso.slice(0, 16) : iso.slice(0, 19);
-    }
-  }
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
-}
-
-/** Whether a checkbox shows as checked for a value (a boolean, or the raw "on"/"true" a form sent). */
-export function isChecked(value: unknown): boolean {
-  return value === true || value === "on" || value === "true";
 }
 
 export type ApprovalSubmission =

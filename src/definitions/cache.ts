@@ -1,5 +1,5 @@
-import { validateDefinitionObject } from "../definitions/parse";
-import type { Definition } from "../definitions/types";
+import { validateDefinitionObject } from "./parse";
+import type { Definition } from "./types";
 
 // Versions are immutable, so a parsed (and CEL-compiled) definition can live for the isolate's lifetime.
 const cache = new Map<string, Definition>();

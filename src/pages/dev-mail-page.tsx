@@ -1,6 +1,6 @@
-import { formatUtc } from "../../pages/format";
-import { Heading, Layout } from "../../pages/layout";
-import { renderDocument } from "../../pages/render";
+import { formatUtc } from "./format";
+import { Heading, Layout } from "./layout";
+import { renderDocument } from "./render";
 
 /** One outbox email as the development mailbox lists it. */
 export interface DevMailItem {

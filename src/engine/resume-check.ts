@@ -1,9 +1,9 @@
 import type { ApprovalStep, FormStep } from "../definitions/types";
-import type { WaitResolution } from "../engine/outcomes";
+import { applyDefaults, fieldsToJsonSchema } from "../executors/form-fields";
 import type { ErrorDetail } from "../lib/errors";
 import { compileSchema, type SchemaError } from "../lib/json-schema";
 import { MAX_COMMENT_LENGTH } from "../lib/limits";
-import { applyDefaults, fieldsToJsonSchema } from "./form-fields";
+import type { WaitResolution } from "./outcomes";
 
 const APPROVAL_SCHEMA = {
   type: "object",

@@ -1,9 +1,9 @@
 import { publicBaseUrl } from "../config/env";
+import { loadDefinition } from "../definitions/cache";
 import { stepById } from "../engine/engine";
 import { renderText } from "../lib/render";
+import { type ApiToken, apiTokenFor, type RunRecord } from "../runs/queries";
 import { parseTokenSecrets, signResumeToken } from "../tokens";
-import { loadDefinition } from "./definition-cache";
-import { type ApiToken, apiTokenFor, type RunRecord } from "./queries";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
