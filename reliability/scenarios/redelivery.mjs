@@ -1,6 +1,6 @@
 // Scenario 3: replays at the API level. The queue cannot be reached from outside wrangler dev, so duplicate
-// and out-of-order queue messages are covered by the in-workerd tests (test/ai-flow.test.ts,
-// test/mail-queue.test.ts); here: repeated resumes and cancels are no-ops, stale tokens are refused, and a
+// and out-of-order queue messages are covered by the in-workerd tests (test/ai/ai-flow.test.ts,
+// test/mail/mail-queue.test.ts); here: repeated resumes and cancels are no-ops, stale tokens are refused, and a
 // late AI job for a cancelled run changes nothing.
 import { checkRecord, loadRecord } from "../lib/checks.mjs";
 import { startRun } from "../lib/drive.mjs";
@@ -138,7 +138,7 @@ async function lateAiJobs(api, t) {
 export async function redeliveryScenario(_server, api) {
   const t = tally("redelivery");
   t.note(
-    "queue-level duplicate and out-of-order deliveries cannot be injected from outside wrangler dev; they are covered in workerd by test/ai-flow.test.ts and test/mail-queue.test.ts",
+    "queue-level duplicate and out-of-order deliveries cannot be injected from outside wrangler dev; they are covered in workerd by test/ai/ai-flow.test.ts and test/mail/mail-queue.test.ts",
   );
   await replays(api, t);
   await lateAiJobs(api, t);

@@ -1,6 +1,6 @@
 /**
  * The only stylesheet of the human pages, inlined so a page needs no other request. The CSP
- * allows exactly this text by hash: after editing it, update STYLE_SHA256 (test/pages.test.ts
+ * allows exactly this text by hash: after editing it, update STYLE_SHA256 (test/pages/pages.test.ts
  * recomputes the hash and prints the new value when they differ).
  */
 export const STYLE = [

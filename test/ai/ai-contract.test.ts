@@ -1,10 +1,10 @@
 import { describe, expect, inject, it } from "vitest";
-import { TransientAiError } from "../src/ai/errors";
-import { generateWithSchema } from "../src/ai/generate";
-import { createAiProvider } from "../src/ai/provider-factory";
-import type { AiProvider, JsonSchema, MockSettings } from "../src/ai/types";
-import { compileSchema } from "../src/lib/json-schema";
-import type { FakeReply } from "./fakes/openai-server";
+import { TransientAiError } from "../../src/ai/errors";
+import { generateWithSchema } from "../../src/ai/generate";
+import { createAiProvider } from "../../src/ai/provider-factory";
+import type { AiProvider, JsonSchema, MockSettings } from "../../src/ai/types";
+import { compileSchema } from "../../src/lib/json-schema";
+import type { FakeReply } from "../fakes/openai-server";
 
 // One contract, every AI provider (STYLE.md rule 7): what the generation loop relies on.
 

@@ -1,10 +1,10 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../src/app";
-import { parseTokenSecrets, randomId, signResumeToken, verifyResumeToken } from "../src/tokens";
-import { type ApiResponse, api, BASE } from "./helpers/api";
-import { query } from "./helpers/html";
+import { createApp } from "../../src/app";
+import { parseTokenSecrets, randomId, signResumeToken, verifyResumeToken } from "../../src/tokens";
+import { type ApiResponse, api, BASE } from "../helpers/api";
+import { query } from "../helpers/html";
 
 // A post is briefed by its author (form, emailed to the author) and signed off by either of two editors.
 const PAGE_FLOW = `

@@ -6,8 +6,8 @@ import {
   evaluateExpression,
   MAX_EXPRESSION_LENGTH,
   parseExpression,
-} from "../src/lib/cel";
-import { isAppError } from "../src/lib/errors";
+} from "../../src/lib/cel";
+import { isAppError } from "../../src/lib/errors";
 
 const runtime = { score: 85, tags: ["urgent", "billing"], draft: { title: "Hello", score: 90 } };
 

@@ -1,18 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { parseDefinitionSource } from "../src/definitions/parse";
+import { parseDefinitionSource } from "../../src/definitions/parse";
 import {
   type ApprovalStep,
   type Definition,
   type FormStep,
   MAX_EXECUTED_STEPS,
-} from "../src/definitions/types";
-import { type AiAttemptReport, acceptsAiResult, applyAiResult } from "../src/engine/ai-result";
-import { cancelRun, remindWait } from "../src/engine/control";
-import { applyStepOutcome, beginRun, type EngineDeps, resolveWait, stepById } from "../src/engine/engine";
-import type { StepOutcome } from "../src/engine/outcomes";
-import { checkResumeData, timeoutResolution } from "../src/engine/resume-check";
-import type { HumanWait, RunState } from "../src/engine/state";
-import { executeStep } from "../src/executors";
+} from "../../src/definitions/types";
+import { type AiAttemptReport, acceptsAiResult, applyAiResult } from "../../src/engine/ai-result";
+import { cancelRun, remindWait } from "../../src/engine/control";
+import { applyStepOutcome, beginRun, type EngineDeps, resolveWait, stepById } from "../../src/engine/engine";
+import type { StepOutcome } from "../../src/engine/outcomes";
+import { checkResumeData, timeoutResolution } from "../../src/engine/resume-check";
+import type { HumanWait, RunState } from "../../src/engine/state";
+import { executeStep } from "../../src/executors";
 
 // Pure state machine tests: no bindings, a fixed clock and counted ids, definitions from YAML.
 

@@ -1,11 +1,11 @@
 import { describe, expect, inject, it } from "vitest";
-import { PermanentAiError, TransientAiError } from "../src/ai/errors";
-import { generateWithSchema } from "../src/ai/generate";
-import { requestShape } from "../src/ai/openai-provider";
-import { createAiProvider } from "../src/ai/provider-factory";
-import { isStrictCompatible, strictIncompatibilities } from "../src/ai/strict-schema";
-import type { AiProvider, JsonSchema } from "../src/ai/types";
-import type { FakeReply } from "./fakes/openai-server";
+import { PermanentAiError, TransientAiError } from "../../src/ai/errors";
+import { generateWithSchema } from "../../src/ai/generate";
+import { requestShape } from "../../src/ai/openai-provider";
+import { createAiProvider } from "../../src/ai/provider-factory";
+import { isStrictCompatible, strictIncompatibilities } from "../../src/ai/strict-schema";
+import type { AiProvider, JsonSchema } from "../../src/ai/types";
+import type { FakeReply } from "../fakes/openai-server";
 
 const base = inject("openaiUrl");
 

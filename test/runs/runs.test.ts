@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseTokenSecrets, signResumeToken, verifyResumeToken } from "../src/tokens";
-import { api, envelope } from "./helpers/api";
+import { parseTokenSecrets, signResumeToken, verifyResumeToken } from "../../src/tokens";
+import { api, envelope } from "../helpers/api";
 
 // A support ticket: a person assesses it (form), CEL routes it, a lead signs off (approval).
 const TRIAGE = `

@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { HumanWait } from "../src/engine/state";
-import { api } from "./helpers/api";
+import type { HumanWait } from "../../src/engine/state";
+import { api } from "../helpers/api";
 
 // Reminders and timeouts of human waits, fired through the run's Durable Object alarm. Timeouts are
 // hours long, so instead of waiting the tests move the wait's deadline into the past in D1 (the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readApprovalSubmission, readFormSubmission } from "../src/api/pages/form-values";
-import type { FormField } from "../src/definitions/types";
+import { readApprovalSubmission, readFormSubmission } from "../../src/api/pages/form-values";
+import type { FormField } from "../../src/definitions/types";
 import {
   type FormPageView,
   htmlResponse,
@@ -8,9 +8,9 @@ import {
   renderConfirmationPage,
   renderErrorPage,
   renderFormPage,
-} from "../src/pages";
-import { STYLE, STYLE_SHA256 } from "../src/pages/styles";
-import { type El, query } from "./helpers/html";
+} from "../../src/pages";
+import { STYLE, STYLE_SHA256 } from "../../src/pages/styles";
+import { type El, query } from "../helpers/html";
 
 async function one(html: string, selector: string): Promise<El> {
   const els = await query(html, selector);

@@ -7,11 +7,11 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { MAX_AI_RESENDS } from "../src/durable/ai-watchdog";
-import { handleQueue, type QueueMessage } from "../src/queue";
-import type { AiJobMessage } from "../src/queue/messages";
-import type { FakeReply } from "./fakes/openai-server";
-import { api } from "./helpers/api";
+import { MAX_AI_RESENDS } from "../../src/durable/ai-watchdog";
+import { handleQueue, type QueueMessage } from "../../src/queue";
+import type { AiJobMessage } from "../../src/queue/messages";
+import type { FakeReply } from "../fakes/openai-server";
+import { api } from "../helpers/api";
 
 const openaiBase = inject("openaiUrl");
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
-import type { ApiCallStep } from "../src/definitions/types";
-import { type ApiCallDeps, type ApiCallView, backoffMs, executeApiCall } from "../src/executors/api-call";
-import { collectWorkflowSecrets, redactSecrets } from "../src/lib/secrets";
+import type { ApiCallStep } from "../../src/definitions/types";
+import { type ApiCallDeps, type ApiCallView, backoffMs, executeApiCall } from "../../src/executors/api-call";
+import { collectWorkflowSecrets, redactSecrets } from "../../src/lib/secrets";
 
 const base = inject("httpServerUrl");
 const SECRET = "s3cr3t-value-never-logged";

@@ -1,15 +1,15 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { isTransientAiError, TransientAiError } from "../src/ai/errors";
-import { generateWithSchema } from "../src/ai/generate";
-import { generateFromSchema } from "../src/ai/mock-generator";
-import { createMockProvider } from "../src/ai/mock-provider";
-import { formatSchemaErrors, parseModelJson, REASK_MAX_ERRORS } from "../src/ai/output";
-import { createAiProvider } from "../src/ai/provider-factory";
-import type { AiRequest, JsonSchema } from "../src/ai/types";
-import { AppError } from "../src/lib/errors";
-import { compileSchema } from "../src/lib/json-schema";
-import { variedSchemas } from "./fixtures/schemas/varied";
+import { isTransientAiError, TransientAiError } from "../../src/ai/errors";
+import { generateWithSchema } from "../../src/ai/generate";
+import { generateFromSchema } from "../../src/ai/mock-generator";
+import { createMockProvider } from "../../src/ai/mock-provider";
+import { formatSchemaErrors, parseModelJson, REASK_MAX_ERRORS } from "../../src/ai/output";
+import { createAiProvider } from "../../src/ai/provider-factory";
+import type { AiRequest, JsonSchema } from "../../src/ai/types";
+import { AppError } from "../../src/lib/errors";
+import { compileSchema } from "../../src/lib/json-schema";
+import { variedSchemas } from "../fixtures/schemas/varied";
 
 /** Schemas with a single valid value (or nearly): "differs across seeds" cannot apply to them. */
 const FIXED = new Set(["const object", "not a type", "exclusive integer"]);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { AppError } from "../src/lib/errors";
+import { AppError } from "../../src/lib/errors";
 import {
   MAX_TOKEN_LENGTH,
   parseTokenSecrets,
@@ -9,7 +9,7 @@ import {
   type SignResumeClaims,
   signResumeToken,
   verifyResumeToken,
-} from "../src/tokens";
+} from "../../src/tokens";
 
 const SECRET_1 = "first-secret-0123456789abcdefghij";
 const SECRET_2 = "second-secret-0123456789abcdefghi";

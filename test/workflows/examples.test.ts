@@ -2,10 +2,10 @@
 // The examples users copy from (and `npm start` loads) must be accepted by the API exactly as they
 // are, and each must start a run with the inputs its own header comment suggests.
 import { describe, expect, it } from "vitest";
-import { api } from "./helpers/api";
+import { api } from "../helpers/api";
 
 // Vite inlines the files at build time: the test runs in workerd, which has no file system.
-const files = import.meta.glob<string>("../examples/*.yaml", {
+const files = import.meta.glob<string>("../../examples/*.yaml", {
   query: "?raw",
   import: "default",
   eager: true,

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { api } from "./helpers/api";
+import { api } from "../helpers/api";
 
 // api_call steps inside real runs: the Durable Object calls the local fake HTTP server (test/fakes).
 

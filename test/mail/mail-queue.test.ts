@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadRun, writeTransition } from "../src/durable/run-store";
-import { createLogger } from "../src/lib/logger";
-import { abandonMail, deliverMail } from "../src/queue/mail-consumer";
-import { api } from "./helpers/api";
+import { loadRun, writeTransition } from "../../src/durable/run-store";
+import { createLogger } from "../../src/lib/logger";
+import { abandonMail, deliverMail } from "../../src/queue/mail-consumer";
+import { api } from "../helpers/api";
 
 const FLOW = `
 id: mail-flow

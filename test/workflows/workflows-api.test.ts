@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { API_KEY, api, envelope } from "./helpers/api";
+import { API_KEY, api, envelope } from "../helpers/api";
 
 const minimalYaml = (id: string, title = "Tell us") => `
 id: ${id}

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { publicBaseUrl } from "../src/config/env";
-import { AppError } from "../src/lib/errors";
+import { publicBaseUrl } from "../../src/config/env";
+import { AppError } from "../../src/lib/errors";
 import {
   type CloudflareEmailMessage,
   CloudflareEmailSender,
@@ -15,7 +15,7 @@ import {
   ResendSender,
   TransientMailError,
   type WaitEmailInput,
-} from "../src/mail";
+} from "../../src/mail";
 
 const DEADLINE = Date.UTC(2026, 4, 1, 9, 30); // Fri, 01 May 2026 09:30 UTC
 

@@ -1,10 +1,17 @@
 import Mustache from "mustache";
 import { describe, expect, it } from "vitest";
-import type { FormField } from "../src/definitions/types";
-import { applyDefaults, coerceFormValues, fieldsToJsonSchema } from "../src/executors/form-fields";
-import { AppError } from "../src/lib/errors";
-import { compileSchema, type SchemaValidation } from "../src/lib/json-schema";
-import { checkTemplate, escapeHtml, renderDeep, renderHtml, renderText, renderUrl } from "../src/lib/render";
+import type { FormField } from "../../src/definitions/types";
+import { applyDefaults, coerceFormValues, fieldsToJsonSchema } from "../../src/executors/form-fields";
+import { AppError } from "../../src/lib/errors";
+import { compileSchema, type SchemaValidation } from "../../src/lib/json-schema";
+import {
+  checkTemplate,
+  escapeHtml,
+  renderDeep,
+  renderHtml,
+  renderText,
+  renderUrl,
+} from "../../src/lib/render";
 
 const view = {
   static: { company: "Acme & Sons" },

@@ -1,19 +1,19 @@
 import { describe, expect, it } from "vitest";
-import contentReview from "../examples/content-review.yaml?raw";
-import minimal from "../examples/minimal.yaml?raw";
-import triage from "../examples/triage.yaml?raw";
-import { parseDuration } from "../src/definitions/duration";
-import { parseDefinitionSource, validateDefinitionObject } from "../src/definitions/parse";
+import contentReview from "../../examples/content-review.yaml?raw";
+import minimal from "../../examples/minimal.yaml?raw";
+import triage from "../../examples/triage.yaml?raw";
+import { parseDuration } from "../../src/definitions/duration";
+import { parseDefinitionSource, validateDefinitionObject } from "../../src/definitions/parse";
 import type {
   ApiCallStep,
   Definition,
   DefinitionIssue,
   FormStep,
   ParseResult,
-} from "../src/definitions/types";
-import { checkSchemaIsValid, compileSchema } from "../src/lib/json-schema";
-import { nestedQuantifier } from "../src/lib/safe-regex";
-import billionLaughs from "./fixtures/workflows/billion-laughs.yaml?raw";
+} from "../../src/definitions/types";
+import { checkSchemaIsValid, compileSchema } from "../../src/lib/json-schema";
+import { nestedQuantifier } from "../../src/lib/safe-regex";
+import billionLaughs from "../fixtures/workflows/billion-laughs.yaml?raw";
 
 const yaml = (...lines: string[]) => `${lines.join("\n")}\n`;
 
