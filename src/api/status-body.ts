@@ -1,6 +1,7 @@
 import { publicBaseUrl } from "../config/env";
 import { loadDefinition } from "../definitions/cache";
 import { stepById } from "../engine/engine";
+import { templateView } from "../engine/view";
 import { renderText } from "../lib/render";
 import { type ApiToken, apiTokenFor, type RunRecord } from "../runs/queries";
 import { parseTokenSecrets, signResumeToken } from "../tokens";
@@ -28,7 +29,6 @@ export async function statusBody(env: Env, run: RunRecord, requestOrigin: string
     token.createdAt,
   );
   const step = stepById(def, wait.stepId);
-  const view = { static: run.context.static, profile: run.context.profile, runtime: run.context.runtime };
   return {
     ...body,
     waiting: {
@@ -39,7 +39,7 @@ export async function statusBody(env: Env, run: RunRecord, requestOrigin: string
       expires_at: iso(wait.expiresAt),
       ...(step.type === "form" ? { fields: step.fields, ...(step.title ? { title: step.title } : {}) } : {}),
       ...(step.type === "approval" && step.instructions
-        ? { instructions: renderText(step.instructions, view) }
+        ? { instructions: renderText(step.instructions, templateView(run)) }
         : {}),
     },
   };

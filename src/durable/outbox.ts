@@ -2,6 +2,7 @@ import { publicBaseUrl } from "../config/env";
 import type { Definition } from "../definitions/types";
 import { stepById } from "../engine/engine";
 import type { Transition } from "../engine/state";
+import { templateView } from "../engine/view";
 import { newId } from "../lib/ids";
 import { renderText } from "../lib/render";
 import { composeWaitEmail } from "../mail/compose";
@@ -45,14 +46,11 @@ export async function prepareOutbox(
       holders = rows.results.map((r) => ({ jti: r.jti, recipient: r.recipient, expiresAt: r.expires_at }));
     }
     const step = stepById(def, wait.stepId);
-    const view = {
-      static: t.run.context.static,
-      profile: t.run.context.profile,
-      runtime: t.run.context.runtime,
-    };
     const title = step.type === "form" ? step.title : undefined;
     const instructions =
-      step.type === "approval" && step.instructions ? renderText(step.instructions, view) : step.description;
+      step.type === "approval" && step.instructions
+        ? renderText(step.instructions, templateView(t.run))
+        : step.description;
     for (const h of holders) {
       const token = await signResumeToken(
         keyring,

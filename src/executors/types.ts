@@ -11,10 +11,5 @@ export interface ExecutorContext {
   fetch?: typeof fetch;
 }
 
-/** The data templates and expressions see: never secrets. */
-export const viewOf = (run: RunState) => ({
-  static: run.context.static,
-  profile: run.context.profile,
-  runtime: run.context.runtime,
-  run: { id: run.id, step_id: run.currentStep ?? "" },
-});
+/** The data templates see (one definition for every place a template is rendered). */
+export { templateView as viewOf } from "../engine/view";

@@ -1,5 +1,5 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseTokenSecrets, signResumeToken, verifyResumeToken } from "../../src/tokens";
 import { api, envelope } from "../helpers/api";
@@ -546,6 +546,36 @@ describe("what start, resume and cancel answer", () => {
     expect(res.body.current_step).toBe("fyi");
     expect(res.body.waiting?.resume_token).toBeTruthy();
     expect((await status(run.run_id)).body).toEqual(res.body);
+  });
+});
+
+describe("the template view", () => {
+  it("is the same in approval instructions in the status body, the email and the page: run.id included", async () => {
+    const yaml = `
+id: view-check
+name: View check
+start_step: sign
+steps:
+  - id: sign
+    type: approval
+    approvers: ["lead@acme.test"]
+    instructions: "Approve run {{run.id}} at {{run.step_id}} for {{profile.team}}"
+`;
+    expect((await api("POST", "/v1/workflows", { yaml })).status).toBe(201);
+    const started = await start({}, { workflow: "view-check", profile: { team: "Ops" } });
+    expect(started.status).toBe(202);
+    const runId = started.body.run_id;
+    const expected = `Approve run ${runId} at sign for Ops`;
+    expect(started.body.waiting?.instructions).toBe(expected);
+    const mail = await env.DB.prepare("SELECT text_body FROM mail_outbox WHERE run_id = ?")
+      .bind(runId)
+      .first<{ text_body: string }>();
+    expect(mail?.text_body).toContain(expected);
+    const page = await exports.default.fetch(
+      new Request(`https://scaff.test/r/${started.body.waiting?.resume_token}`),
+    );
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(expected);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { ApprovalStep, Definition, FormField, FormStep } from "../../definitions/types";
+import { templateView } from "../../engine/view";
 import { MAX_COMMENT_LENGTH } from "../../lib/limits";
 import { isPlainObject } from "../../lib/objects";
 import { renderText } from "../../lib/render";
@@ -66,17 +67,11 @@ export function contextValues(def: Definition, runtime: Record<string, unknown>)
   return items;
 }
 
-const viewOf = (run: RunRecord) => ({
-  static: run.context.static,
-  profile: run.context.profile,
-  runtime: run.context.runtime,
-});
-
 /** The approval step's instructions rendered over the run's context as plain text (the page escapes it). */
 function instructionsOf(run: RunRecord, step: ApprovalStep): string {
   const template = step.instructions ?? step.description ?? "";
   try {
-    return renderText(template, viewOf(run));
+    return renderText(template, templateView(run));
   } catch {
     // Saved definitions have valid templates; should one not render, the raw text still helps the approver.
     return template;
