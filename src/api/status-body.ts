@@ -1,9 +1,9 @@
 import { publicBaseUrl } from "../config/env";
+import { type ApiToken, apiTokenFor, type RunRecord } from "../db/run-queries";
 import { loadDefinition } from "../definitions/cache";
 import { stepById } from "../engine/engine";
 import { templateView } from "../engine/view";
 import { renderText } from "../lib/render";
-import { type ApiToken, apiTokenFor, type RunRecord } from "../runs/queries";
 import { parseTokenSecrets, signResumeToken } from "../tokens";
 
 const iso = (ms: number) => new Date(ms).toISOString();

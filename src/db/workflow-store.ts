@@ -141,3 +141,23 @@ export async function softDeleteWorkflow(db: Db, id: string, now: number): Promi
     .set({ deletedAt: now, updatedAt: now })
     .where(and(eq(workflows.id, id), isNull(workflows.deletedAt)));
 }
+
+/** The latest version number of a live workflow, or null when there is none (unknown or deleted). */
+export async function latestLiveVersion(db: Db, id: string): Promise<number | null> {
+  const row = await db
+    .select({ latest: workflows.latestVersion })
+    .from(workflows)
+    .where(and(eq(workflows.id, id), isNull(workflows.deletedAt)))
+    .get();
+  return row?.latest ?? null;
+}
+
+/** A version's stored definition JSON regardless of deletion (runs pinned to it keep working), or null. */
+export async function storedDefinition(db: Db, id: string, version: number): Promise<string | null> {
+  const row = await db
+    .select({ definition: workflowVersions.definition })
+    .from(workflowVersions)
+    .where(and(eq(workflowVersions.workflowId, id), eq(workflowVersions.version, version)))
+    .get();
+  return row?.definition ?? null;
+}

@@ -1,3 +1,5 @@
+import { getDb } from "../db/client";
+import { storedDefinition } from "../db/workflow-store";
 import { validateDefinitionObject } from "./parse";
 import type { Definition } from "./types";
 
@@ -14,12 +16,9 @@ export async function loadDefinition(
   const key = `${workflowId}@${version}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const row = await db
-    .prepare("SELECT definition FROM workflow_versions WHERE workflow_id = ? AND version = ?")
-    .bind(workflowId, version)
-    .first<{ definition: string }>();
-  if (!row) return null;
-  const parsed = validateDefinitionObject(JSON.parse(row.definition));
+  const stored = await storedDefinition(getDb(db), workflowId, version);
+  if (stored === null) return null;
+  const parsed = validateDefinitionObject(JSON.parse(stored));
   if (!parsed.ok)
     throw new Error(`stored definition ${key} no longer validates: ${parsed.issues[0]?.message}`);
   if (cache.size >= MAX_ENTRIES) cache.clear();

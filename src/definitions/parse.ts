@@ -1,5 +1,5 @@
 /**
- * The boundary where YAML/JSON becomes a typed `Definition` (DESIGN.md 2.1): every problem is
+ * The boundary where YAML/JSON becomes a typed `Definition` (docs/workflows.md): every problem is
  * collected, each with its path and, when there is a source text, its line and column.
  */
 

@@ -1,5 +1,5 @@
 /**
- * zod 4 schemas of the steps (DESIGN.md 2.0): strict shapes, defaults, durations converted to ms.
+ * zod 4 schemas of the steps (docs/workflows.md): strict shapes, defaults, durations converted to ms.
  * Cross-step rules (targets, reachability, CEL, templates) live in the semantic checks instead.
  */
 import { z } from "zod";

@@ -1,3 +1,4 @@
+import { type RunOrigin, writeTransition } from "../db/run-store";
 import type { Definition } from "../definitions/types";
 import type { Transition } from "../engine/state";
 import { AppError } from "../lib/errors";
@@ -5,7 +6,6 @@ import type { Logger } from "../lib/logger";
 import { parseTokenSecrets } from "../tokens";
 import { runEffects, WATCHDOG_MS } from "./effects";
 import { prepareOutbox } from "./outbox";
-import { type RunOrigin, writeTransition } from "./run-store";
 
 /** Effects written to local storage before a batch, so a crash between batch and effects is repaired. */
 export interface PendingEffects {
@@ -15,7 +15,7 @@ export interface PendingEffects {
 }
 
 /**
- * One transition, in the order DESIGN.md 1.1 asks for: prepare the emails (signed links), arm the
+ * One transition, in the order docs/architecture.md describes: prepare the emails (signed links), arm the
  * watchdog alarm, write ONE batch (compare-and-set on the run's version), then send queue messages.
  * A crash anywhere leaves either nothing written, or a written batch whose alarm finishes the job.
  */

@@ -1,4 +1,6 @@
 import { publicBaseUrl } from "../config/env";
+import type { OutboxInsert } from "../db/run-store";
+import { openRecipientTokens } from "../db/tokens";
 import type { Definition } from "../definitions/types";
 import { stepById } from "../engine/engine";
 import type { Transition } from "../engine/state";
@@ -7,7 +9,6 @@ import { newId } from "../lib/ids";
 import { renderText } from "../lib/render";
 import { composeWaitEmail } from "../mail/compose";
 import { signResumeToken, type TokenKeyring } from "../tokens";
-import type { OutboxInsert } from "./run-store";
 
 interface Holder {
   jti: string;
@@ -37,13 +38,7 @@ export async function prepareOutbox(
           : [],
       );
     } else {
-      const rows = await db
-        .prepare(
-          "SELECT jti, recipient, expires_at FROM resume_tokens WHERE run_id = ? AND wait_id = ? AND recipient IS NOT NULL AND used_at IS NULL AND revoked_at IS NULL",
-        )
-        .bind(t.run.id, wait.waitId)
-        .all<{ jti: string; recipient: string; expires_at: number }>();
-      holders = rows.results.map((r) => ({ jti: r.jti, recipient: r.recipient, expiresAt: r.expires_at }));
+      holders = await openRecipientTokens(db, t.run.id, wait.waitId);
     }
     const step = stepById(def, wait.stepId);
     const title = step.type === "form" ? step.title : undefined;

@@ -1,4 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
+import type { ApiToken, RunRecord } from "../db/run-queries";
+import { loadRun, loadRunAndToken, type RunOrigin } from "../db/run-store";
 import { loadDefinition } from "../definitions/cache";
 import type { Definition } from "../definitions/types";
 import { type AiStepResult, acceptsAiResult, applyAiResult } from "../engine/ai-result";
@@ -11,13 +13,11 @@ import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { createLogger, type Logger } from "../lib/logger";
 import { collectWorkflowSecrets } from "../lib/secrets";
-import type { ApiToken, RunRecord } from "../runs/queries";
 import type { ResumeClaims } from "../tokens";
 import { resendAiJob } from "./ai-watchdog";
 import { commitTransition, type PendingEffects } from "./commit";
 import { runEffects, scheduleAlarm } from "./effects";
 import { type RpcResult, rpcFail, rpcOk } from "./rpc";
-import { loadRun, loadRunAndToken, type RunOrigin } from "./run-store";
 
 export interface StartParams {
   runId: string;

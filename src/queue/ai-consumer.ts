@@ -1,9 +1,9 @@
 import { isPermanentAiError, isTransientAiError } from "../ai/errors";
 import { type AiAttemptRecord, generateWithSchema } from "../ai/generate";
 import { createAiProvider } from "../ai/provider-factory";
+import { loadRun } from "../db/run-store";
 import { loadDefinition } from "../definitions/cache";
 import type { AiGenerateStep } from "../definitions/types";
-import { loadRun } from "../durable/run-store";
 import type { AiAttemptReport, AiStepResult } from "../engine/ai-result";
 import { stepById } from "../engine/engine";
 import type { Logger } from "../lib/logger";

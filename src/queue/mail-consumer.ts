@@ -1,28 +1,16 @@
+import {
+  getOutboxRow,
+  markMailAttemptFailed,
+  markMailFailed,
+  markMailSent,
+  recordMailEvent,
+} from "../db/outbox";
 import { isAppError } from "../lib/errors";
 import type { Logger } from "../lib/logger";
 import { createEmailSender, type EmailSenderOverrides } from "../mail/create-sender";
 import { isPermanentMailError, isTransientMailError } from "../mail/types";
 import { retryDelaySeconds } from "./backoff";
 import type { MailMessage } from "./messages";
-
-interface OutboxRow {
-  id: string;
-  run_id: string;
-  step_id: string;
-  to_address: string;
-  subject: string;
-  text_body: string;
-  html_body: string;
-  status: string;
-  attempts: number;
-}
-
-async function recordEvent(db: D1Database, row: OutboxRow, type: string, data: Record<string, unknown>) {
-  await db
-    .prepare("INSERT INTO events (run_id, type, step_id, data, created_at) VALUES (?, ?, ?, ?, ?)")
-    .bind(row.run_id, type, row.step_id, JSON.stringify({ outbox_id: row.id, ...data }), Date.now())
-    .run();
-}
 
 /**
  * Sends one outbox email. Failures never touch the run: they are written to the outbox row and as
@@ -35,9 +23,7 @@ export async function deliverMail(
   log: Logger,
   senderOverrides: EmailSenderOverrides = {},
 ): Promise<{ retryAfterSeconds?: number }> {
-  const row = await env.DB.prepare("SELECT * FROM mail_outbox WHERE id = ?")
-    .bind(msg.outboxId)
-    .first<OutboxRow>();
+  const row = await getOutboxRow(env.DB, msg.outboxId);
   if (row?.status !== "pending") return {}; // unknown or already handled: a duplicate delivery
   const now = Date.now();
   try {
@@ -50,12 +36,8 @@ export async function deliverMail(
       text: row.text_body,
       html: row.html_body,
     });
-    await env.DB.batch([
-      env.DB.prepare(
-        "UPDATE mail_outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, provider_message_id = ?, last_error = NULL WHERE id = ? AND status = 'pending'",
-      ).bind(now, sent.providerMessageId ?? null, row.id),
-    ]);
-    await recordEvent(env.DB, row, "mail.sent", { to: row.to_address, provider: sender.name });
+    await markMailSent(env.DB, row.id, now, sent.providerMessageId ?? null);
+    await recordMailEvent(env.DB, row, "mail.sent", { to: row.to_address, provider: sender.name });
     log.info("mail sent", {
       run_id: row.run_id,
       step_id: row.step_id,
@@ -67,12 +49,8 @@ export async function deliverMail(
     const message = e instanceof Error ? e.message : String(e);
     // Unknown errors (a network blip inside a provider) are retried; configuration errors are not.
     const transient = isTransientMailError(e) || (!isPermanentMailError(e) && !isAppError(e));
-    await env.DB.prepare(
-      `UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, status = ? WHERE id = ? AND status = 'pending'`,
-    )
-      .bind(message.slice(0, 1000), transient ? "pending" : "failed", row.id)
-      .run();
-    await recordEvent(env.DB, row, transient ? "mail.retrying" : "mail.failed", {
+    await markMailAttemptFailed(env.DB, row.id, message.slice(0, 1000), transient);
+    await recordMailEvent(env.DB, row, transient ? "mail.retrying" : "mail.failed", {
       to: row.to_address,
       error: message.slice(0, 500),
       attempt: deliveryAttempt,
@@ -86,14 +64,10 @@ export async function deliverMail(
 
 /** After the queue's retries: the email is marked failed; the run is not affected. */
 export async function abandonMail(env: Env, msg: MailMessage): Promise<void> {
-  const row = await env.DB.prepare("SELECT * FROM mail_outbox WHERE id = ?")
-    .bind(msg.outboxId)
-    .first<OutboxRow>();
+  const row = await getOutboxRow(env.DB, msg.outboxId);
   if (row?.status !== "pending") return;
-  await env.DB.prepare("UPDATE mail_outbox SET status = 'failed' WHERE id = ? AND status = 'pending'")
-    .bind(row.id)
-    .run();
-  await recordEvent(env.DB, row, "mail.failed", {
+  await markMailFailed(env.DB, row.id);
+  await recordMailEvent(env.DB, row, "mail.failed", {
     to: row.to_address,
     error: "gave up after the queue's retries",
   });

@@ -1,3 +1,6 @@
+import { getDb } from "../db/client";
+import { findByIdempotencyKey, type RunRecord } from "../db/run-queries";
+import { latestLiveVersion } from "../db/workflow-store";
 import { loadDefinition } from "../definitions/cache";
 import { unwrapRun } from "../durable/rpc";
 import type { RunSnapshot } from "../durable/run-coordinator";
@@ -5,7 +8,6 @@ import { AppError } from "../lib/errors";
 import { canonicalJson, sha256Hex } from "../lib/hash";
 import { newId } from "../lib/ids";
 import { compileSchema, type SchemaError } from "../lib/json-schema";
-import { findByIdempotencyKey, type RunRecord } from "./queries";
 
 export interface StartInput {
   workflow_id: string;
@@ -46,13 +48,9 @@ export async function startRun(
     if (existing) return replay(existing, hash);
   }
   // A small read: the definition itself comes from the per-isolate cache after the first run.
-  const live = await env.DB.prepare(
-    "SELECT latest_version FROM workflows WHERE id = ? AND deleted_at IS NULL",
-  )
-    .bind(input.workflow_id)
-    .first<{ latest_version: number }>();
-  if (!live) throw new AppError("not_found", `Workflow '${input.workflow_id}' not found`);
-  const version = { version: input.version ?? live.latest_version };
+  const latest = await latestLiveVersion(getDb(env.DB), input.workflow_id);
+  if (latest === null) throw new AppError("not_found", `Workflow '${input.workflow_id}' not found`);
+  const version = { version: input.version ?? latest };
   const def = await loadDefinition(env.DB, input.workflow_id, version.version);
   if (!def)
     throw new AppError("not_found", `Workflow '${input.workflow_id}' has no version ${version.version}`);

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadRun, writeTransition } from "../../src/durable/run-store";
+import { loadRun, writeTransition } from "../../src/db/run-store";
 import { createLogger } from "../../src/lib/logger";
 import { abandonMail, deliverMail } from "../../src/queue/mail-consumer";
 import { api } from "../helpers/api";

@@ -267,7 +267,7 @@ describe("YAML and JSON sources", () => {
   });
 });
 
-describe("rules of DESIGN.md 2.1, each with its path and location", () => {
+describe("the save-time rules of docs/workflows.md, each with its path and location", () => {
   it("unknown keys, at the key itself", () => {
     const issues = yamlIssues(
       ...HEAD,

@@ -1,22 +1,11 @@
+import { getRun, type RunRecord } from "../../db/run-queries";
+import { getLinkToken, type Recorded, readRecorded } from "../../db/tokens";
 import { loadDefinition } from "../../definitions/cache";
 import type { ApprovalStep, Definition, FormStep } from "../../definitions/types";
 import { AppError } from "../../lib/errors";
-import { getRun, type RunRecord } from "../../runs/queries";
 import type { ResumeClaims } from "../../tokens";
 
 /** What the wait's step attempt recorded, once the wait was answered (or timed out). */
-export interface Recorded {
-  output: unknown;
-  finishedAt: number | null;
-}
-
-interface TokenRow {
-  run_id: string;
-  step_id: string;
-  wait_id: string;
-  used_at: number | null;
-  revoked_at: number | null;
-}
 
 /**
  * Where a verified link stands, read from D1 only (GET/HEAD must never change anything):
@@ -36,10 +25,7 @@ const invalid = (): AppError => new AppError("unauthorized", "This link is not v
 
 /** Reads the run, the token row and the wait a verified link belongs to; throws "unauthorized" for unknown ones. */
 export async function readLinkState(db: D1Database, claims: ResumeClaims): Promise<LinkState> {
-  const token = await db
-    .prepare("SELECT run_id, step_id, wait_id, used_at, revoked_at FROM resume_tokens WHERE jti = ?")
-    .bind(claims.jti)
-    .first<TokenRow>();
+  const token = await getLinkToken(db, claims.jti);
   // A genuine signature over a token the database does not know (or knows for another run): refuse.
   if (!token || token.run_id !== claims.runId || token.wait_id !== claims.waitId) throw invalid();
   let run: RunRecord;
@@ -67,26 +53,4 @@ export async function readLinkState(db: D1Database, claims: ResumeClaims): Promi
     token.revoked_at === null;
   if (current) return { kind: "open", run, def, step };
   return { kind: "closed", run, def, step, recorded: await readRecorded(db, run.id, claims.waitId) };
-}
-
-/**
- * The output of the step attempt a wait belonged to. The `run.waiting` event names the attempt and the
- * wait id, so this finds the right attempt even when the same step waited several times (a loop).
- */
-export async function readRecorded(
-  db: D1Database,
-  runId: string,
-  waitId: string,
-): Promise<Recorded | undefined> {
-  const row = await db
-    .prepare(
-      `SELECT s.output, s.finished_at FROM events e JOIN run_steps s ON s.id = e.attempt_id
-       WHERE e.run_id = ? AND e.type = 'run.waiting' AND json_extract(e.data, '$.wait_id') = ?
-         AND s.status = 'completed'
-       ORDER BY e.id DESC LIMIT 1`,
-    )
-    .bind(runId, waitId)
-    .first<{ output: string | null; finished_at: number | null }>();
-  if (!row || row.output === null) return undefined;
-  return { output: JSON.parse(row.output), finishedAt: row.finished_at };
 }

@@ -1,10 +1,10 @@
+import type { RunRecord } from "../../db/run-queries";
 import type { ApprovalStep, Definition, FormField, FormStep } from "../../definitions/types";
 import { templateView } from "../../engine/view";
 import { MAX_COMMENT_LENGTH } from "../../lib/limits";
 import { isPlainObject } from "../../lib/objects";
 import { renderText } from "../../lib/render";
 import { type ApprovalPageView, type FormPageView, formatUtc, type LabeledValue } from "../../pages";
-import type { RunRecord } from "../../runs/queries";
 import type { ResumeClaims } from "../../tokens";
 
 /** Longest value shown in a page's details list; the full data stays available through the API. */

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { isDevMode } from "../../config/env";
+import { getMailHtml, listRecentMail } from "../../db/outbox";
 import { AppError } from "../../lib/errors";
 import { htmlResponse } from "../../pages";
 import { type DevMailItem, renderDevMailPage } from "../../pages/dev-mail-page";
@@ -21,21 +22,8 @@ const EMAIL_CSP = [
 
 const URL_IN_TEXT = /https?:\/\/[^\s<>"']+/g;
 
-interface Row {
-  id: string;
-  run_id: string;
-  step_id: string;
-  kind: string;
-  to_address: string;
-  subject: string;
-  status: string;
-  last_error: string | null;
-  text_body: string;
-  created_at: number;
-}
-
 /**
- * The local mailbox of the `outbox` sender (DESIGN 5): `/dev/mail` (HTML), `/dev/mail.json` and
+ * The local mailbox of the `outbox` sender (docs/api.md, Human pages): `/dev/mail` (HTML), `/dev/mail.json` and
  * `/dev/mail/{id}` (one email's HTML part). DEV_MODE is checked on every request, so production,
  * where it is never "true", answers exactly like an unknown route.
  */
@@ -49,14 +37,8 @@ devMailRoutes.use("/dev/*", async (c, next) => {
 });
 
 async function listMail(db: D1Database): Promise<DevMailItem[]> {
-  const rows = await db
-    .prepare(
-      `SELECT id, run_id, step_id, kind, to_address, subject, status, last_error, text_body, created_at
-       FROM mail_outbox ORDER BY created_at DESC, rowid DESC LIMIT ?`,
-    )
-    .bind(DEV_MAIL_LIMIT)
-    .all<Row>();
-  return rows.results.map((r) => ({
+  const rows = await listRecentMail(db, DEV_MAIL_LIMIT);
+  return rows.map((r) => ({
     id: r.id,
     run_id: r.run_id,
     step_id: r.step_id,
@@ -80,9 +62,7 @@ devMailRoutes.get("/dev/mail.json", async (c: Context<AppEnv>) => {
 });
 
 devMailRoutes.get("/dev/mail/:id", async (c) => {
-  const row = await c.env.DB.prepare("SELECT html_body FROM mail_outbox WHERE id = ?")
-    .bind(c.req.param("id"))
-    .first<{ html_body: string }>();
-  if (!row) throw new AppError("not_found", "No such email in the outbox");
-  return htmlResponse(row.html_body, 200, { "Content-Security-Policy": EMAIL_CSP });
+  const html = await getMailHtml(c.env.DB, c.req.param("id"));
+  if (html === null) throw new AppError("not_found", "No such email in the outbox");
+  return htmlResponse(html, 200, { "Content-Security-Policy": EMAIL_CSP });
 });

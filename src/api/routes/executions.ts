@@ -1,9 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { runEvents, runHistory } from "../../db/history";
+import { getRun, getRunWithApiToken, listRuns } from "../../db/run-queries";
 import { unwrapRun } from "../../durable/rpc";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
-import { runEvents, runHistory } from "../../runs/history";
-import { getRun, getRunWithApiToken, listRuns } from "../../runs/queries";
 import { startRun } from "../../runs/start";
 import { parseTokenSecrets, verifyResumeToken } from "../../tokens";
 import type { AppEnv } from "../app-env";

@@ -1,9 +1,9 @@
 import { type Context, Hono } from "hono";
+import type { RunRecord } from "../../db/run-queries";
 import type { ApprovalStep, Definition, FormStep } from "../../definitions/types";
 import { unwrap } from "../../durable/rpc";
 import { AppError } from "../../lib/errors";
 import { htmlResponse, renderApprovalPage, renderFormPage } from "../../pages";
-import type { RunRecord } from "../../runs/queries";
 import { parseTokenSecrets, type ResumeClaims, verifyResumeToken } from "../../tokens";
 import type { AppEnv } from "../app-env";
 import { fieldMessages, postedValues } from "../pages/field-messages";
@@ -14,7 +14,7 @@ import { approvalView, formView } from "../pages/page-views";
 import { isAllowedSubmission } from "../pages/same-origin";
 
 /**
- * The human pages behind emailed links (DESIGN 3, `/r/{token}`): no API key, the token is the
+ * The human pages behind emailed links (docs/api.md, `/r/{token}`): no API key, the token is the
  * capability. GET and HEAD only read (mail scanners prefetch links); POST submits through the run's
  * Durable Object, which uses the token up exactly once.
  */

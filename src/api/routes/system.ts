@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { pingDb } from "../../db/client";
 import type { AppEnv } from "../app-env";
 import { errorResponses } from "../schemas/common";
 
@@ -22,6 +23,6 @@ export const healthRoute = createRoute({
 export const systemRoutes = new OpenAPIHono<AppEnv>();
 
 systemRoutes.openapi(healthRoute, async (c) => {
-  await c.env.DB.prepare("SELECT 1").first();
+  await pingDb(c.env.DB);
   return c.json({ status: "ok" as const, d1: "ok" as const, time: new Date().toISOString() }, 200);
 });
