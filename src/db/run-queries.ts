@@ -54,6 +54,9 @@ export interface ApiToken {
   createdAt: number;
 }
 
+/** A wait's API token: the one minted without a recipient, while it still works. */
+const OPEN_API_TOKEN = "recipient IS NULL AND used_at IS NULL AND revoked_at IS NULL";
+
 /** A run as stored, or a 404. */
 export async function getRun(db: D1Database, runId: string): Promise<RunRecord> {
   const row = await db.prepare(`SELECT ${COLUMNS} FROM runs WHERE id = ?`).bind(runId).first<Row>();
@@ -72,7 +75,7 @@ export async function getRunWithApiToken(
       .prepare(
         `SELECT wait_id, jti, expires_at, created_at FROM resume_tokens
          WHERE run_id = ?1 AND wait_id = (SELECT json_extract(pending, '$.waitId') FROM runs WHERE id = ?1)
-           AND recipient IS NULL AND used_at IS NULL AND revoked_at IS NULL`,
+           AND ${OPEN_API_TOKEN}`,
       )
       .bind(runId),
   ]);
@@ -132,7 +135,7 @@ export async function listRuns(
 export async function apiTokenFor(db: D1Database, runId: string, wait: HumanWait): Promise<ApiToken | null> {
   const row = await db
     .prepare(
-      "SELECT jti, expires_at, created_at FROM resume_tokens WHERE run_id = ? AND wait_id = ? AND recipient IS NULL AND used_at IS NULL AND revoked_at IS NULL",
+      `SELECT jti, expires_at, created_at FROM resume_tokens WHERE run_id = ? AND wait_id = ? AND ${OPEN_API_TOKEN}`,
     )
     .bind(runId, wait.waitId)
     .first<{ jti: string; expires_at: number; created_at: number }>();
