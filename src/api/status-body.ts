@@ -19,7 +19,7 @@ export async function statusBody(env: Env, run: RunRecord, requestOrigin: string
   if (run.status !== "waiting" || wait?.kind !== "human") return body;
   const token =
     known === undefined || (known !== null && known.waitId !== wait.waitId)
-      ? await apiTokenFor(env.DB, run.id, wait)
+      ? await apiTokenFor(env.DB, run.id, wait.waitId)
       : known;
   const def = await loadDefinition(env.DB, run.workflowId, run.workflowVersion);
   if (!token || !def) return body;

@@ -1,20 +1,9 @@
+import { and, asc, eq, gt } from "drizzle-orm";
+import { getDb } from "./client";
+import { events, type RunStepRow, runSteps } from "./schema";
+
 const parse = (s: string | null): unknown => (s === null ? undefined : JSON.parse(s));
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-interface StepRow {
-  id: string;
-  seq: number;
-  attempt: number;
-  step_id: string;
-  type: string;
-  status: string;
-  input: string | null;
-  output: string | null;
-  error: string | null;
-  meta: string | null;
-  started_at: number;
-  finished_at: number | null;
-}
 
 export interface AttemptView {
   attempt_id: string;
@@ -29,68 +18,68 @@ export interface AttemptView {
   duration_ms: number | null;
 }
 
+export interface StepView {
+  seq: number;
+  step_id: string;
+  type: string;
+  status: string;
+  attempts: AttemptView[];
+}
+
+const attemptView = (r: RunStepRow): AttemptView => ({
+  attempt_id: r.id,
+  attempt: r.attempt,
+  status: r.status,
+  input: parse(r.input),
+  output: parse(r.output),
+  error: parse(r.error),
+  meta: parse(r.meta),
+  started_at: new Date(r.startedAt).toISOString(),
+  finished_at: iso(r.finishedAt),
+  duration_ms: r.finishedAt === null ? null : r.finishedAt - r.startedAt,
+});
+
 /** Every step execution of a run in order, each with its attempts. */
-export async function runHistory(db: D1Database, runId: string) {
-  const rows = await db
-    .prepare("SELECT * FROM run_steps WHERE run_id = ? ORDER BY seq, attempt")
-    .bind(runId)
-    .all<StepRow>();
-  const steps: Array<{
-    seq: number;
-    step_id: string;
-    type: string;
-    status: string;
-    attempts: AttemptView[];
-  }> = [];
-  for (const r of rows.results) {
+export async function runHistory(d1: D1Database, runId: string) {
+  const rows = await getDb(d1)
+    .select()
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId))
+    .orderBy(asc(runSteps.seq), asc(runSteps.attempt))
+    .all();
+  const steps: StepView[] = [];
+  for (const r of rows) {
     let step = steps[steps.length - 1];
     if (!step || step.seq !== r.seq) {
-      step = { seq: r.seq, step_id: r.step_id, type: r.type, status: r.status, attempts: [] };
+      step = { seq: r.seq, step_id: r.stepId, type: r.type, status: r.status, attempts: [] };
       steps.push(step);
     }
     step.status = r.status;
-    step.attempts.push({
-      attempt_id: r.id,
-      attempt: r.attempt,
-      status: r.status,
-      input: parse(r.input),
-      output: parse(r.output),
-      error: parse(r.error),
-      meta: parse(r.meta),
-      started_at: new Date(r.started_at).toISOString(),
-      finished_at: iso(r.finished_at),
-      duration_ms: r.finished_at === null ? null : r.finished_at - r.started_at,
-    });
+    step.attempts.push(attemptView(r));
   }
   return { run_id: runId, steps };
 }
 
-interface EventRow {
-  id: number;
-  type: string;
-  step_id: string | null;
-  attempt_id: string | null;
-  data: string | null;
-  created_at: number;
-}
-
 /** A run's events in order, after event id `afterId`. */
-export async function runEvents(db: D1Database, runId: string, limit: number, afterId: number) {
-  const rows = await db
-    .prepare("SELECT * FROM events WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?")
-    .bind(runId, afterId, limit + 1)
-    .all<EventRow>();
-  const page = rows.results.slice(0, limit);
+export async function runEvents(d1: D1Database, runId: string, limit: number, afterId: number) {
+  const rows = await getDb(d1)
+    .select()
+    .from(events)
+    .where(and(eq(events.runId, runId), gt(events.id, afterId)))
+    .orderBy(asc(events.id))
+    .limit(limit + 1)
+    .all();
+  const page = rows.slice(0, limit);
   return {
     items: page.map((e) => ({
       id: e.id,
       type: e.type,
-      step_id: e.step_id,
-      attempt_id: e.attempt_id,
+      step_id: e.stepId,
+      attempt_id: e.attemptId,
       ...(e.data ? { data: JSON.parse(e.data) } : {}),
-      created_at: new Date(e.created_at).toISOString(),
+      created_at: new Date(e.createdAt).toISOString(),
     })),
-    hasMore: rows.results.length > limit,
+    hasMore: rows.length > limit,
     lastId: page[page.length - 1]?.id,
   };
 }

@@ -1,95 +1,83 @@
 // The mail outbox: what the mail consumer sends and the dev mailbox lists. Rows are written with
 // their transition (src/db/run-store.ts); this module reads them and records what became of them.
+import { and, desc, eq, sql } from "drizzle-orm";
+import { getDb } from "./client";
+import { events, type MailOutboxRow, mailOutbox } from "./schema";
 
-/** An outbox row as the consumer reads it. */
-export interface OutboxRow {
-  id: string;
-  run_id: string;
-  step_id: string;
-  to_address: string;
-  subject: string;
-  text_body: string;
-  html_body: string;
-  status: string;
-  attempts: number;
-}
+export type { MailOutboxRow };
 
-/** What the dev mailbox lists of one email. */
-export interface MailListRow {
-  id: string;
-  run_id: string;
-  step_id: string;
-  kind: string;
-  to_address: string;
-  subject: string;
-  status: string;
-  last_error: string | null;
-  text_body: string;
-  created_at: number;
-}
+const pendingMail = (id: string) => and(eq(mailOutbox.id, id), eq(mailOutbox.status, "pending"));
 
 /** One outbox row, or null. */
-export const getOutboxRow = (db: D1Database, id: string) =>
-  db.prepare("SELECT * FROM mail_outbox WHERE id = ?").bind(id).first<OutboxRow>();
+export async function getOutboxRow(d1: D1Database, id: string): Promise<MailOutboxRow | null> {
+  return (await getDb(d1).select().from(mailOutbox).where(eq(mailOutbox.id, id)).get()) ?? null;
+}
 
 /** Marks a pending email sent, with the provider's message id. */
-export async function markMailSent(db: D1Database, id: string, at: number, providerMessageId: string | null) {
-  await db
-    .prepare(
-      "UPDATE mail_outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, provider_message_id = ?, last_error = NULL WHERE id = ? AND status = 'pending'",
-    )
-    .bind(at, providerMessageId, id)
-    .run();
+export async function markMailSent(d1: D1Database, id: string, at: number, providerMessageId: string | null) {
+  await getDb(d1)
+    .update(mailOutbox)
+    .set({
+      status: "sent",
+      attempts: sql`${mailOutbox.attempts} + 1`,
+      sentAt: at,
+      providerMessageId,
+      lastError: null,
+    })
+    .where(pendingMail(id));
 }
 
 /** Counts a failed attempt; the email stays pending (to be retried) or is failed for good. */
-export async function markMailAttemptFailed(db: D1Database, id: string, error: string, retry: boolean) {
-  await db
-    .prepare(
-      "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, status = ? WHERE id = ? AND status = 'pending'",
-    )
-    .bind(error, retry ? "pending" : "failed", id)
-    .run();
+export async function markMailAttemptFailed(d1: D1Database, id: string, error: string, retry: boolean) {
+  await getDb(d1)
+    .update(mailOutbox)
+    .set({
+      attempts: sql`${mailOutbox.attempts} + 1`,
+      lastError: error,
+      status: retry ? "pending" : "failed",
+    })
+    .where(pendingMail(id));
 }
 
 /** Fails a still-pending email (the queue gave up on it). */
-export async function markMailFailed(db: D1Database, id: string) {
-  await db
-    .prepare("UPDATE mail_outbox SET status = 'failed' WHERE id = ? AND status = 'pending'")
-    .bind(id)
-    .run();
+export async function markMailFailed(d1: D1Database, id: string) {
+  await getDb(d1).update(mailOutbox).set({ status: "failed" }).where(pendingMail(id));
 }
 
 /** Records a mail event on the email's run. */
 export async function recordMailEvent(
-  db: D1Database,
-  row: OutboxRow,
+  d1: D1Database,
+  row: MailOutboxRow,
   type: string,
   data: Record<string, unknown>,
 ): Promise<void> {
-  await db
-    .prepare("INSERT INTO events (run_id, type, step_id, data, created_at) VALUES (?, ?, ?, ?, ?)")
-    .bind(row.run_id, type, row.step_id, JSON.stringify({ outbox_id: row.id, ...data }), Date.now())
-    .run();
+  await getDb(d1)
+    .insert(events)
+    .values({
+      runId: row.runId,
+      type,
+      stepId: row.stepId,
+      data: JSON.stringify({ outbox_id: row.id, ...data }),
+      createdAt: Date.now(),
+    });
 }
 
-/** The newest emails first, at most `limit`. */
-export async function listRecentMail(db: D1Database, limit: number): Promise<MailListRow[]> {
-  const rows = await db
-    .prepare(
-      `SELECT id, run_id, step_id, kind, to_address, subject, status, last_error, text_body, created_at
-       FROM mail_outbox ORDER BY created_at DESC, rowid DESC LIMIT ?`,
-    )
-    .bind(limit)
-    .all<MailListRow>();
-  return rows.results;
+/** The newest emails first, at most `limit` (the dev mailbox). */
+export async function listRecentMail(d1: D1Database, limit: number): Promise<MailOutboxRow[]> {
+  return getDb(d1)
+    .select()
+    .from(mailOutbox)
+    .orderBy(desc(mailOutbox.createdAt), desc(sql`rowid`))
+    .limit(limit)
+    .all();
 }
 
 /** The HTML body of one email, or null. */
-export async function getMailHtml(db: D1Database, id: string): Promise<string | null> {
-  const row = await db
-    .prepare("SELECT html_body FROM mail_outbox WHERE id = ?")
-    .bind(id)
-    .first<{ html_body: string }>();
-  return row?.html_body ?? null;
+export async function getMailHtml(d1: D1Database, id: string): Promise<string | null> {
+  const row = await getDb(d1)
+    .select({ html: mailOutbox.htmlBody })
+    .from(mailOutbox)
+    .where(eq(mailOutbox.id, id))
+    .get();
+  return row?.html ?? null;
 }

@@ -1,50 +1,12 @@
-import type { HumanWait, Pending, RunContext, RunError, RunStatus } from "../engine/state";
+import { and, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+
+export type { RunRecord, TokenState } from "./run-model";
+
+import type { RunStatus } from "../engine/state";
 import { AppError } from "../lib/errors";
-
-export interface RunRecord {
-  id: string;
-  workflowId: string;
-  workflowVersion: number;
-  status: RunStatus;
-  currentStep: string | null;
-  context: RunContext;
-  error: RunError | null;
-  pending: Pending | null;
-  requestHash: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-interface Row {
-  id: string;
-  workflow_id: string;
-  workflow_version: number;
-  status: RunStatus;
-  current_step: string | null;
-  context: string;
-  error: string | null;
-  pending: string | null;
-  request_hash: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-const COLUMNS =
-  "id, workflow_id, workflow_version, status, current_step, context, error, pending, request_hash, created_at, updated_at";
-
-const toRecord = (r: Row): RunRecord => ({
-  id: r.id,
-  workflowId: r.workflow_id,
-  workflowVersion: r.workflow_version,
-  status: r.status,
-  currentStep: r.current_step,
-  context: JSON.parse(r.context),
-  error: r.error ? JSON.parse(r.error) : null,
-  pending: r.pending ? JSON.parse(r.pending) : null,
-  requestHash: r.request_hash,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+import { getDb } from "./client";
+import { type RunRecord, type TokenState, toRunRecord } from "./run-model";
+import { resumeTokens, runs } from "./schema";
 
 /** The API's (recipient-less) token of a run's current wait: what its status body signs. */
 export interface ApiToken {
@@ -55,91 +17,134 @@ export interface ApiToken {
 }
 
 /** A wait's API token: the one minted without a recipient, while it still works. */
-const OPEN_API_TOKEN = "recipient IS NULL AND used_at IS NULL AND revoked_at IS NULL";
+const openApiToken = (runId: string, waitId: string | SQL) =>
+  and(
+    eq(resumeTokens.runId, runId),
+    eq(resumeTokens.waitId, waitId),
+    isNull(resumeTokens.recipient),
+    isNull(resumeTokens.usedAt),
+    isNull(resumeTokens.revokedAt),
+  );
+
+const apiTokenColumns = {
+  waitId: resumeTokens.waitId,
+  jti: resumeTokens.jti,
+  expiresAt: resumeTokens.expiresAt,
+  createdAt: resumeTokens.createdAt,
+};
+
+const tokenStateColumns = {
+  runId: resumeTokens.runId,
+  stepId: resumeTokens.stepId,
+  waitId: resumeTokens.waitId,
+  usedAt: resumeTokens.usedAt,
+  revokedAt: resumeTokens.revokedAt,
+};
+
+const runById = (d1: D1Database, runId: string) => getDb(d1).select().from(runs).where(eq(runs.id, runId));
+
+/** A run as stored, or null. */
+export async function loadRun(d1: D1Database, runId: string): Promise<RunRecord | null> {
+  const row = await runById(d1, runId).get();
+  return row ? toRunRecord(row) : null;
+}
 
 /** A run as stored, or a 404. */
-export async function getRun(db: D1Database, runId: string): Promise<RunRecord> {
-  const row = await db.prepare(`SELECT ${COLUMNS} FROM runs WHERE id = ?`).bind(runId).first<Row>();
-  if (!row) throw new AppError("not_found", `Run '${runId}' not found`);
-  return toRecord(row);
+export async function getRun(d1: D1Database, runId: string): Promise<RunRecord> {
+  const run = await loadRun(d1, runId);
+  if (!run) throw new AppError("not_found", `Run '${runId}' not found`);
+  return run;
+}
+
+/** A resume token's state, or null when the database does not know it. */
+export async function getTokenState(d1: D1Database, jti: string): Promise<TokenState | null> {
+  const row = await getDb(d1)
+    .select(tokenStateColumns)
+    .from(resumeTokens)
+    .where(eq(resumeTokens.jti, jti))
+    .get();
+  return row ?? null;
+}
+
+/** A run and one of its tokens in a single round trip (what a resume checks). */
+export async function loadRunAndToken(
+  d1: D1Database,
+  runId: string,
+  jti: string,
+): Promise<{ state: RunRecord | null; token: TokenState | null }> {
+  const db = getDb(d1);
+  const [run, token] = await db.batch([
+    runById(d1, runId),
+    db.select(tokenStateColumns).from(resumeTokens).where(eq(resumeTokens.jti, jti)),
+  ]);
+  return { state: run[0] ? toRunRecord(run[0]) : null, token: token[0] ?? null };
 }
 
 /** A run and the API token of its open wait (if any), in one round trip: what a status read needs. */
 export async function getRunWithApiToken(
-  db: D1Database,
+  d1: D1Database,
   runId: string,
 ): Promise<{ record: RunRecord; apiToken: ApiToken | null }> {
-  const [runs, tokens] = await db.batch([
-    db.prepare(`SELECT ${COLUMNS} FROM runs WHERE id = ?`).bind(runId),
+  const db = getDb(d1);
+  const currentWait = db
+    .select({ waitId: sql`json_extract(${runs.pending}, '$.waitId')` })
+    .from(runs)
+    .where(eq(runs.id, runId));
+  const [run, token] = await db.batch([
+    runById(d1, runId),
     db
-      .prepare(
-        `SELECT wait_id, jti, expires_at, created_at FROM resume_tokens
-         WHERE run_id = ?1 AND wait_id = (SELECT json_extract(pending, '$.waitId') FROM runs WHERE id = ?1)
-           AND ${OPEN_API_TOKEN}`,
-      )
-      .bind(runId),
+      .select(apiTokenColumns)
+      .from(resumeTokens)
+      .where(openApiToken(runId, sql`${currentWait}`)),
   ]);
-  const row = runs?.results[0] as Row | undefined;
-  if (!row) throw new AppError("not_found", `Run '${runId}' not found`);
-  const t = tokens?.results[0] as
-    | { wait_id: string; jti: string; expires_at: number; created_at: number }
-    | undefined;
-  return {
-    record: toRecord(row),
-    apiToken: t ? { waitId: t.wait_id, jti: t.jti, expiresAt: t.expires_at, createdAt: t.created_at } : null,
-  };
+  if (!run[0]) throw new AppError("not_found", `Run '${runId}' not found`);
+  return { record: toRunRecord(run[0]), apiToken: token[0] ?? null };
+}
+
+/** The API's token for a wait: the one minted without a recipient. */
+export async function apiTokenFor(d1: D1Database, runId: string, waitId: string): Promise<ApiToken | null> {
+  const row = await getDb(d1)
+    .select(apiTokenColumns)
+    .from(resumeTokens)
+    .where(openApiToken(runId, waitId))
+    .get();
+  return row ?? null;
 }
 
 /** The run an earlier start with this principal and Idempotency-Key created, if any. */
 export async function findByIdempotencyKey(
-  db: D1Database,
+  d1: D1Database,
   principal: string,
   key: string,
 ): Promise<RunRecord | null> {
-  const row = await db
-    .prepare(`SELECT ${COLUMNS} FROM runs WHERE created_by = ? AND idempotency_key = ?`)
-    .bind(principal, key)
-    .first<Row>();
-  return row ? toRecord(row) : null;
+  const row = await getDb(d1)
+    .select()
+    .from(runs)
+    .where(and(eq(runs.createdBy, principal), eq(runs.idempotencyKey, key)))
+    .get();
+  return row ? toRunRecord(row) : null;
 }
 
 /** Runs newest first, optionally filtered, after the (created_at, id) of the previous page's last item. */
 export async function listRuns(
-  db: D1Database,
+  d1: D1Database,
   q: { limit: number; workflowId?: string; status?: RunStatus; after?: { t: number; id: string } },
 ): Promise<RunRecord[]> {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (q.workflowId) {
-    where.push("workflow_id = ?");
-    args.push(q.workflowId);
-  }
-  if (q.status) {
-    where.push("status = ?");
-    args.push(q.status);
-  }
-  if (q.after) {
-    where.push("(created_at < ? OR (created_at = ? AND id < ?))");
-    args.push(q.after.t, q.after.t, q.after.id);
-  }
-  const sql = `SELECT ${COLUMNS} FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-    ORDER BY created_at DESC, id DESC LIMIT ?`;
-  const rows = await db
-    .prepare(sql)
-    .bind(...args, q.limit + 1)
-    .all<Row>();
-  return rows.results.map(toRecord);
-}
-
-/** The API's token for a wait: the one minted without a recipient. */
-export async function apiTokenFor(db: D1Database, runId: string, wait: HumanWait): Promise<ApiToken | null> {
-  const row = await db
-    .prepare(
-      `SELECT jti, expires_at, created_at FROM resume_tokens WHERE run_id = ? AND wait_id = ? AND ${OPEN_API_TOKEN}`,
+  const after = q.after;
+  const rows = await getDb(d1)
+    .select()
+    .from(runs)
+    .where(
+      and(
+        q.workflowId ? eq(runs.workflowId, q.workflowId) : undefined,
+        q.status ? eq(runs.status, q.status) : undefined,
+        after
+          ? or(lt(runs.createdAt, after.t), and(eq(runs.createdAt, after.t), lt(runs.id, after.id)))
+          : undefined,
+      ),
     )
-    .bind(runId, wait.waitId)
-    .first<{ jti: string; expires_at: number; created_at: number }>();
-  return row
-    ? { waitId: wait.waitId, jti: row.jti, expiresAt: row.expires_at, createdAt: row.created_at }
-    : null;
+    .orderBy(desc(runs.createdAt), desc(runs.id))
+    .limit(q.limit + 1)
+    .all();
+  return rows.map(toRunRecord);
 }

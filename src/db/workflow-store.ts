@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import type { Definition } from "../definitions/types";
 import { AppError } from "../lib/errors";
-import type { Db } from "./client";
+import { getDb } from "./client";
 import { type WorkflowRow, type WorkflowVersionRow, workflows, workflowVersions } from "./schema";
 
 export interface NewVersion {
@@ -32,7 +32,8 @@ function versionValues(workflowId: string, version: number, v: NewVersion) {
 }
 
 /** Saves a new workflow at version 1, or revives a deleted one at its next version. 409 if it exists. */
-export async function createWorkflow(db: Db, v: NewVersion): Promise<number> {
+export async function createWorkflow(d1: D1Database, v: NewVersion): Promise<number> {
+  const db = getDb(d1);
   const id = v.definition.id;
   const existing = await db.select().from(workflows).where(eq(workflows.id, id)).get();
   if (existing && existing.deletedAt === null) {
@@ -72,8 +73,9 @@ export async function createWorkflow(db: Db, v: NewVersion): Promise<number> {
 }
 
 /** Appends a version to a live workflow; a concurrent writer that got there first makes this a 409. */
-export async function addVersion(db: Db, id: string, v: NewVersion): Promise<number> {
-  const existing = await getLiveWorkflow(db, id);
+export async function addVersion(d1: D1Database, id: string, v: NewVersion): Promise<number> {
+  const db = getDb(d1);
+  const existing = await getLiveWorkflow(d1, id);
   const version = existing.latestVersion + 1;
   try {
     await db.batch([
@@ -92,7 +94,8 @@ export async function addVersion(db: Db, id: string, v: NewVersion): Promise<num
 }
 
 /** The workflow row if it exists and is not deleted; otherwise a 404. */
-export async function getLiveWorkflow(db: Db, id: string): Promise<WorkflowRow> {
+export async function getLiveWorkflow(d1: D1Database, id: string): Promise<WorkflowRow> {
+  const db = getDb(d1);
   const row = await db
     .select()
     .from(workflows)
@@ -104,11 +107,12 @@ export async function getLiveWorkflow(db: Db, id: string): Promise<WorkflowRow> 
 
 /** One stored version (latest when omitted), with its workflow row. */
 export async function getVersion(
-  db: Db,
+  d1: D1Database,
   id: string,
   version?: number,
 ): Promise<{ workflow: WorkflowRow; version: WorkflowVersionRow }> {
-  const workflow = await getLiveWorkflow(db, id);
+  const db = getDb(d1);
+  const workflow = await getLiveWorkflow(d1, id);
   const wanted = version ?? workflow.latestVersion;
   const row = await db
     .select()
@@ -119,23 +123,32 @@ export async function getVersion(
   return { workflow, version: row };
 }
 
-/** Live workflows ordered by id, after `afterId` when paginating. */
-export async function listWorkflows(db: Db, limit: number, afterId?: string): Promise<WorkflowRow[]> {
-  const where = afterId
-    ? and(isNull(workflows.deletedAt), gt(workflows.id, afterId))
-    : isNull(workflows.deletedAt);
-  return db
-    .select()
+/** Live workflows ordered by id with their latest version, after `afterId` when paginating: one query. */
+export async function listWorkflows(
+  d1: D1Database,
+  limit: number,
+  afterId?: string,
+): Promise<{ workflow: WorkflowRow; version: WorkflowVersionRow }[]> {
+  return getDb(d1)
+    .select({ workflow: workflows, version: workflowVersions })
     .from(workflows)
-    .where(where)
+    .innerJoin(
+      workflowVersions,
+      and(
+        eq(workflowVersions.workflowId, workflows.id),
+        eq(workflowVersions.version, workflows.latestVersion),
+      ),
+    )
+    .where(and(isNull(workflows.deletedAt), afterId ? gt(workflows.id, afterId) : undefined))
     .orderBy(asc(workflows.id))
     .limit(limit + 1)
     .all();
 }
 
 /** Soft delete: the workflow disappears from lists and cannot start runs; existing runs continue. */
-export async function softDeleteWorkflow(db: Db, id: string, now: number): Promise<void> {
-  await getLiveWorkflow(db, id);
+export async function softDeleteWorkflow(d1: D1Database, id: string, now: number): Promise<void> {
+  const db = getDb(d1);
+  await getLiveWorkflow(d1, id);
   await db
     .update(workflows)
     .set({ deletedAt: now, updatedAt: now })
@@ -143,7 +156,8 @@ export async function softDeleteWorkflow(db: Db, id: string, now: number): Promi
 }
 
 /** The latest version number of a live workflow, or null when there is none (unknown or deleted). */
-export async function latestLiveVersion(db: Db, id: string): Promise<number | null> {
+export async function latestLiveVersion(d1: D1Database, id: string): Promise<number | null> {
+  const db = getDb(d1);
   const row = await db
     .select({ latest: workflows.latestVersion })
     .from(workflows)
@@ -153,7 +167,8 @@ export async function latestLiveVersion(db: Db, id: string): Promise<number | nu
 }
 
 /** A version's stored definition JSON regardless of deletion (runs pinned to it keep working), or null. */
-export async function storedDefinition(db: Db, id: string, version: number): Promise<string | null> {
+export async function storedDefinition(d1: D1Database, id: string, version: number): Promise<string | null> {
+  const db = getDb(d1);
   const row = await db
     .select({ definition: workflowVersions.definition })
     .from(workflowVersions)

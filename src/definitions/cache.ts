@@ -1,4 +1,3 @@
-import { getDb } from "../db/client";
 import { storedDefinition } from "../db/workflow-store";
 import { validateDefinitionObject } from "./parse";
 import type { Definition } from "./types";
@@ -16,7 +15,7 @@ export async function loadDefinition(
   const key = `${workflowId}@${version}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const stored = await storedDefinition(getDb(db), workflowId, version);
+  const stored = await storedDefinition(db, workflowId, version);
   if (stored === null) return null;
   const parsed = validateDefinitionObject(JSON.parse(stored));
   if (!parsed.ok)

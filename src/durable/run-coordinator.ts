@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ApiToken, RunRecord } from "../db/run-queries";
-import { loadRun, loadRunAndToken, type RunOrigin } from "../db/run-store";
+import { loadRun, loadRunAndToken } from "../db/run-queries";
+import type { RunOrigin } from "../db/run-store";
 import { loadDefinition } from "../definitions/cache";
 import type { Definition } from "../definitions/types";
 import { type AiStepResult, acceptsAiResult, applyAiResult } from "../engine/ai-result";
@@ -119,9 +120,9 @@ export class RunCoordinator extends DurableObject<Env> {
       try {
         const { state, token } = await loadRunAndToken(this.env.DB, p.runId, p.claims.jti);
         if (!state) throw new AppError("not_found", `Run '${p.runId}' not found`);
-        if (!token || token.run_id !== p.runId)
+        if (!token || token.runId !== p.runId)
           throw new AppError("unauthorized", "This link is not valid for this run");
-        if (token.used_at !== null) throw new AppError("conflict", "This link was already used");
+        if (token.usedAt !== null) throw new AppError("conflict", "This link was already used");
         if (state.status === "cancelled") throw new AppError("conflict", "The run was cancelled");
         if (TERMINAL.has(state.status))
           throw new AppError(
@@ -133,7 +134,7 @@ export class RunCoordinator extends DurableObject<Env> {
           wait?.kind !== "human" ||
           wait.waitId !== p.claims.waitId ||
           wait.stepId !== p.claims.stepId ||
-          token.revoked_at !== null
+          token.revokedAt !== null
         ) {
           throw new AppError(
             "conflict",
@@ -213,7 +214,7 @@ export class RunCoordinator extends DurableObject<Env> {
         if (state.version >= pending.version) await runEffects(this.env, pending.transition, this.log(runId));
         await this.ctx.storage.delete("effects");
       }
-      let current = state;
+      let current: RunState = state;
       const now = Date.now();
       const wait = current.pending;
       if (current.status === "waiting" && wait?.kind === "human") {
@@ -254,19 +255,7 @@ export class RunCoordinator extends DurableObject<Env> {
     const open = run.status === "waiting" && wait?.kind === "human";
     const token = open && this.apiToken?.waitId === wait.waitId ? this.apiToken : undefined;
     return {
-      record: {
-        id: run.id,
-        workflowId: run.workflowId,
-        workflowVersion: run.workflowVersion,
-        status: run.status,
-        currentStep: run.currentStep,
-        context: run.context,
-        error: run.error,
-        pending: run.pending,
-        requestHash,
-        createdAt: run.createdAt,
-        updatedAt: this.committedAt,
-      },
+      record: { ...run, requestHash, updatedAt: this.committedAt },
       ...(token ? { apiToken: token } : {}),
     };
   }

@@ -1,7 +1,7 @@
 import { isPermanentAiError, isTransientAiError } from "../ai/errors";
 import { type AiAttemptRecord, generateWithSchema } from "../ai/generate";
 import { createAiProvider } from "../ai/provider-factory";
-import { loadRun } from "../db/run-store";
+import { loadRun } from "../db/run-queries";
 import { loadDefinition } from "../definitions/cache";
 import type { AiGenerateStep } from "../definitions/types";
 import type { AiAttemptReport, AiStepResult } from "../engine/ai-result";

@@ -30,17 +30,17 @@ export async function deliverMail(
     const sender = createEmailSender(env, senderOverrides);
     const sent = await sender.send({
       id: row.id,
-      to: row.to_address,
+      to: row.toAddress,
       from: env.EMAIL_FROM,
       subject: row.subject,
-      text: row.text_body,
-      html: row.html_body,
+      text: row.textBody,
+      html: row.htmlBody,
     });
     await markMailSent(env.DB, row.id, now, sent.providerMessageId ?? null);
-    await recordMailEvent(env.DB, row, "mail.sent", { to: row.to_address, provider: sender.name });
+    await recordMailEvent(env.DB, row, "mail.sent", { to: row.toAddress, provider: sender.name });
     log.info("mail sent", {
-      run_id: row.run_id,
-      step_id: row.step_id,
+      run_id: row.runId,
+      step_id: row.stepId,
       outbox_id: row.id,
       provider: sender.name,
     });
@@ -51,11 +51,11 @@ export async function deliverMail(
     const transient = isTransientMailError(e) || (!isPermanentMailError(e) && !isAppError(e));
     await markMailAttemptFailed(env.DB, row.id, message.slice(0, 1000), transient);
     await recordMailEvent(env.DB, row, transient ? "mail.retrying" : "mail.failed", {
-      to: row.to_address,
+      to: row.toAddress,
       error: message.slice(0, 500),
       attempt: deliveryAttempt,
     });
-    log.warn("mail not sent", { run_id: row.run_id, outbox_id: row.id, transient, error: message });
+    log.warn("mail not sent", { run_id: row.runId, outbox_id: row.id, transient, error: message });
     if (!transient) return {};
     const hinted = isTransientMailError(e) && e.retryAfterMs ? e.retryAfterMs / 1000 : undefined;
     return { retryAfterSeconds: retryDelaySeconds(deliveryAttempt, hinted) };
@@ -68,7 +68,7 @@ export async function abandonMail(env: Env, msg: MailMessage): Promise<void> {
   if (row?.status !== "pending") return;
   await markMailFailed(env.DB, row.id);
   await recordMailEvent(env.DB, row, "mail.failed", {
-    to: row.to_address,
+    to: row.toAddress,
     error: "gave up after the queue's retries",
   });
 }

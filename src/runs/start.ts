@@ -1,4 +1,3 @@
-import { getDb } from "../db/client";
 import { findByIdempotencyKey, type RunRecord } from "../db/run-queries";
 import { latestLiveVersion } from "../db/workflow-store";
 import { loadDefinition } from "../definitions/cache";
@@ -48,7 +47,7 @@ export async function startRun(
     if (existing) return replay(existing, hash);
   }
   // A small read: the definition itself comes from the per-isolate cache after the first run.
-  const latest = await latestLiveVersion(getDb(env.DB), input.workflow_id);
+  const latest = await latestLiveVersion(env.DB, input.workflow_id);
   if (latest === null) throw new AppError("not_found", `Workflow '${input.workflow_id}' not found`);
   const version = { version: input.version ?? latest };
   const def = await loadDefinition(env.DB, input.workflow_id, version.version);

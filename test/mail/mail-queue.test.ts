@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadRun, writeTransition } from "../../src/db/run-store";
+import { loadRun } from "../../src/db/run-queries";
+import { writeTransition } from "../../src/db/run-store";
 import { createLogger } from "../../src/lib/logger";
 import { abandonMail, deliverMail } from "../../src/queue/mail-consumer";
 import { api } from "../helpers/api";

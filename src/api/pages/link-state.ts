@@ -1,5 +1,5 @@
-import { getRun, type RunRecord } from "../../db/run-queries";
-import { getLinkToken, type Recorded, readRecorded } from "../../db/tokens";
+import { getRun, getTokenState, type RunRecord } from "../../db/run-queries";
+import { type Recorded, readRecorded } from "../../db/tokens";
 import { loadDefinition } from "../../definitions/cache";
 import type { ApprovalStep, Definition, FormStep } from "../../definitions/types";
 import { AppError } from "../../lib/errors";
@@ -25,9 +25,9 @@ const invalid = (): AppError => new AppError("unauthorized", "This link is not v
 
 /** Reads the run, the token row and the wait a verified link belongs to; throws "unauthorized" for unknown ones. */
 export async function readLinkState(db: D1Database, claims: ResumeClaims): Promise<LinkState> {
-  const token = await getLinkToken(db, claims.jti);
+  const token = await getTokenState(db, claims.jti);
   // A genuine signature over a token the database does not know (or knows for another run): refuse.
-  if (!token || token.run_id !== claims.runId || token.wait_id !== claims.waitId) throw invalid();
+  if (!token || token.runId !== claims.runId || token.waitId !== claims.waitId) throw invalid();
   let run: RunRecord;
   try {
     run = await getRun(db, claims.runId);
@@ -40,7 +40,7 @@ export async function readLinkState(db: D1Database, claims: ResumeClaims): Promi
   const step = def.steps.find((s) => s.id === claims.stepId);
   if (step?.type !== "form" && step?.type !== "approval") throw invalid();
 
-  if (token.used_at !== null) {
+  if (token.usedAt !== null) {
     return { kind: "used", run, def, step, recorded: await readRecorded(db, run.id, claims.waitId) };
   }
   if (run.status === "cancelled") return { kind: "cancelled", run, def };
@@ -50,7 +50,7 @@ export async function readLinkState(db: D1Database, claims: ResumeClaims): Promi
     wait?.kind === "human" &&
     wait.waitId === claims.waitId &&
     wait.stepId === claims.stepId &&
-    token.revoked_at === null;
+    token.revokedAt === null;
   if (current) return { kind: "open", run, def, step };
   return { kind: "closed", run, def, step, recorded: await readRecorded(db, run.id, claims.waitId) };
 }

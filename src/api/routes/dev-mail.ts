@@ -40,15 +40,15 @@ async function listMail(db: D1Database): Promise<DevMailItem[]> {
   const rows = await listRecentMail(db, DEV_MAIL_LIMIT);
   return rows.map((r) => ({
     id: r.id,
-    run_id: r.run_id,
-    step_id: r.step_id,
+    run_id: r.runId,
+    step_id: r.stepId,
     kind: r.kind,
-    to: r.to_address,
+    to: r.toAddress,
     subject: r.subject,
     status: r.status,
-    last_error: r.last_error,
-    links: [...new Set(r.text_body.match(URL_IN_TEXT) ?? [])],
-    created_at: new Date(r.created_at).toISOString(),
+    last_error: r.lastError,
+    links: [...new Set(r.textBody.match(URL_IN_TEXT) ?? [])],
+    created_at: new Date(r.createdAt).toISOString(),
   }));
 }
 

@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { getDb } from "../../db/client";
 import type { WorkflowRow, WorkflowVersionRow } from "../../db/schema";
 import {
   addVersion,
@@ -44,7 +43,7 @@ export const workflowRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 
 workflowRoutes.openapi(createWorkflowRoute, async (c) => {
   const submitted = await readDefinition(c, c.req.valid("json"));
-  const db = getDb(c.env.DB);
+  const db = c.env.DB;
   const version = await createWorkflow(db, { ...submitted, principal: c.get("principal"), now: Date.now() });
   const saved = await getVersion(db, submitted.definition.id, version);
   c.header("Location", `/v1/workflows/${submitted.definition.id}`);
@@ -54,12 +53,12 @@ workflowRoutes.openapi(createWorkflowRoute, async (c) => {
 workflowRoutes.openapi(listWorkflowsRoute, async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const after = cursor ? decodeCursor<{ id: string }>(cursor, { id: "string" }).id : undefined;
-  const db = getDb(c.env.DB);
+  const db = c.env.DB;
   const rows = await listWorkflows(db, limit, after);
   const page = rows.slice(0, limit);
-  const items = await Promise.all(page.map(async (w) => summary(w, (await getVersion(db, w.id)).version)));
+  const items = page.map((r) => summary(r.workflow, r.version));
   const last = page[page.length - 1];
-  const next_cursor = rows.length > limit && last ? encodeCursor({ id: last.id }) : null;
+  const next_cursor = rows.length > limit && last ? encodeCursor({ id: last.workflow.id }) : null;
   return c.json({ items, next_cursor }, 200);
 });
 
@@ -71,7 +70,7 @@ workflowRoutes.openapi(validateWorkflowRoute, async (c) => {
 workflowRoutes.openapi(getWorkflowRoute, async (c) => {
   const { id } = c.req.valid("param");
   const { version } = c.req.valid("query");
-  const found = await getVersion(getDb(c.env.DB), id, version);
+  const found = await getVersion(c.env.DB, id, version);
   return c.json(
     {
       ...summary(found.workflow, found.version),
@@ -91,7 +90,7 @@ workflowRoutes.openapi(putWorkflowRoute, async (c) => {
       { path: "id", message: `expected '${id}', got '${submitted.definition.id}'` },
     ]);
   }
-  const db = getDb(c.env.DB);
+  const db = c.env.DB;
   const version = await addVersion(db, id, { ...submitted, principal: c.get("principal"), now: Date.now() });
   const saved = await getVersion(db, id, version);
   return c.json(summary(saved.workflow, saved.version), 201);
@@ -99,6 +98,6 @@ workflowRoutes.openapi(putWorkflowRoute, async (c) => {
 
 workflowRoutes.openapi(deleteWorkflowRoute, async (c) => {
   const { id } = c.req.valid("param");
-  await softDeleteWorkflow(getDb(c.env.DB), id, Date.now());
+  await softDeleteWorkflow(c.env.DB, id, Date.now());
   return c.body(null, 204);
 });

@@ -1,0 +1,41 @@
+import type { RunState } from "../engine/state";
+import type { RunRow } from "./schema";
+
+/**
+ * The one run model: the engine's state plus what only storage knows (who asked, when it last changed).
+ * Every reader of a run gets this shape from one mapping.
+ */
+export interface RunRecord extends RunState {
+  requestHash: string | null;
+  updatedAt: number;
+}
+
+const parseOrNull = <T>(s: string | null): T | null => (s ? (JSON.parse(s) as T) : null);
+
+/** A `runs` row as the run model. */
+export function toRunRecord(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    workflowId: row.workflowId,
+    workflowVersion: row.workflowVersion,
+    status: row.status,
+    currentStep: row.currentStep,
+    context: JSON.parse(row.context),
+    pending: parseOrNull(row.pending),
+    stepsExecuted: row.stepsExecuted,
+    error: parseOrNull(row.error),
+    version: row.version,
+    requestHash: row.requestHash,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** A resume token as a resume or a link page checks it. */
+export interface TokenState {
+  runId: string;
+  stepId: string;
+  waitId: string;
+  usedAt: number | null;
+  revokedAt: number | null;
+}
