@@ -12,7 +12,7 @@ export default defineConfig({
       miniflare: {
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-          API_KEYS: "tester:test-key-123,other:other-key-456",
+          API_KEYS: "tester:test-key-123,other:other-key-456,ops:operator-key-789:operator,viewer:reader-key-000:reader",
           RESUME_TOKEN_SECRETS: "k2:test-secret-two-0123456789abcdef,k1:test-secret-one-0123456789abcdef",
           PUBLIC_BASE_URL: "https://scaff.test",
           AI_PROVIDER: "mock",

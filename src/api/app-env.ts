@@ -1,3 +1,4 @@
+import type { Role } from "../config/env";
 import type { Logger } from "../lib/logger";
 
 /** Hono environment of the app: bindings plus what middleware puts on the context. */
@@ -8,5 +9,7 @@ export interface AppEnv {
     logger: Logger;
     /** The name of the API key that authenticated the request. */
     principal: string;
+    /** What that key may do. */
+    role: Role;
   };
 }

@@ -1,11 +1,19 @@
 import { AppError } from "../lib/errors";
 
+/** What an API key may do (docs/api.md, Roles): admin everything, operator runs, reader GET only. */
+export type Role = "admin" | "operator" | "reader";
+const ROLES: ReadonlySet<string> = new Set<Role>(["admin", "operator", "reader"]);
+
 export interface ApiKey {
   name: string;
   key: string;
+  role: Role;
 }
 
-/** Parses API_KEYS (`name:key,name:key`); missing or malformed config fails loudly and names the variable. */
+/**
+ * Parses API_KEYS (`name:key[:role],…`; role defaults to admin); missing or malformed config fails loudly
+ * and names the variable. A key may itself contain `:` unless its last part is a role name.
+ */
 export function parseApiKeys(value: string | undefined): ApiKey[] {
   if (!value || value.trim() === "") {
     throw new AppError(
@@ -16,14 +24,20 @@ export function parseApiKeys(value: string | undefined): ApiKey[] {
   return value.split(",").map((pair, i) => {
     const idx = pair.indexOf(":");
     const name = pair.slice(0, idx).trim();
-    const key = pair.slice(idx + 1).trim();
+    let key = pair.slice(idx + 1).trim();
+    let role: Role = "admin";
+    const last = key.lastIndexOf(":");
+    if (last >= 0 && ROLES.has(key.slice(last + 1).trim())) {
+      role = key.slice(last + 1).trim() as Role;
+      key = key.slice(0, last).trim();
+    }
     if (idx <= 0 || name === "" || key.length < 8) {
       throw new AppError(
         "misconfigured",
-        `API_KEYS entry ${i + 1} is malformed: expected name:key with a key of at least 8 characters`,
+        `API_KEYS entry ${i + 1} is malformed: expected name:key[:role] with a key of at least 8 characters`,
       );
     }
-    return { name, key };
+    return { name, key, role };
   });
 }
 

@@ -13,32 +13,55 @@ export interface JsonProblem {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** The first problem found in `value`, with its path, or null when it is safe to process. */
+/** A node still to visit; its path is a chain to the parent, built out only for the problem reported. */
+interface Visit {
+  value: unknown;
+  key: string | number | undefined;
+  parent: Visit | undefined;
+  depth: number;
+}
+
+function pathOf(v: Visit | undefined, tail: Array<string | number> = []): Array<string | number> {
+  const path = tail;
+  for (let at = v; at?.key !== undefined; at = at.parent) path.unshift(at.key);
+  return path;
+}
+
+function keyProblem(key: string, at: Visit): JsonProblem | null {
+  if (key === "__proto__")
+    return { path: pathOf(at, [key]), message: "keys named __proto__ are not allowed" };
+  if (LONE_SURROGATE.test(key)) {
+    return { path: pathOf(at, [key]), message: "key is not well-formed Unicode (a lone surrogate)" };
+  }
+  return null;
+}
+
+/**
+ * The first problem found in `value`, with its path, or null when it is safe to process. Memory stays
+ * proportional to the document: each pending node holds its key and a link to its parent, never a copy
+ * of its path.
+ */
 export function jsonProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): JsonProblem | null {
-  const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value, path: [] }];
-  while (stack.length > 0) {
-    const item = stack.pop() as { value: unknown; path: Array<string | number> };
+  const stack: Visit[] = [{ value, key: undefined, parent: undefined, depth: 0 }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
     const v = item.value;
     if (typeof v === "string") {
       if (LONE_SURROGATE.test(v))
-        return { path: item.path, message: "is not well-formed Unicode (a lone surrogate)" };
+        return { path: pathOf(item), message: "is not well-formed Unicode (a lone surrogate)" };
       continue;
     }
     if (typeof v !== "object" || v === null) continue;
-    if (item.path.length >= maxDepth) {
-      return { path: item.path, message: `is nested deeper than ${maxDepth} levels` };
-    }
+    if (item.depth >= maxDepth)
+      return { path: pathOf(item), message: `is nested deeper than ${maxDepth} levels` };
+    const depth = item.depth + 1;
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: [...item.path, i] });
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], key: i, parent: item, depth });
       continue;
     }
     for (const key of Object.keys(v)) {
-      if (key === "__proto__")
-        return { path: [...item.path, key], message: "keys named __proto__ are not allowed" };
-      if (LONE_SURROGATE.test(key)) {
-        return { path: [...item.path, key], message: "key is not well-formed Unicode (a lone surrogate)" };
-      }
-      stack.push({ value: (v as Record<string, unknown>)[key], path: [...item.path, key] });
+      const problem = keyProblem(key, item);
+      if (problem) return problem;
+      stack.push({ value: (v as Record<string, unknown>)[key], key, parent: item, depth });
     }
   }
   return null;

@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from "hono";
-import { parseApiKeys } from "../../config/env";
+import { type ApiKey, parseApiKeys } from "../../config/env";
 import { AppError } from "../../lib/errors";
 import type { AppEnv } from "../app-env";
+import { roleAllows } from "./roles";
 
 const encoder = new TextEncoder();
 
@@ -15,7 +16,7 @@ async function safeEqual(a: string, b: string): Promise<boolean> {
   return crypto.subtle.timingSafeEqual(da, db);
 }
 
-/** Requires `Authorization: Bearer <key>` matching one of API_KEYS; sets the principal's name. */
+/** Requires `Authorization: Bearer <key>` matching one of API_KEYS and a role that allows the route. */
 export const apiKeyAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const keys = parseApiKeys(c.env.API_KEYS);
   const header = c.req.header("authorization");
@@ -25,15 +26,23 @@ export const apiKeyAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
     throw new AppError("unauthorized", "Missing API key: send Authorization: Bearer <key>");
   }
   const presented = match[1];
-  let principal: string | undefined;
+  let matched: ApiKey | undefined;
   // Compare against every key so timing does not reveal which one matched.
   for (const k of keys) {
-    if ((await safeEqual(presented, k.key)) && principal === undefined) principal = k.name;
+    if ((await safeEqual(presented, k.key)) && matched === undefined) matched = k;
   }
-  if (principal === undefined) {
+  if (matched === undefined) {
     c.header("WWW-Authenticate", 'Bearer realm="scaff", error="invalid_token"');
     throw new AppError("unauthorized", "Invalid API key");
   }
-  c.set("principal", principal);
+  const path = new URL(c.req.url).pathname;
+  if (!roleAllows(matched.role, c.req.method, path)) {
+    throw new AppError(
+      "forbidden",
+      `The API key '${matched.name}' (role ${matched.role}) may not ${c.req.method} ${path}`,
+    );
+  }
+  c.set("principal", matched.name);
+  c.set("role", matched.role);
   await next();
 };
