@@ -39,6 +39,11 @@ export async function markMailAttemptFailed(d1: D1Database, id: string, error: s
     .where(pendingMail(id));
 }
 
+/** Marks a pending email dropped: what it announced is over. */
+export async function markMailDropped(d1: D1Database, id: string, reason: string) {
+  await getDb(d1).update(mailOutbox).set({ status: "dropped", lastError: reason }).where(pendingMail(id));
+}
+
 /** Fails a still-pending email (the queue gave up on it). */
 export async function markMailFailed(d1: D1Database, id: string) {
   await getDb(d1).update(mailOutbox).set({ status: "failed" }).where(pendingMail(id));

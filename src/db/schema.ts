@@ -168,7 +168,8 @@ export const mailOutbox = sqliteTable(
     subject: text("subject").notNull(),
     textBody: text("text_body").notNull(),
     htmlBody: text("html_body").notNull(),
-    status: text("status", { enum: ["pending", "sent", "failed"] }).notNull(),
+    /** `dropped`: its wait was answered or its run ended before it went out, so it was never sent. */
+    status: text("status", { enum: ["pending", "sent", "failed", "dropped"] }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     providerMessageId: text("provider_message_id"),

@@ -1,16 +1,30 @@
 import {
   getOutboxRow,
   markMailAttemptFailed,
+  markMailDropped,
   markMailFailed,
   markMailSent,
   recordMailEvent,
 } from "../db/outbox";
+import { loadRun } from "../db/run-queries";
+import type { MailOutboxRow } from "../db/schema";
 import { isAppError } from "../lib/errors";
 import type { Logger } from "../lib/logger";
 import { createEmailSender, type EmailSenderOverrides } from "../mail/create-sender";
 import { isPermanentMailError, isTransientMailError } from "../mail/types";
 import { retryDelaySeconds } from "./backoff";
 import type { MailMessage } from "./messages";
+
+/** Why an email should no longer go out (its run ended or its wait was answered), or null when it should. */
+async function whyNotWanted(db: D1Database, row: MailOutboxRow): Promise<string | null> {
+  const run = await loadRun(db, row.runId);
+  if (!run) return "the run no longer exists";
+  if (run.status === "cancelled") return "the run was cancelled";
+  if (run.status !== "waiting") return `the run has ${run.status === "running" ? "moved on" : "ended"}`;
+  const wait = run.pending;
+  if (wait?.kind !== "human" || wait.waitId !== row.waitId) return "the wait was already answered";
+  return null;
+}
 
 /**
  * Sends one outbox email. Failures never touch the run: they are written to the outbox row and as
@@ -25,6 +39,13 @@ export async function deliverMail(
 ): Promise<{ retryAfterSeconds?: number }> {
   const row = await getOutboxRow(env.DB, msg.outboxId);
   if (row?.status !== "pending") return {}; // unknown or already handled: a duplicate delivery
+  const over = await whyNotWanted(env.DB, row);
+  if (over) {
+    await markMailDropped(env.DB, row.id, over);
+    await recordMailEvent(env.DB, row, "mail.dropped", { to: row.toAddress, reason: over });
+    log.info("mail dropped", { run_id: row.runId, outbox_id: row.id, reason: over });
+    return {};
+  }
   const now = Date.now();
   try {
     const sender = createEmailSender(env, senderOverrides);

@@ -141,6 +141,45 @@ describe("emails for waits", () => {
     expect(again.calls).toHaveLength(0);
   });
 
+  it("drops an email whose run was cancelled or whose wait was answered before it went out", async () => {
+    const cancelled = await startRun("gone@acme.test");
+    expect((await api("POST", `/v1/executions/${cancelled.runId}/cancel`)).status).toBe(200);
+    const answered = await startRun("late@acme.test");
+    const status = await api<{ waiting?: { resume_token?: string } }>(
+      "GET",
+      `/v1/executions/${answered.runId}`,
+    );
+    const resumed = await api("POST", `/v1/executions/${answered.runId}/resume`, {
+      json: { token: status.body.waiting?.resume_token, data: { decision: "approved" } },
+    });
+    expect(resumed.status).toBe(200);
+
+    for (const [run, reason] of [
+      [cancelled, "the run was cancelled"],
+      [answered, "the run has ended"],
+    ] as const) {
+      const first = run.outbox[0];
+      if (!first) throw new Error("no outbox row");
+      // The real consumer may have sent it already: put it back as if the queue were slow.
+      await env.DB.prepare("UPDATE mail_outbox SET status = 'pending' WHERE id = ?").bind(first.id).run();
+      const resend = resendAnswering(200);
+      expect(
+        await deliverMail(resendEnv, { kind: "mail", outboxId: first.id }, 1, log, { fetch: resend.fetcher }),
+      ).toEqual({});
+      expect(resend.calls).toHaveLength(0);
+      const row = await env.DB.prepare("SELECT status, last_error FROM mail_outbox WHERE id = ?")
+        .bind(first.id)
+        .first<{ status: string; last_error: string }>();
+      expect(row).toEqual({ status: "dropped", last_error: reason });
+      const dropped = await env.DB.prepare(
+        "SELECT data FROM events WHERE run_id = ? AND type = 'mail.dropped'",
+      )
+        .bind(run.runId)
+        .first<{ data: string }>();
+      expect(JSON.parse(dropped?.data ?? "{}")).toMatchObject({ outbox_id: first.id, reason });
+    }
+  });
+
   it("marks permanent failures and dead-lettered emails failed without failing the run", async () => {
     const { runId, outbox } = await startRun("perm@acme.test");
     const [a, b] = outbox;
