@@ -5,12 +5,12 @@ import { errorBody, handleError } from "./api/errors";
 import { apiKeyAuth } from "./api/middleware/auth";
 import { limitBody } from "./api/middleware/body-limit";
 import { requestContext } from "./api/middleware/request-context";
-import { devMailRoutes } from "./api/routes/dev-mail";
 import { executionRoutes } from "./api/routes/executions";
-import { pageRoutes } from "./api/routes/pages";
 import { systemRoutes } from "./api/routes/system";
 import { workflowRoutes } from "./api/routes/workflows";
 import { validationHook } from "./api/validation-hook";
+import { devMailRoutes } from "./dev/mailbox-routes";
+import { pageRoutes } from "./links/routes";
 
 /** Builds the HTTP app: middleware, routes, OpenAPI document, docs and the one error handler. */
 export function createApp(): OpenAPIHono<AppEnv> {

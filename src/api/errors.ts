@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { htmlResponse, renderErrorPage } from "../html";
 import { AppError, type ErrorCode, type ErrorDetail } from "../lib/errors";
-import { htmlResponse, renderErrorPage } from "../pages";
 import type { AppEnv } from "./app-env";
 
 /** The one table from domain error codes to HTTP statuses. */

@@ -1,10 +1,10 @@
 import { type Context, Hono } from "hono";
-import { isDevMode } from "../../config/env";
-import { getMailHtml, listRecentMail } from "../../db/outbox";
-import { AppError } from "../../lib/errors";
-import { htmlResponse } from "../../pages";
-import { type DevMailItem, renderDevMailPage } from "../../pages/dev-mail-page";
-import type { AppEnv } from "../app-env";
+import type { AppEnv } from "../api/app-env";
+import { isDevMode } from "../config/env";
+import { getMailHtml, listRecentMail } from "../db/outbox";
+import { htmlResponse } from "../html";
+import { AppError } from "../lib/errors";
+import { type DevMailItem, renderDevMailPage } from "./mailbox-page";
 
 /** How many emails the development mailbox shows. */
 export const DEV_MAIL_LIMIT = 100;

@@ -1,4 +1,4 @@
-import type { FieldFormat, FormField } from "../definitions/types";
+import type { FieldFormat, FormField } from "../../definitions/types";
 import { inputValue, isChecked } from "./input-value";
 
 const INPUT_TYPES: Record<FieldFormat, string> = {

@@ -1,17 +1,19 @@
 import { type Context, Hono } from "hono";
-import type { RunRecord } from "../../db/run-queries";
-import type { ApprovalStep, Definition, FormStep } from "../../definitions/types";
-import { unwrap } from "../../durable/rpc";
-import { AppError } from "../../lib/errors";
-import { htmlResponse, renderApprovalPage, renderFormPage } from "../../pages";
-import { parseTokenSecrets, type ResumeClaims, verifyResumeToken } from "../../tokens";
-import type { AppEnv } from "../app-env";
-import { fieldMessages, postedValues } from "../pages/field-messages";
-import { readApprovalSubmission, readFormSubmission } from "../pages/form-values";
-import { errorPage, internalErrorPage, isTokenError, settledPage, tokenErrorPage } from "../pages/link-pages";
-import { readLinkState } from "../pages/link-state";
-import { approvalView, formView } from "../pages/page-views";
-import { isAllowedSubmission } from "../pages/same-origin";
+import type { AppEnv } from "../api/app-env";
+import type { RunRecord } from "../db/run-queries";
+import type { ApprovalStep, Definition, FormStep } from "../definitions/types";
+import { unwrap } from "../durable/rpc";
+import { htmlResponse } from "../html";
+import { AppError } from "../lib/errors";
+import { parseTokenSecrets, type ResumeClaims, verifyResumeToken } from "../tokens";
+import { fieldMessages, postedValues } from "./field-messages";
+import { readApprovalSubmission, readFormSubmission } from "./form-values";
+import { errorPage, internalErrorPage, isTokenError, settledPage, tokenErrorPage } from "./link-pages";
+import { readLinkState } from "./link-state";
+import { approvalView, formView } from "./page-views";
+import { isAllowedSubmission } from "./same-origin";
+import { renderApprovalPage } from "./templates/approval-page";
+import { renderFormPage } from "./templates/form-page";
 
 /**
  * The human pages behind emailed links (docs/api.md, `/r/{token}`): no API key, the token is the

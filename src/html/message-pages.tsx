@@ -1,4 +1,4 @@
-import type { LabeledValue } from "./approval-page";
+import type { LabeledValue } from "../links/templates/approval-page";
 import { Heading, Layout, Pairs } from "./layout";
 import { renderDocument } from "./render";
 

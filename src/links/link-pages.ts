@@ -1,5 +1,5 @@
-import { AppError } from "../../lib/errors";
-import { htmlResponse, renderConfirmationPage, renderErrorPage } from "../../pages";
+import { htmlResponse, renderConfirmationPage, renderErrorPage } from "../html";
+import { AppError } from "../lib/errors";
 import type { LinkState } from "./link-state";
 import { recordedValues } from "./page-views";
 

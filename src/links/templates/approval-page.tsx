@@ -1,6 +1,6 @@
-import { MAX_COMMENT_LENGTH } from "../lib/limits";
-import { Alert, Deadline, Heading, Layout, Pairs } from "./layout";
-import { renderDocument } from "./render";
+import { Alert, Deadline, Heading, Layout, Pairs } from "../../html/layout";
+import { renderDocument } from "../../html/render";
+import { MAX_COMMENT_LENGTH } from "../../lib/limits";
 
 /** A label/value pair shown as-is (escaped), e.g. what the approver is deciding on. */
 export interface LabeledValue {
