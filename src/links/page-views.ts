@@ -1,12 +1,12 @@
 import type { RunRecord } from "../db/run-queries";
 import type { ApprovalStep, Definition, FormField, FormStep } from "../definitions/types";
 import { templateView } from "../engine/view";
-import { formatUtc } from "../html";
+import { formatUtc, type LabeledValue } from "../html";
 import { MAX_COMMENT_LENGTH } from "../lib/limits";
 import { isPlainObject } from "../lib/objects";
 import { renderText } from "../lib/render";
 import type { ResumeClaims } from "../tokens";
-import type { ApprovalPageView, LabeledValue } from "./templates/approval-page";
+import type { ApprovalPageView } from "./templates/approval-page";
 import type { FormPageView } from "./templates/form-page";
 
 /** Longest value shown in a page's details list; the full data stays available through the API. */

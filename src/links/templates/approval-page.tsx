@@ -1,12 +1,6 @@
-import { Alert, Deadline, Heading, Layout, Pairs } from "../../html/layout";
+import { Alert, Deadline, Heading, type LabeledValue, Layout, Pairs } from "../../html/layout";
 import { renderDocument } from "../../html/render";
 import { MAX_COMMENT_LENGTH } from "../../lib/limits";
-
-/** A label/value pair shown as-is (escaped), e.g. what the approver is deciding on. */
-export interface LabeledValue {
-  label: string;
-  value: string;
-}
 
 /** What the approval page shows. */
 export interface ApprovalPageView {
