@@ -5,26 +5,27 @@ import { errorBody, handleError } from "./api/errors";
 import { apiKeyAuth } from "./api/middleware/auth";
 import { limitBody } from "./api/middleware/body-limit";
 import { requestContext } from "./api/middleware/request-context";
-import { devMailRoutes } from "./api/routes/dev-mail";
 import { executionRoutes } from "./api/routes/executions";
-import { pageRoutes } from "./api/routes/pages";
 import { systemRoutes } from "./api/routes/system";
 import { workflowRoutes } from "./api/routes/workflows";
 import { validationHook } from "./api/validation-hook";
+import { devMailRoutes } from "./dev/mailbox-routes";
+import { linkRoutes } from "./links/routes";
 
-/** Builds the HTTP app: middleware, routes, OpenAPI document, docs and the one error handler. */
+/** Builds the HTTP app: middleware, routes, OpenAPI document, docs and the JSON error handler. */
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use("*", requestContext());
-  app.use("*", limitBody());
+  // The links sub-app bounds its own bodies, so that its onError answers a post over 1 MiB with a page.
+  app.use("/v1/*", limitBody());
   app.use("/v1/*", apiKeyAuth());
 
   app.route("/", systemRoutes);
   app.route("/", workflowRoutes);
   app.route("/", executionRoutes);
   // Human pages and the dev mailbox: outside /v1, no API key (the link's token is the capability).
-  app.route("/", pageRoutes);
-  app.route("/", devMailRoutes);
+  app.route("/r", linkRoutes);
+  app.route("/dev", devMailRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { AppError, type ErrorCode, type ErrorDetail } from "../lib/errors";
-import { htmlResponse, renderErrorPage } from "../pages";
 import type { AppEnv } from "./app-env";
 
 /** The one table from domain error codes to HTTP statuses. */
@@ -38,31 +37,23 @@ export function errorBody(code: string, message: string, details?: ErrorDetail[]
   return { error: { code, message, ...(details && details.length > 0 ? { details } : {}) } };
 }
 
-/** Turns anything thrown into the envelope; unexpected errors are logged and answered without internals. */
-export function handleError(err: unknown, c: Context<AppEnv>): Response {
-  const res = envelopeFor(err, c);
-  // People on a human page get a page, not JSON (e.g. a post over 1 MiB rejected before the route ran).
-  if (new URL(c.req.url).pathname.startsWith("/r/")) {
-    const message =
-      (err instanceof AppError || err instanceof HTTPException) && res.status < 500
-        ? err.message
-        : "Something went wrong on our side. Please try again later.";
-    return htmlResponse(renderErrorPage({ title: "This request could not be handled", message }), res.status);
-  }
-  return res;
+/** The status an error answers with: its code's (AppError), its own (HTTPException), else 500. */
+export function statusOf(err: unknown): ContentfulStatusCode {
+  if (err instanceof AppError) return STATUS_BY_CODE[err.code];
+  if (err instanceof HTTPException) return err.status as ContentfulStatusCode;
+  return 500;
 }
 
-function envelopeFor(err: unknown, c: Context<AppEnv>): Response {
-  const requestId = c.get("requestId");
+/** Turns anything thrown into the JSON envelope; unexpected errors are logged and answered without internals. */
+export function handleError(err: unknown, c: Context<AppEnv>): Response {
+  const status = statusOf(err);
   if (err instanceof AppError) {
-    const status = STATUS_BY_CODE[err.code];
     if (status >= 500) {
       c.get("logger")?.error("configuration error", { code: err.code, error: err.message });
     }
     return c.json(errorBody(err.code, err.message, err.details), status);
   }
   if (err instanceof HTTPException) {
-    const status = err.status;
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? "internal" : "bad_request");
     const message =
       status === 400 && /json/i.test(err.message)
@@ -70,10 +61,11 @@ function envelopeFor(err: unknown, c: Context<AppEnv>): Response {
         : status === 413
           ? "Request body is larger than 1 MiB"
           : err.message || "Request failed";
-    return c.json(errorBody(code, message), status as ContentfulStatusCode);
+    return c.json(errorBody(code, message), status);
   }
   const e = err instanceof Error ? err : new Error(String(err));
   c.get("logger")?.error("unhandled error", { error: e.message, stack: e.stack });
+  const requestId = c.get("requestId");
   return c.json(
     errorBody("internal", `Internal error; quote request id ${requestId ?? "unknown"} when reporting it`),
     500,

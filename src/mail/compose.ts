@@ -1,5 +1,5 @@
+import { formatUtc } from "../html/format";
 import { AppError } from "../lib/errors";
-import { formatUtc } from "../pages/format";
 import { renderWaitEmailHtml, type WaitEmailContent } from "./wait-email-html";
 
 /** What a human step's email is about. */

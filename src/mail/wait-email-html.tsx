@@ -1,4 +1,4 @@
-import { renderDocument } from "../pages/render";
+import { renderDocument } from "../html/render";
 
 /** The facts both parts of a wait email carry; built by composeWaitEmail. */
 export interface WaitEmailContent {

@@ -396,6 +396,34 @@ describe("links that cannot be used", () => {
     expect(own.status).toBe(303);
   });
 
+  it("answers every error as a page: a streamed post over 1 MiB (413), a broken key ring (500)", async () => {
+    const app = createApp();
+    const fetchPage = async (req: Request, overrides: Partial<Env> = {}) => {
+      const ctx = createExecutionContext();
+      const res = await app.fetch(req, { ...env, ...overrides }, ctx);
+      await waitOnExecutionContext(ctx);
+      expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      return { status: res.status, text: await res.text(), requestId: res.headers.get("x-request-id") };
+    };
+    const big = new TextEncoder().encode(`topic=${"x".repeat(1024 * 1024 + 1)}`);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(big);
+        controller.close();
+      },
+    });
+    const init = { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body };
+    const streamed = await fetchPage(
+      new Request(`${BASE}/r/anything`, { ...init, duplex: "half" } as RequestInit),
+    );
+    expect(streamed.status).toBe(413);
+    expect(streamed.text).toContain("larger than 1 MiB");
+
+    const broken = await fetchPage(new Request(`${BASE}/r/anything`), { RESUME_TOKEN_SECRETS: "" });
+    expect(broken.status).toBe(500);
+    expect(broken.text).toContain(`quote request id ${broken.requestId}`);
+  });
+
   it("submits multipart forms too", async () => {
     const run = await start("page-flow", { email: "mia@acme.test" });
     const token = await mailedToken(run.run_id, "brief", "mia@acme.test");

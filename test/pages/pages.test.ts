@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { readApprovalSubmission, readFormSubmission } from "../../src/api/pages/form-values";
 import type { FormField } from "../../src/definitions/types";
-import {
-  type FormPageView,
-  htmlResponse,
-  renderApprovalPage,
-  renderConfirmationPage,
-  renderErrorPage,
-  renderFormPage,
-} from "../../src/pages";
-import { STYLE, STYLE_SHA256 } from "../../src/pages/styles";
+import { htmlResponse, renderConfirmationPage, renderErrorPage } from "../../src/html";
+import { STYLE, STYLE_SHA256 } from "../../src/html/styles";
+import { readApprovalSubmission, readFormSubmission } from "../../src/links/form-values";
+import { renderApprovalPage } from "../../src/links/templates/approval-page";
+import { type FormPageView, renderFormPage } from "../../src/links/templates/form-page";
 import { type El, query } from "../helpers/html";
 
 async function one(html: string, selector: string): Promise<El> {

@@ -1,7 +1,7 @@
-import type { FormField } from "../../definitions/types";
-import { coerceFormValues, type FormPost } from "../../executors/form-fields";
+import type { FormField } from "../definitions/types";
+import { coerceFormValues, type FormPost } from "../executors/form-fields";
 
-import { MAX_COMMENT_LENGTH } from "../../lib/limits";
+import { MAX_COMMENT_LENGTH } from "../lib/limits";
 
 // What a `datetime-local` input posts: a wall-clock time with no zone.
 const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?$/;

@@ -1,9 +1,9 @@
-import { getRun, getTokenState, type RunRecord } from "../../db/run-queries";
-import { type Recorded, readRecorded } from "../../db/tokens";
-import { loadDefinition } from "../../definitions/cache";
-import type { ApprovalStep, Definition, FormStep } from "../../definitions/types";
-import { AppError } from "../../lib/errors";
-import type { ResumeClaims } from "../../tokens";
+import { getRun, getTokenState, type RunRecord } from "../db/run-queries";
+import { type Recorded, readRecorded } from "../db/tokens";
+import { loadDefinition } from "../definitions/cache";
+import type { ApprovalStep, Definition, FormStep } from "../definitions/types";
+import { AppError } from "../lib/errors";
+import type { ResumeClaims } from "../tokens";
 
 /** What the wait's step attempt recorded, once the wait was answered (or timed out). */
 

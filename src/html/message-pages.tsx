@@ -1,5 +1,4 @@
-import type { LabeledValue } from "./approval-page";
-import { Heading, Layout, Pairs } from "./layout";
+import { Heading, type LabeledValue, Layout, Pairs } from "./layout";
 import { renderDocument } from "./render";
 
 /** A success page; also used for "already recorded", showing what the first submission recorded. */

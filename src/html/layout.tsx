@@ -54,8 +54,14 @@ export function Alert(props: { id?: string; children?: Child }) {
   );
 }
 
+/** A label/value pair shown as-is (escaped), e.g. what the approver is deciding on. */
+export interface LabeledValue {
+  label: string;
+  value: string;
+}
+
 /** A titled list of label/value pairs (the run's details, what was recorded). */
-export function Pairs(props: { id: string; title: string; items: Array<{ label: string; value: string }> }) {
+export function Pairs(props: { id: string; title: string; items: LabeledValue[] }) {
   if (props.items.length === 0) return null;
   return (
     <section aria-labelledby={props.id}>

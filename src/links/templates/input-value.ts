@@ -1,4 +1,4 @@
-import type { FormField } from "../definitions/types";
+import type { FormField } from "../../definitions/types";
 
 // A value that names its zone (a stored date-time); a datetime-local input shows it in UTC.
 const HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;

@@ -1,5 +1,5 @@
-import type { FormField } from "../../definitions/types";
-import type { ErrorDetail } from "../../lib/errors";
+import type { FormField } from "../definitions/types";
+import type { ErrorDetail } from "../lib/errors";
 
 const FORMAT_NAMES: Record<string, string> = {
   email: "an email address",

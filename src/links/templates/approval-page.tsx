@@ -1,12 +1,6 @@
-import { MAX_COMMENT_LENGTH } from "../lib/limits";
-import { Alert, Deadline, Heading, Layout, Pairs } from "./layout";
-import { renderDocument } from "./render";
-
-/** A label/value pair shown as-is (escaped), e.g. what the approver is deciding on. */
-export interface LabeledValue {
-  label: string;
-  value: string;
-}
+import { Alert, Deadline, Heading, type LabeledValue, Layout, Pairs } from "../../html/layout";
+import { renderDocument } from "../../html/render";
+import { MAX_COMMENT_LENGTH } from "../../lib/limits";
 
 /** What the approval page shows. */
 export interface ApprovalPageView {

@@ -1,7 +1,7 @@
-import type { FormField } from "../definitions/types";
+import type { FormField } from "../../definitions/types";
+import { Alert, Deadline, Heading, Layout } from "../../html/layout";
+import { renderDocument } from "../../html/render";
 import { FormFieldView, fieldId } from "./form-field";
-import { Alert, Deadline, Heading, Layout } from "./layout";
-import { renderDocument } from "./render";
 
 /** What the form page shows; `values` and `errors` are keyed by field name. */
 export interface FormPageView {

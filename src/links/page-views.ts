@@ -1,11 +1,13 @@
-import type { RunRecord } from "../../db/run-queries";
-import type { ApprovalStep, Definition, FormField, FormStep } from "../../definitions/types";
-import { templateView } from "../../engine/view";
-import { MAX_COMMENT_LENGTH } from "../../lib/limits";
-import { isPlainObject } from "../../lib/objects";
-import { renderText } from "../../lib/render";
-import { type ApprovalPageView, type FormPageView, formatUtc, type LabeledValue } from "../../pages";
-import type { ResumeClaims } from "../../tokens";
+import type { RunRecord } from "../db/run-queries";
+import type { ApprovalStep, Definition, FormField, FormStep } from "../definitions/types";
+import { templateView } from "../engine/view";
+import { formatUtc, type LabeledValue } from "../html";
+import { MAX_COMMENT_LENGTH } from "../lib/limits";
+import { isPlainObject } from "../lib/objects";
+import { renderText } from "../lib/render";
+import type { ResumeClaims } from "../tokens";
+import type { ApprovalPageView } from "./templates/approval-page";
+import type { FormPageView } from "./templates/form-page";
 
 /** Longest value shown in a page's details list; the full data stays available through the API. */
 const MAX_VALUE_CHARS = 300;

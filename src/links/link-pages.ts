@@ -1,27 +1,10 @@
-import { AppError } from "../../lib/errors";
-import { htmlResponse, renderConfirmationPage, renderErrorPage } from "../../pages";
+import { htmlResponse, renderConfirmationPage, renderErrorPage } from "../html";
 import type { LinkState } from "./link-state";
 import { recordedValues } from "./page-views";
 
 /** An error page as a Response with the page headers. */
 export function errorPage(status: number, title: string, message: string): Response {
   return htmlResponse(renderErrorPage({ title, message }), status);
-}
-
-/** The page for a link that failed verification or lookup: 401 not valid, 410 expired. */
-export function tokenErrorPage(e: AppError): Response {
-  if (e.code === "gone") {
-    return errorPage(
-      410,
-      "This link has expired",
-      "The time to respond has passed, so this link no longer works. If something is still needed from you, ask the sender for a new request.",
-    );
-  }
-  return errorPage(
-    401,
-    "This link is not valid",
-    "Check that you opened the complete link from your email. Links are personal and stop working when they are changed.",
-  );
 }
 
 /**
@@ -76,16 +59,3 @@ export function settledPage(state: Exclude<LinkState, { kind: "open" }>, justSub
       : `The workflow "${workflowName}" has moved on, so this link is no longer needed.`,
   );
 }
-
-/** The page for anything unexpected: no internals, only the request id to quote. */
-export function internalErrorPage(requestId: string | undefined): Response {
-  return errorPage(
-    500,
-    "Something went wrong",
-    `Your response could not be processed. Please try again in a moment. If it keeps happening, quote request id ${requestId ?? "unknown"}.`,
-  );
-}
-
-/** True for the errors the token check reports (not valid, expired). */
-export const isTokenError = (e: unknown): e is AppError =>
-  e instanceof AppError && (e.code === "unauthorized" || e.code === "gone" || e.code === "not_found");

@@ -1,6 +1,6 @@
-import { formatUtc } from "./format";
-import { Heading, Layout } from "./layout";
-import { renderDocument } from "./render";
+import { formatUtc } from "../html/format";
+import { Heading, Layout } from "../html/layout";
+import { renderDocument } from "../html/render";
 
 /** One outbox email as the development mailbox lists it. */
 export interface DevMailItem {

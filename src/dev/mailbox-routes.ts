@@ -1,10 +1,10 @@
 import { type Context, Hono } from "hono";
-import { isDevMode } from "../../config/env";
-import { getMailHtml, listRecentMail } from "../../db/outbox";
-import { AppError } from "../../lib/errors";
-import { htmlResponse } from "../../pages";
-import { type DevMailItem, renderDevMailPage } from "../../pages/dev-mail-page";
-import type { AppEnv } from "../app-env";
+import type { AppEnv } from "../api/app-env";
+import { isDevMode } from "../config/env";
+import { getMailHtml, listRecentMail } from "../db/outbox";
+import { htmlResponse } from "../html";
+import { AppError } from "../lib/errors";
+import { type DevMailItem, renderDevMailPage } from "./mailbox-page";
 
 /** How many emails the development mailbox shows. */
 export const DEV_MAIL_LIMIT = 100;
@@ -23,13 +23,13 @@ const EMAIL_CSP = [
 const URL_IN_TEXT = /https?:\/\/[^\s<>"']+/g;
 
 /**
- * The local mailbox of the `outbox` sender (docs/api.md, Human pages): `/dev/mail` (HTML), `/dev/mail.json` and
- * `/dev/mail/{id}` (one email's HTML part). DEV_MODE is checked on every request, so production,
- * where it is never "true", answers exactly like an unknown route.
+ * The local mailbox of the `outbox` sender (docs/api.md, Human pages), mounted at `/dev`: `/dev/mail`
+ * (HTML), `/dev/mail.json` and `/dev/mail/{id}` (one email's HTML part). DEV_MODE is checked on every
+ * request, so production, where it is never "true", answers exactly like an unknown route.
  */
 export const devMailRoutes = new Hono<AppEnv>();
 
-devMailRoutes.use("/dev/*", async (c, next) => {
+devMailRoutes.use("*", async (c, next) => {
   if (!isDevMode(c.env)) {
     throw new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`);
   }
@@ -52,16 +52,16 @@ async function listMail(db: D1Database): Promise<DevMailItem[]> {
   }));
 }
 
-devMailRoutes.get("/dev/mail", async (c) =>
+devMailRoutes.get("/mail", async (c) =>
   htmlResponse(renderDevMailPage(await listMail(c.env.DB), DEV_MAIL_LIMIT)),
 );
 
-devMailRoutes.get("/dev/mail.json", async (c: Context<AppEnv>) => {
+devMailRoutes.get("/mail.json", async (c: Context<AppEnv>) => {
   c.header("Cache-Control", "no-store");
   return c.json({ items: await listMail(c.env.DB) }, 200);
 });
 
-devMailRoutes.get("/dev/mail/:id", async (c) => {
+devMailRoutes.get("/mail/:id", async (c) => {
   const html = await getMailHtml(c.env.DB, c.req.param("id"));
   if (html === null) throw new AppError("not_found", "No such email in the outbox");
   return htmlResponse(html, 200, { "Content-Security-Policy": EMAIL_CSP });

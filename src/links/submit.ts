@@ -1,0 +1,107 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../api/app-env";
+import { unwrap } from "../durable/rpc";
+import { htmlResponse } from "../html";
+import { AppError } from "../lib/errors";
+import { fieldMessages, postedValues } from "./field-messages";
+import { readApprovalSubmission, readFormSubmission } from "./form-values";
+import { errorPage, settledPage } from "./link-pages";
+import { readLinkState } from "./link-state";
+import { approvalPage, formPage, linkPath, type OpenLink, verifyLink } from "./open-link";
+import { isAllowedSubmission } from "./same-origin";
+
+type Ctx = Context<AppEnv, "/:token">;
+
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+
+/** The posted form, or null when the body is not a form or cannot be parsed. */
+async function readPostedForm(c: Ctx): Promise<FormData | null> {
+  if (!FORM_TYPES.test(c.req.header("content-type") ?? "")) return null;
+  try {
+    return await c.req.formData();
+  } catch (e) {
+    // The body limit reports itself; the links' onError answers 413 with a page.
+    if (e instanceof AppError && e.code === "payload_too_large") throw e;
+    return null;
+  }
+}
+
+const commentOf = (form: FormData): string | undefined => {
+  const raw = form.get("comment");
+  return typeof raw === "string" ? raw : undefined;
+};
+
+/** The resume data a posted page carries, or the page saying what is wrong with it (422). */
+function readAnswer(link: OpenLink, form: FormData): { data: unknown } | Response {
+  const { step } = link;
+  if (step.type === "form") return { data: readFormSubmission(step.fields, form) };
+  const read = readApprovalSubmission(form);
+  if (!read.ok) return approvalPage({ ...link, step }, 422, { error: read.error, comment: commentOf(form) });
+  return { data: read.data };
+}
+
+/** The page for a resume the run's object refused; errors no page explains go to the links' onError. */
+async function refusedPage(c: Ctx, link: OpenLink, form: FormData, e: AppError): Promise<Response> {
+  const { step } = link;
+  if (e.code === "validation_failed") {
+    if (step.type === "form") {
+      const values = postedValues(step.fields, form);
+      const errors = fieldMessages(step.fields, e.details ?? []);
+      return formPage({ ...link, step }, 422, { values, errors });
+    }
+    const error = e.details?.[0]?.message ?? e.message;
+    return approvalPage({ ...link, step }, 422, { error, comment: commentOf(form) });
+  }
+  if (e.code === "conflict") {
+    // Used meanwhile (a double click), cancelled, or answered by someone else: show where it stands.
+    const now = await readLinkState(c.env.DB, link.claims);
+    if (now.kind !== "open") return settledPage(now, false);
+    return errorPage(
+      409,
+      "Please try again",
+      "The request changed while you were answering. Submit it again.",
+    );
+  }
+  throw e;
+}
+
+/** Hands the answer to the run's object, which uses the token up exactly once. */
+async function resume(c: Ctx, link: OpenLink, form: FormData, data: unknown): Promise<Response> {
+  const { claims } = link;
+  const stub = c.env.RUNS.get(c.env.RUNS.idFromName(claims.runId));
+  try {
+    // The approver is the link's recipient; a link without one (the API's) is recorded as "link".
+    unwrap(await stub.resume({ runId: claims.runId, claims, data, principal: claims.recipient ?? "link" }));
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    return refusedPage(c, link, form, e);
+  }
+  // Post/Redirect/Get: reloading the confirmation never re-submits.
+  return htmlResponse("", 303, { Location: `${linkPath(link.token)}?done=1` });
+}
+
+/** POST /r/{token}: refuses other sites and bodies that are not forms, then resumes the run. */
+export async function submitLink(c: Ctx): Promise<Response> {
+  if (!isAllowedSubmission(c.req.raw.headers, c.req.url, c.env.PUBLIC_BASE_URL)) {
+    return errorPage(
+      403,
+      "Submission refused",
+      "This answer was sent from another website. Open the link from your email and submit the page there.",
+    );
+  }
+  const token = c.req.param("token");
+  const claims = await verifyLink(c.env, token);
+  const state = await readLinkState(c.env.DB, claims);
+  if (state.kind !== "open") return settledPage(state, false);
+  const form = await readPostedForm(c);
+  if (!form) {
+    return errorPage(
+      415,
+      "Submission not understood",
+      "The page could not be read. Open the link from your email and submit the form there.",
+    );
+  }
+  const link: OpenLink = { ...state, claims, token };
+  const answer = readAnswer(link, form);
+  return answer instanceof Response ? answer : resume(c, link, form, answer.data);
+}
