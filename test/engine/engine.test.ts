@@ -8,8 +8,9 @@ import {
 } from "../../src/definitions/types";
 import { type AiAttemptReport, acceptsAiResult, applyAiResult } from "../../src/engine/ai-result";
 import { cancelRun, remindWait } from "../../src/engine/control";
-import { applyStepOutcome, beginRun, type EngineDeps, resolveWait, stepById } from "../../src/engine/engine";
+import { applyStepOutcome, beginRun, type EngineDeps, stepById } from "../../src/engine/engine";
 import type { StepOutcome } from "../../src/engine/outcomes";
+import { resolveWait } from "../../src/engine/resolve-wait";
 import { checkResumeData, timeoutResolution } from "../../src/engine/resume-check";
 import type { HumanWait, RunState } from "../../src/engine/state";
 import { executeStep } from "../../src/executors";

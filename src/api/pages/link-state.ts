@@ -2,6 +2,7 @@ import { getRun, type RunRecord } from "../../db/run-queries";
 import { getLinkToken, type Recorded, readRecorded } from "../../db/tokens";
 import { loadDefinition } from "../../definitions/cache";
 import type { ApprovalStep, Definition, FormStep } from "../../definitions/types";
+import { openWait, tokenMatches } from "../../engine/link-check";
 import { AppError } from "../../lib/errors";
 import type { ResumeClaims } from "../../tokens";
 
@@ -25,9 +26,15 @@ const invalid = (): AppError => new AppError("unauthorized", "This link is not v
 
 /** Reads the run, the token row and the wait a verified link belongs to; throws "unauthorized" for unknown ones. */
 export async function readLinkState(db: D1Database, claims: ResumeClaims): Promise<LinkState> {
-  const token = await getLinkToken(db, claims.jti);
+  const row = await getLinkToken(db, claims.jti);
+  const token = row && {
+    runId: row.run_id,
+    waitId: row.wait_id,
+    usedAt: row.used_at,
+    revokedAt: row.revoked_at,
+  };
   // A genuine signature over a token the database does not know (or knows for another run): refuse.
-  if (!token || token.run_id !== claims.runId || token.wait_id !== claims.waitId) throw invalid();
+  if (!tokenMatches(token, claims)) throw invalid();
   let run: RunRecord;
   try {
     run = await getRun(db, claims.runId);
@@ -40,17 +47,10 @@ export async function readLinkState(db: D1Database, claims: ResumeClaims): Promi
   const step = def.steps.find((s) => s.id === claims.stepId);
   if (step?.type !== "form" && step?.type !== "approval") throw invalid();
 
-  if (token.used_at !== null) {
+  if (token.usedAt !== null) {
     return { kind: "used", run, def, step, recorded: await readRecorded(db, run.id, claims.waitId) };
   }
   if (run.status === "cancelled") return { kind: "cancelled", run, def };
-  const wait = run.pending;
-  const current =
-    run.status === "waiting" &&
-    wait?.kind === "human" &&
-    wait.waitId === claims.waitId &&
-    wait.stepId === claims.stepId &&
-    token.revoked_at === null;
-  if (current) return { kind: "open", run, def, step };
+  if (openWait(run, token, claims)) return { kind: "open", run, def, step };
   return { kind: "closed", run, def, step, recorded: await readRecorded(db, run.id, claims.waitId) };
 }
