@@ -1,21 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { parseDefinitionSource } from "../../src/definitions/parse";
-import type { Definition } from "../../src/definitions/types";
 import { AI_LOST, decideAlarm } from "../../src/engine/alarm";
 import type { HumanWait, RunState } from "../../src/engine/state";
+import { humanWait, parseDef, runState } from "../helpers/states";
 
 // What the run's alarm decides, on plain run states: no object, no bindings.
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const HOUR = 3_600_000;
 
-function parse(yaml: string): Definition {
-  const res = parseDefinitionSource(yaml, "yaml");
-  if (!res.ok) throw new Error(`bad test definition: ${JSON.stringify(res.issues)}`);
-  return res.definition;
-}
-
-const DEF = parse(`
+const DEF = parseDef(`
 id: alarm-flow
 name: Alarm flow
 start_step: sign
@@ -41,35 +34,19 @@ steps:
     output: draft
 `);
 
-const wait = (stepId: string, over: Partial<HumanWait> = {}): HumanWait => ({
-  kind: "human",
-  type: stepId === "sign" ? "approval" : "form",
-  stepId,
-  seq: 1,
-  attemptId: "att_1",
-  waitId: "wait_1",
-  startedAt: T0,
-  expiresAt: T0 + 24 * HOUR,
-  remindAt: T0 + HOUR,
-  reminders: 0,
-  recipients: ["lead@acme.test"],
-  ...over,
-});
+const wait = (stepId: string, over: Partial<HumanWait> = {}): HumanWait =>
+  humanWait({
+    type: stepId === "sign" ? "approval" : "form",
+    stepId,
+    startedAt: T0,
+    expiresAt: T0 + 24 * HOUR,
+    remindAt: T0 + HOUR,
+    recipients: ["lead@acme.test"],
+    ...over,
+  });
 
-const run = (over: Partial<RunState>): RunState => ({
-  id: "run_1",
-  workflowId: DEF.id,
-  workflowVersion: 1,
-  status: "running",
-  currentStep: "sign",
-  context: { static: {}, profile: {}, runtime: {} },
-  pending: null,
-  stepsExecuted: 1,
-  error: null,
-  version: 2,
-  createdAt: T0,
-  ...over,
-});
+const run = (over: Partial<RunState>): RunState =>
+  runState({ workflowId: DEF.id, currentStep: "sign", version: 2, createdAt: T0, ...over });
 
 const waiting = (w: HumanWait) => run({ status: "waiting", currentStep: w.stepId, pending: w });
 

@@ -1,21 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { type LinkToken, openWait, tokenMatches } from "../../src/engine/link-check";
-import type { HumanWait, RunState } from "../../src/engine/state";
+import type { RunState } from "../../src/engine/state";
+import { humanWait } from "../helpers/states";
 
 // Whether a link still works, on plain objects: the same answer for the API's resume and the pages.
 
-const wait: HumanWait = {
-  kind: "human",
-  type: "form",
-  stepId: "ask",
-  seq: 1,
-  attemptId: "att_1",
-  waitId: "wait_1",
-  startedAt: 0,
-  expiresAt: 1000,
-  reminders: 0,
-  recipients: [],
-};
+const wait = humanWait();
 const target = { runId: "run_1", waitId: "wait_1", stepId: "ask" };
 const token: LinkToken = { runId: "run_1", waitId: "wait_1", usedAt: null, revokedAt: null };
 const waiting: Pick<RunState, "status" | "pending"> = { status: "waiting", pending: wait };

@@ -1,20 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { parseDefinitionSource } from "../../src/definitions/parse";
-import type { Definition } from "../../src/definitions/types";
 import type { LinkToken } from "../../src/engine/link-check";
 import { resumeTarget } from "../../src/engine/resume-target";
-import type { HumanWait, RunState } from "../../src/engine/state";
+import type { RunState } from "../../src/engine/state";
 import { AppError } from "../../src/lib/errors";
+import { humanWait, parseDef, runState } from "../helpers/states";
 
 // The checks a resume passes before its data is even looked at, on plain objects, in their order.
 
-function parse(yaml: string): Definition {
-  const res = parseDefinitionSource(yaml, "yaml");
-  if (!res.ok) throw new Error(`bad test definition: ${JSON.stringify(res.issues)}`);
-  return res.definition;
-}
-
-const DEF = parse(`
+const DEF = parseDef(`
 id: resume-flow
 name: Resume flow
 start_step: sign
@@ -29,33 +22,17 @@ steps:
     default: sign
 `);
 
-const wait: HumanWait = {
-  kind: "human",
-  type: "approval",
-  stepId: "sign",
-  seq: 1,
-  attemptId: "att_1",
-  waitId: "wait_1",
-  startedAt: 0,
-  expiresAt: 1000,
-  reminders: 0,
-  recipients: ["lead@acme.test"],
-};
+const wait = humanWait({ type: "approval", stepId: "sign", recipients: ["lead@acme.test"] });
 
-const run = (over: Partial<RunState> = {}): RunState => ({
-  id: "run_1",
-  workflowId: DEF.id,
-  workflowVersion: 1,
-  status: "waiting",
-  currentStep: "sign",
-  context: { static: {}, profile: {}, runtime: {} },
-  pending: wait,
-  stepsExecuted: 1,
-  error: null,
-  version: 2,
-  createdAt: 0,
-  ...over,
-});
+const run = (over: Partial<RunState> = {}): RunState =>
+  runState({
+    workflowId: DEF.id,
+    status: "waiting",
+    currentStep: "sign",
+    pending: wait,
+    version: 2,
+    ...over,
+  });
 
 const token: LinkToken = { runId: "run_1", waitId: "wait_1", usedAt: null, revokedAt: null };
 const target = { runId: "run_1", waitId: "wait_1", stepId: "sign" };

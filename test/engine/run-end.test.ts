@@ -1,23 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { blank } from "../../src/engine/engine";
 import { completeRun, failRun, failStep, goTo } from "../../src/engine/run-end";
-import type { RunState } from "../../src/engine/state";
+import { runState } from "../helpers/states";
 
 // How any transition moves a run on, completes or fails it.
 
-const running = (): RunState => ({
-  id: "run_1",
-  workflowId: "wf",
-  workflowVersion: 1,
-  status: "running",
-  currentStep: "a",
-  context: { static: {}, profile: {}, runtime: {} },
-  pending: null,
-  stepsExecuted: 1,
-  error: null,
-  version: 1,
-  createdAt: 0,
-});
+const running = () => runState({ currentStep: "a" });
 
 describe("run ends", () => {
   it("goTo moves a run to the next step and keeps it running", () => {

@@ -1,38 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { startCommitError } from "../../src/durable/idempotency-race";
 import { runSnapshot } from "../../src/durable/snapshot";
-import type { HumanWait, RunState } from "../../src/engine/state";
+import type { RunState } from "../../src/engine/state";
 import { AppError } from "../../src/lib/errors";
+import { humanWait, runState } from "../helpers/states";
 
 // What the run's object answers and how a start's lost idempotency race reads, on plain objects.
 
-const wait: HumanWait = {
-  kind: "human",
-  type: "form",
-  stepId: "ask",
-  seq: 1,
-  attemptId: "att_1",
-  waitId: "wait_1",
-  startedAt: 10,
-  expiresAt: 1000,
-  reminders: 0,
-  recipients: [],
-};
+const wait = humanWait({ startedAt: 10 });
 
-const run = (over: Partial<RunState> = {}): RunState => ({
-  id: "run_1",
-  workflowId: "wf",
-  workflowVersion: 2,
-  status: "waiting",
-  currentStep: "ask",
-  context: { static: { a: 1 }, profile: {}, runtime: { b: 2 } },
-  pending: wait,
-  stepsExecuted: 1,
-  error: null,
-  version: 3,
-  createdAt: 5,
-  ...over,
-});
+const run = (over: Partial<RunState> = {}): RunState =>
+  runState({
+    workflowVersion: 2,
+    status: "waiting",
+    context: { static: { a: 1 }, profile: {}, runtime: { b: 2 } },
+    pending: wait,
+    version: 3,
+    createdAt: 5,
+    ...over,
+  });
 
 const minted = { waitId: "wait_1", jti: "tok_1", expiresAt: 1000, createdAt: 10 };
 
