@@ -1,5 +1,4 @@
-import type { TokenState } from "../db/run-store";
-import { loadRun } from "../db/run-store";
+import { loadRun, type TokenState } from "../db/run-store";
 import { loadDefinition } from "../definitions/cache";
 import type { Definition } from "../definitions/types";
 import type { LinkToken } from "../engine/link-check";
@@ -16,7 +15,10 @@ export async function mustLoadRun(db: D1Database, runId: string): Promise<RunSta
 }
 
 /** The run's pinned definition, or a 404. */
-export async function definitionOf(db: D1Database, run: Pick<RunState, "workflowId" | "workflowVersion">) {
+export async function definitionOf(
+  db: D1Database,
+  run: Pick<RunState, "workflowId" | "workflowVersion">,
+): Promise<Definition> {
   return mustLoadDefinition(db, run.workflowId, run.workflowVersion);
 }
 
