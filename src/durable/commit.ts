@@ -1,6 +1,6 @@
 import { type RunOrigin, writeTransition } from "../db/run-store";
 import type { Definition } from "../definitions/types";
-import type { Transition } from "../engine/state";
+import type { RunState, Transition } from "../engine/state";
 import { AppError } from "../lib/errors";
 import type { Logger } from "../lib/logger";
 import { parseTokenSecrets } from "../tokens";
@@ -49,4 +49,19 @@ export async function commitTransition(
     await runEffects(env, t, log);
     await storage.delete("effects");
   }
+}
+
+/** Redoes the effects of a transition the object died in (see PendingEffects); true when there was one. */
+export async function repairEffects(
+  env: Env,
+  storage: DurableObjectStorage,
+  state: RunState,
+  log: Logger,
+): Promise<boolean> {
+  const pending = await storage.get<PendingEffects>("effects");
+  if (!pending) return false;
+  // The batch committed if the run reached the version it was to write; then redo its effects.
+  if (state.version >= pending.version) await runEffects(env, pending.transition, log);
+  await storage.delete("effects");
+  return true;
 }

@@ -1,5 +1,5 @@
 import { AppError, type ErrorCode } from "../lib/errors";
-import type { RunSnapshot } from "./run-coordinator";
+import type { RunSnapshot } from "./snapshot";
 
 /**
  * What crosses the Durable Object RPC boundary: errors as data, since classes do not survive it.

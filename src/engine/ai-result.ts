@@ -1,7 +1,8 @@
-import type { Definition } from "../definitions/types";
+import type { Definition, Step } from "../definitions/types";
 import { storeResult } from "./context";
 import { blank, type EngineDeps, stepById } from "./engine";
-import type { RunState, StepRowInsert, Transition } from "./state";
+import { failStep, goTo } from "./run-end";
+import type { AiPending, RunState, Transition } from "./state";
 
 /** One provider call of an AI step, as the queue consumer reports it. */
 export interface AiAttemptReport {
@@ -39,61 +40,11 @@ export function applyAiResult(
   result: AiStepResult,
   deps: EngineDeps,
 ): Transition {
-  const run = structuredClone(state);
-  const pending = run.pending;
+  const t = blank(structuredClone(state));
+  const pending = t.run.pending;
   if (pending?.kind !== "ai") throw new Error(`run ${state.id} has no AI step in flight`);
   const step = stepById(def, pending.stepId);
-  const t = blank(run);
-  for (const a of result.attempts) {
-    const attemptId = a.attempt === 1 ? pending.attemptId : deps.newId("att");
-    const ids = { stepId: step.id, attemptId };
-    t.events.push({
-      ...ids,
-      type: "ai.request",
-      data: {
-        provider: a.meta.provider,
-        model: a.meta.model,
-        template_id: a.meta.template_id,
-        attempt: a.attempt,
-      },
-    });
-    t.events.push({
-      ...ids,
-      type: "ai.response",
-      data: {
-        ...a.meta,
-        attempt: a.attempt,
-        ...(a.error ? { error: a.error.message, errors: a.error.errors ?? [] } : {}),
-      },
-    });
-    if (a.attempt === 1) {
-      t.updateSteps.push({
-        id: pending.attemptId,
-        status: a.status,
-        input: a.input,
-        output: a.output,
-        error: a.error,
-        meta: a.meta,
-        finishedAt: a.finishedAt,
-      });
-    } else {
-      const row: StepRowInsert = {
-        id: attemptId,
-        seq: pending.seq,
-        attempt: a.attempt,
-        stepId: step.id,
-        type: step.type,
-        status: a.status,
-        input: a.input,
-        output: a.output,
-        error: a.error,
-        meta: a.meta,
-        startedAt: a.startedAt,
-        finishedAt: a.finishedAt,
-      };
-      t.insertSteps.push(row);
-    }
-  }
+  for (const a of result.attempts) recordAttempt(t, pending, step, a, deps);
   if (result.attempts.length === 0) {
     // Failed before any provider call (e.g. the dead-letter queue gave up): close the open attempt row.
     const error = result.status === "failed" ? { message: result.message } : undefined;
@@ -104,33 +55,61 @@ export function applyAiResult(
       finishedAt: deps.now,
     });
   }
-  run.pending = null;
+  t.run.pending = null;
+  const ids = { stepId: step.id, attemptId: pending.attemptId };
   if (result.status === "completed") {
     t.events.push({
+      ...ids,
       type: "step.completed",
-      stepId: step.id,
-      attemptId: pending.attemptId,
       data: { attempts: result.attempts.length, duration_ms: deps.now - pending.startedAt },
     });
-    storeResult(run.context, step.output, result.output);
-    if (step.next) {
-      run.currentStep = step.next;
-    } else {
-      run.status = "completed";
-      run.currentStep = null;
-      t.events.push({ type: "run.completed" });
-    }
+    storeResult(t.run.context, step.output, result.output);
+    goTo(t, step.next);
     return t;
   }
-  const error = {
-    code: result.code,
-    message: result.message,
-    step_id: step.id,
-    ...(result.errors ? { details: result.errors } : {}),
-  };
-  t.events.push({ type: "step.failed", stepId: step.id, attemptId: pending.attemptId, data: { error } });
-  run.status = "failed";
-  run.error = error;
-  t.events.push({ type: "run.failed", stepId: step.id, data: { error } });
+  const { code, message, errors } = result;
+  failStep(t, ids, { code, message, step_id: step.id, ...(errors ? { details: errors } : {}) });
   return t;
+}
+
+/** One provider call: its request and response events, and its attempt row (the first one is open). */
+function recordAttempt(
+  t: Transition,
+  pending: AiPending,
+  step: Step,
+  a: AiAttemptReport,
+  deps: EngineDeps,
+): void {
+  const attemptId = a.attempt === 1 ? pending.attemptId : deps.newId("att");
+  const ids = { stepId: step.id, attemptId };
+  const { provider, model, template_id } = a.meta;
+  t.events.push({ ...ids, type: "ai.request", data: { provider, model, template_id, attempt: a.attempt } });
+  t.events.push({
+    ...ids,
+    type: "ai.response",
+    data: {
+      ...a.meta,
+      attempt: a.attempt,
+      ...(a.error ? { error: a.error.message, errors: a.error.errors ?? [] } : {}),
+    },
+  });
+  const { status, input, output, error, meta, finishedAt } = a;
+  if (a.attempt === 1) {
+    t.updateSteps.push({ id: pending.attemptId, status, input, output, error, meta, finishedAt });
+    return;
+  }
+  t.insertSteps.push({
+    id: attemptId,
+    seq: pending.seq,
+    attempt: a.attempt,
+    stepId: step.id,
+    type: step.type,
+    status,
+    input,
+    output,
+    error,
+    meta,
+    startedAt: a.startedAt,
+    finishedAt,
+  });
 }

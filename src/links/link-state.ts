@@ -2,6 +2,7 @@ import { getRun, getTokenState, type RunRecord } from "../db/run-queries";
 import { type Recorded, readRecorded } from "../db/tokens";
 import { loadDefinition } from "../definitions/cache";
 import type { ApprovalStep, Definition, FormStep } from "../definitions/types";
+import { openWait, tokenMatches } from "../engine/link-check";
 import { AppError } from "../lib/errors";
 import type { ResumeClaims } from "../tokens";
 
@@ -27,7 +28,7 @@ const invalid = (): AppError => new AppError("unauthorized", "This link is not v
 export async function readLinkState(db: D1Database, claims: ResumeClaims): Promise<LinkState> {
   const token = await getTokenState(db, claims.jti);
   // A genuine signature over a token the database does not know (or knows for another run): refuse.
-  if (!token || token.runId !== claims.runId || token.waitId !== claims.waitId) throw invalid();
+  if (!tokenMatches(token, claims)) throw invalid();
   let run: RunRecord;
   try {
     run = await getRun(db, claims.runId);
@@ -44,13 +45,6 @@ export async function readLinkState(db: D1Database, claims: ResumeClaims): Promi
     return { kind: "used", run, def, step, recorded: await readRecorded(db, run.id, claims.waitId) };
   }
   if (run.status === "cancelled") return { kind: "cancelled", run, def };
-  const wait = run.pending;
-  const current =
-    run.status === "waiting" &&
-    wait?.kind === "human" &&
-    wait.waitId === claims.waitId &&
-    wait.stepId === claims.stepId &&
-    token.revokedAt === null;
-  if (current) return { kind: "open", run, def, step };
+  if (openWait(run, token, claims)) return { kind: "open", run, def, step };
   return { kind: "closed", run, def, step, recorded: await readRecorded(db, run.id, claims.waitId) };
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { parseDefinitionSource } from "../../src/definitions/parse";
 import {
   type ApprovalStep,
   type Definition,
@@ -8,11 +7,13 @@ import {
 } from "../../src/definitions/types";
 import { type AiAttemptReport, acceptsAiResult, applyAiResult } from "../../src/engine/ai-result";
 import { cancelRun, remindWait } from "../../src/engine/control";
-import { applyStepOutcome, beginRun, type EngineDeps, resolveWait, stepById } from "../../src/engine/engine";
+import { applyStepOutcome, beginRun, type EngineDeps, stepById } from "../../src/engine/engine";
 import type { StepOutcome } from "../../src/engine/outcomes";
+import { resolveWait } from "../../src/engine/resolve-wait";
 import { checkResumeData, timeoutResolution } from "../../src/engine/resume-check";
 import type { HumanWait, RunState } from "../../src/engine/state";
 import { executeStep } from "../../src/executors";
+import { parseDef } from "../helpers/states";
 
 // Pure state machine tests: no bindings, a fixed clock and counted ids, definitions from YAML.
 
@@ -32,13 +33,7 @@ function deps(now: number = T0): EngineDeps & { ids: string[] } {
   };
 }
 
-function parse(yaml: string): Definition {
-  const res = parseDefinitionSource(yaml, "yaml");
-  if (!res.ok) throw new Error(`bad test definition: ${JSON.stringify(res.issues)}`);
-  return res.definition;
-}
-
-const FLOW = parse(`
+const FLOW = parseDef(`
 id: engine-flow
 name: Engine flow
 start_step: intake
@@ -89,7 +84,7 @@ steps:
     on_timeout: fail
 `);
 
-const AI = parse(`
+const AI = parseDef(`
 id: engine-ai
 name: Engine AI
 start_step: draft
