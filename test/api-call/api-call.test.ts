@@ -1,7 +1,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import type { ApiCallStep } from "../../src/definitions/types";
-import { type ApiCallDeps, type ApiCallView, backoffMs, executeApiCall } from "../../src/executors/api-call";
+import {
+  API_CALL_BACKOFF,
+  type ApiCallDeps,
+  type ApiCallView,
+  executeApiCall,
+} from "../../src/executors/api-call";
+import { backoffDelayMs } from "../../src/lib/backoff";
 import { collectWorkflowSecrets, redactSecrets } from "../../src/lib/secrets";
 
 const base = inject("httpServerUrl");
@@ -158,6 +164,8 @@ describe("api_call retries", () => {
   });
 
   it("backs off exponentially, capped at 10 s", () => {
+    const backoffMs = (retry: number, random: () => number) =>
+      backoffDelayMs(API_CALL_BACKOFF, retry, random);
     expect([1, 2, 3, 4].map((n) => backoffMs(n, () => 0.999999))).toEqual([500, 1000, 2000, 4000]);
     expect(backoffMs(1, () => 0)).toBe(250);
     expect(backoffMs(30, () => 0.999999)).toBe(10_000);
