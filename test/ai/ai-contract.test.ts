@@ -1,8 +1,9 @@
 import { describe, expect, inject, it } from "vitest";
 import { TransientAiError } from "../../src/ai/errors";
 import { generateWithSchema } from "../../src/ai/generate";
+import type { MockSettings } from "../../src/ai/mock-provider";
 import { createAiProvider } from "../../src/ai/provider-factory";
-import type { AiProvider, JsonSchema, MockSettings } from "../../src/ai/types";
+import type { AiProvider, JsonSchema } from "../../src/ai/types";
 import { compileSchema } from "../../src/lib/json-schema";
 import type { FakeReply } from "../fakes/openai-server";
 
@@ -22,7 +23,6 @@ const schema: JsonSchema = {
 interface Arranged {
   provider: AiProvider;
   model?: string;
-  mock?: MockSettings;
 }
 
 interface Adapter {
@@ -50,17 +50,19 @@ async function scripted(replies: FakeReply[]): Promise<Arranged> {
   return { provider, model: scenario };
 }
 
-const mockProvider = () => createAiProvider({ AI_PROVIDER: "mock", MOCK_AI_SEED: "contract" });
+/** The mock built for a queue job whose step sets `mock`, as the AI consumer builds it. */
+const mockProvider = (mock?: MockSettings) =>
+  createAiProvider(
+    { AI_PROVIDER: "mock", MOCK_AI_SEED: "contract" },
+    { job: { key: "run_contract:step:1", deliveryAttempt: 1, step: mock ? { mock } : {} } },
+  );
 
 const adapters: Adapter[] = [
   {
     name: "mock",
     valid: async () => ({ provider: mockProvider() }),
-    invalidThenValid: async () => ({
-      provider: mockProvider(),
-      mock: { mode: "schema_violation", failures: 1 },
-    }),
-    transient: async () => ({ provider: mockProvider(), mock: { mode: "transient_error", failures: 1 } }),
+    invalidThenValid: async () => ({ provider: mockProvider({ mode: "schema_violation", failures: 1 }) }),
+    transient: async () => ({ provider: mockProvider({ mode: "transient_error", failures: 1 }) }),
   },
   {
     name: "openai",
@@ -76,9 +78,7 @@ const input = (a: Arranged) => ({
   prompt: "Rate this.",
   schema,
   maxRetries: 2,
-  seedKey: "run_contract:step:1",
   ...(a.model ? { model: a.model } : {}),
-  ...(a.mock ? { mock: a.mock } : {}),
 });
 
 describe.each(adapters)("AI provider contract: $name", (adapter) => {
@@ -87,8 +87,6 @@ describe.each(adapters)("AI provider contract: $name", (adapter) => {
     const res = await a.provider.generate({
       messages: [{ role: "user", content: "Rate this." }],
       schema,
-      attempt: 1,
-      seedKey: "run_contract:step:1",
       ...(a.model ? { model: a.model } : {}),
     });
     expect(res.provider).toBe(a.provider.name);

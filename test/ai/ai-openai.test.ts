@@ -66,7 +66,6 @@ const input = (model: string, schema: JsonSchema = articleSchema, maxRetries = 2
   maxRetries,
   model,
   temperature: 0.2,
-  seedKey: "run_1:draft:1",
 });
 
 const valid = { title: "Queues in practice", score: 88, tags: ["howto"] };
@@ -177,8 +176,6 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
         messages: [{ role: "user", content: "hi" }],
         schema: articleSchema,
         model: scenario,
-        attempt: 1,
-        seedKey: "k",
       })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientAiError);
@@ -237,8 +234,6 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
         messages: [{ role: "user", content: "x" }],
         schema: articleSchema,
         model: scenario,
-        attempt: 1,
-        seedKey: "k",
       })
       .catch((e: unknown) => e);
     expect(filtered).toBeInstanceOf(PermanentAiError);
@@ -251,8 +246,6 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
     const req = {
       messages: [{ role: "user" as const, content: "x" }],
       schema: articleSchema,
-      attempt: 1,
-      seedKey: "k",
     };
     const slow = await openai({}, 200)
       .generate({ ...req, model: scenario })
