@@ -1,4 +1,4 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TransientAiError } from "../../src/ai/errors";
 import { generateWithSchema } from "../../src/ai/generate";
 import type { MockSettings } from "../../src/ai/mock-provider";
@@ -6,6 +6,7 @@ import { createAiProvider } from "../../src/ai/provider-factory";
 import type { AiProvider, JsonSchema } from "../../src/ai/types";
 import { compileSchema } from "../../src/lib/json-schema";
 import type { FakeReply } from "../fakes/openai-server";
+import { openaiBase, scriptOpenAi } from "../helpers/fake-servers";
 
 // One contract, every AI provider (STYLE.md rule 7): what the generation loop relies on.
 
@@ -32,16 +33,9 @@ interface Adapter {
   transient(): Promise<Arranged>;
 }
 
-const openaiBase = inject("openaiUrl");
-
 async function scripted(replies: FakeReply[]): Promise<Arranged> {
   const scenario = `contract-${crypto.randomUUID().slice(0, 8)}`;
-  const res = await fetch(`${openaiBase}/__script`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ scenario, replies }),
-  });
-  expect(res.status).toBe(200);
+  await scriptOpenAi(scenario, replies);
   const provider = createAiProvider({
     AI_PROVIDER: "openai",
     OPENAI_API_KEY: "sk-contract",
