@@ -14,6 +14,8 @@ export const linkToken = (text: string): string => /\/r\/([A-Za-z0-9_.-]+)/.exec
 /** base64url without padding, as JWT segments are written. */
 export const b64url = (s: string): string =>
   btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+/** Reads a base64url JWT segment back. */
+export const fromB64url = (s: string): string => atob(s.replace(/-/g, "+").replace(/_/g, "/"));
 
 /** A validly signed copy of `token` that expired a minute ago: what a late click sends. */
 export async function expiredCopy(token: string): Promise<string> {
