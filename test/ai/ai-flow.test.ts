@@ -8,11 +8,12 @@ import {
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_AI_RESENDS } from "../../src/durable/ai-watchdog";
+import type { AiPending } from "../../src/engine/state";
 import { handleQueue, type QueueMessage } from "../../src/queue";
 import type { AiJobMessage } from "../../src/queue/messages";
 import { api } from "../helpers/api";
 import { openAiRequests, openaiBase, scriptOpenAi } from "../helpers/fake-servers";
-import { getRun, type RunStatus, resumeRun, startRun } from "../helpers/runs";
+import { getRun, type RunStatus, resumeRun, startRun, storedPending } from "../helpers/runs";
 
 // The story of issue 4: a person briefs, the AI drafts (schema-enforced), CEL routes, an editor approves.
 const REVIEW = `
@@ -92,17 +93,9 @@ async function waitFor(
 }
 
 async function pendingJob(runId: string): Promise<AiJobMessage> {
-  const row = await env.DB.prepare("SELECT pending FROM runs WHERE id = ?")
-    .bind(runId)
-    .first<{ pending: string }>();
-  const p = JSON.parse(row?.pending ?? "null") as {
-    kind: string;
-    stepId: string;
-    attemptId: string;
-    seq: number;
-    prompt: string;
-  };
-  expect(p?.kind).toBe("ai");
+  const pending = await storedPending(runId);
+  expect(pending?.kind).toBe("ai");
+  const p = pending as AiPending;
   return { kind: "ai", runId, stepId: p.stepId, attemptId: p.attemptId, seq: p.seq, prompt: p.prompt };
 }
 

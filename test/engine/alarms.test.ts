@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { HumanWait } from "../../src/engine/state";
 import { api } from "../helpers/api";
-import { getRun, resumeRun, startedRun } from "../helpers/runs";
+import { getRun, resumeRun, startedRun, storedPending } from "../helpers/runs";
 import { linkToken } from "../helpers/tokens";
 
 // Reminders and timeouts of human waits, fired through the run's Durable Object alarm. Timeouts are
@@ -85,10 +85,7 @@ const alarmOf = (runId: string) =>
   runInDurableObject(stubOf(runId), (_instance, state) => state.storage.getAlarm());
 
 async function pendingOf(runId: string): Promise<HumanWait> {
-  const row = await env.DB.prepare("SELECT pending FROM runs WHERE id = ?")
-    .bind(runId)
-    .first<{ pending: string | null }>();
-  const pending = row?.pending ? (JSON.parse(row.pending) as HumanWait) : null;
+  const pending = await storedPending(runId);
   if (pending?.kind !== "human") throw new Error(`run ${runId} is not parked on a human wait`);
   return pending;
 }

@@ -1,5 +1,7 @@
 /** Starting, resuming and reading runs over HTTP, as an API client does. */
+import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { Pending } from "../../src/engine/state";
 import { type ApiResponse, api } from "./api";
 
 /** The run status body (`GET /v1/executions/:id`, and what start and resume answer). */
@@ -49,3 +51,11 @@ export const resumeRun = (runId: string, token: string, data: unknown): Promise<
 /** `GET /v1/executions/:id`. */
 export const getRun = (runId: string): Promise<ApiResponse<RunStatus>> =>
   api<RunStatus>("GET", `/v1/executions/${runId}`);
+
+/** What a run is parked on as D1 stores it (a human wait or an AI job in flight), or null. */
+export async function storedPending(runId: string): Promise<Pending | null> {
+  const row = await env.DB.prepare("SELECT pending FROM runs WHERE id = ?")
+    .bind(runId)
+    .first<{ pending: string | null }>();
+  return row?.pending ? (JSON.parse(row.pending) as Pending) : null;
+}
