@@ -10,21 +10,11 @@ import type { AiRequest, JsonSchema } from "../../src/ai/types";
 import type { AiGenerateStep } from "../../src/definitions/types";
 import { AppError } from "../../src/lib/errors";
 import { compileSchema } from "../../src/lib/json-schema";
-import { variedSchemas } from "../fixtures/schemas/varied";
+import { draftSchema, variedSchemas } from "../fixtures/schemas/varied";
 
 /** Schemas with a single valid value (or nearly): "differs across seeds" cannot apply to them. */
 const FIXED = new Set(["const object", "not a type", "exclusive integer"]);
 const SEEDS = ["run_1:draft:1", "run_2:draft:1", "run_3:review:4", "x", "y", "z"];
-
-const draftSchema: JsonSchema = {
-  type: "object",
-  required: ["title", "body", "score"],
-  properties: {
-    title: { type: "string", maxLength: 80 },
-    body: { type: "string" },
-    score: { type: "integer", minimum: 0, maximum: 100 },
-  },
-};
 
 /** A request at schema attempt `attempt`: every re-ask before it echoed an invalid answer. */
 const request = (over: Partial<AiRequest> = {}, attempt = 1): AiRequest => ({
