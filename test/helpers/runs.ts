@@ -7,6 +7,7 @@ import { type ApiResponse, api } from "./api";
 /** The run status body (`GET /v1/executions/:id`, and what start and resume answer). */
 export interface RunStatus {
   run_id: string;
+  workflow_id: string;
   status: string;
   current_step: string | null;
   workflow_version: number;
