@@ -62,7 +62,7 @@ describe("examples/", () => {
       const again = await api("POST", "/v1/workflows", { yaml: source });
       expect(again.status).toBe(409);
 
-      const run = await startedRun(id, {
+      const run = await startedRun(id ?? "", {
         inputs: suggestedInputs(source),
         profile: { email: "reader@acme.test" },
       });
