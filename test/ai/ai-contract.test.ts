@@ -6,7 +6,7 @@ import { createAiProvider } from "../../src/ai/provider-factory";
 import type { AiProvider, JsonSchema } from "../../src/ai/types";
 import { compileSchema } from "../../src/lib/json-schema";
 import type { FakeReply } from "../fakes/openai-server";
-import { openaiBase, scriptOpenAi } from "../helpers/fake-servers";
+import { fakeOpenAiEnv, scriptOpenAi } from "../helpers/fake-servers";
 
 // One contract, every AI provider (STYLE.md rule 7): what the generation loop relies on.
 
@@ -36,11 +36,7 @@ interface Adapter {
 async function scripted(replies: FakeReply[]): Promise<Arranged> {
   const scenario = `contract-${crypto.randomUUID().slice(0, 8)}`;
   await scriptOpenAi(scenario, replies);
-  const provider = createAiProvider({
-    AI_PROVIDER: "openai",
-    OPENAI_API_KEY: "sk-contract",
-    OPENAI_BASE_URL: `${openaiBase}/v1`,
-  });
+  const provider = createAiProvider(fakeOpenAiEnv());
   return { provider, model: scenario };
 }
 

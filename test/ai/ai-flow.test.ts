@@ -12,7 +12,7 @@ import type { AiPending } from "../../src/engine/state";
 import { handleQueue, type QueueMessage } from "../../src/queue";
 import type { AiJobMessage } from "../../src/queue/messages";
 import { api } from "../helpers/api";
-import { openAiRequests, openaiBase, scriptOpenAi } from "../helpers/fake-servers";
+import { fakeOpenAiEnv, openAiRequests, scriptOpenAi } from "../helpers/fake-servers";
 import { getRun, type RunStatus, resumeRun, startRun, storedPending } from "../helpers/runs";
 
 // The story of issue 4: a person briefs, the AI drafts (schema-enforced), CEL routes, an editor approves.
@@ -121,9 +121,6 @@ async function deliver(body: QueueMessage, attempts: number, overrides: Partial<
   return { ...(await getQueueResult(batch, ctx)), delays };
 }
 
-const openaiEnv = () =>
-  ({ AI_PROVIDER: "openai", OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: `${openaiBase}/v1` }) as Partial<Env>;
-
 async function startOpenAiRun(scenario: string, maxRetries = 1) {
   const id = `oa-${scenario.slice(-8)}`;
   expect((await api("POST", "/v1/workflows", { yaml: openaiFlow(id, scenario, maxRetries) })).status).toBe(
@@ -220,7 +217,7 @@ describe("the openai provider through the queue consumer (real SDK, fake server 
       { json: { summary: "fixed", rating: 4 }, usage: { prompt_tokens: 90, completion_tokens: 7 } },
     ]);
     const runId = await startOpenAiRun(scenario);
-    const result = await deliver(await pendingJob(runId), 1, openaiEnv());
+    const result = await deliver(await pendingJob(runId), 1, fakeOpenAiEnv());
     expect(result.explicitAcks).toHaveLength(1);
     const final = await waitFor(runId, (s) => s.status === "completed");
     expect(final.status).toBe("completed");
@@ -254,7 +251,7 @@ describe("the openai provider through the queue consumer (real SDK, fake server 
     const scenario = `scn-bad-${crypto.randomUUID().slice(0, 8)}`;
     await scriptOpenAi(scenario, [{ json: { summary: 1 } }, { json: { summary: "x", rating: 0 } }]);
     const runId = await startOpenAiRun(scenario, 1);
-    await deliver(await pendingJob(runId), 1, openaiEnv());
+    await deliver(await pendingJob(runId), 1, fakeOpenAiEnv());
     const final = await waitFor(runId, (s) => s.status === "failed");
     expect(final.error?.code).toBe("schema_violation");
     expect(final.error?.details).toEqual(
@@ -277,11 +274,11 @@ describe("the openai provider through the queue consumer (real SDK, fake server 
     ]);
     const runId = await startOpenAiRun(scenario);
     const job = await pendingJob(runId);
-    const first = await deliver(job, 1, openaiEnv());
+    const first = await deliver(job, 1, fakeOpenAiEnv());
     expect(first.retryMessages).toHaveLength(1);
     expect(first.delays[0]).toBeGreaterThanOrEqual(2);
     expect((await getRun(runId)).body.status).toBe("running");
-    const second = await deliver(job, 2, openaiEnv());
+    const second = await deliver(job, 2, fakeOpenAiEnv());
     expect(second.explicitAcks).toHaveLength(1);
     expect((await waitFor(runId, (s) => s.status === "completed")).status).toBe("completed");
   });
@@ -290,7 +287,7 @@ describe("the openai provider through the queue consumer (real SDK, fake server 
     const scenario = `scn-ref-${crypto.randomUUID().slice(0, 8)}`;
     await scriptOpenAi(scenario, [{ refusal: "I can't help with that." }]);
     const runId = await startOpenAiRun(scenario);
-    await deliver(await pendingJob(runId), 1, openaiEnv());
+    await deliver(await pendingJob(runId), 1, fakeOpenAiEnv());
     const final = await waitFor(runId, (s) => s.status === "failed");
     expect(final.error?.message).toMatch(/refus/i);
     expect(await openAiRequests(scenario)).toHaveLength(1);
@@ -308,7 +305,7 @@ describe("the openai provider through the queue consumer (real SDK, fake server 
     expect(final.error?.code).toBe("ai_unavailable");
     // A late success for the same attempt is ignored: the run stays failed.
     await scriptOpenAi(scenario, [{ json: { summary: "late", rating: 2 } }]);
-    await deliver(job, 6, openaiEnv());
+    await deliver(job, 6, fakeOpenAiEnv());
     expect((await getRun(runId)).body.status).toBe("failed");
   });
 });

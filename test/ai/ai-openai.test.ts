@@ -5,7 +5,13 @@ import { requestShape } from "../../src/ai/openai-provider";
 import { createAiProvider } from "../../src/ai/provider-factory";
 import { isStrictCompatible, strictIncompatibilities } from "../../src/ai/strict-schema";
 import type { AiProvider, JsonSchema } from "../../src/ai/types";
-import { newScenario, openAiRequests, openaiBase, scriptOpenAi } from "../helpers/fake-servers";
+import {
+  FAKE_OPENAI_KEY,
+  fakeOpenAiEnv,
+  newScenario,
+  openAiRequests,
+  scriptOpenAi,
+} from "../helpers/fake-servers";
 
 /** Strict-compatible: closed objects, everything required. */
 const articleSchema: JsonSchema = {
@@ -26,10 +32,7 @@ const looseSchema: JsonSchema = {
 };
 
 const openai = (over: Record<string, string> = {}, timeoutMs?: number): AiProvider =>
-  createAiProvider(
-    { AI_PROVIDER: "openai", OPENAI_API_KEY: "sk-test-123", OPENAI_BASE_URL: `${openaiBase}/v1`, ...over },
-    timeoutMs === undefined ? {} : { openai: { timeoutMs } },
-  );
+  createAiProvider({ ...fakeOpenAiEnv(), ...over }, timeoutMs === undefined ? {} : { openai: { timeoutMs } });
 
 const input = (model: string, schema: JsonSchema = articleSchema, maxRetries = 2) => ({
   prompt: "Write an article about queues.",
@@ -68,7 +71,7 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
     ]);
 
     const [first, second] = await openAiRequests(scenario);
-    expect(first?.headers.authorization).toBe("Bearer sk-test-123");
+    expect(first?.headers.authorization).toBe(`Bearer ${FAKE_OPENAI_KEY}`);
     expect(first?.body.model).toBe(scenario);
     expect(first?.body.temperature).toBe(0.2);
     expect(first?.body.response_format).toEqual({

@@ -3,9 +3,19 @@ import { expect, inject } from "vitest";
 import type { FakeReply } from "../fakes/openai-server";
 
 /** The fake OpenAI server's base URL (append /v1 for the API). */
-export const openaiBase = inject("openaiUrl");
+const openaiBase = inject("openaiUrl");
 /** The fake HTTP server api_call steps talk to. */
 export const httpServerBase = inject("httpServerUrl");
+
+/** The API key tests give the openai provider (the fake server accepts any and records it). */
+export const FAKE_OPENAI_KEY = "sk-test-123";
+
+/** The env bindings that point the openai provider at the fake server. */
+export const fakeOpenAiEnv = (): Pick<Env, "AI_PROVIDER" | "OPENAI_API_KEY" | "OPENAI_BASE_URL"> => ({
+  AI_PROVIDER: "openai",
+  OPENAI_API_KEY: FAKE_OPENAI_KEY,
+  OPENAI_BASE_URL: `${openaiBase}/v1`,
+});
 
 /** A chat-completions request as the fake OpenAI server recorded it. */
 export interface RecordedOpenAiRequest {
