@@ -8,7 +8,7 @@ import { compileSchema } from "../../src/lib/json-schema";
 import type { FakeReply } from "../fakes/openai-server";
 import { fakeOpenAiEnv, scriptOpenAi } from "../helpers/fake-servers";
 
-// One contract, every AI provider (STYLE.md rule 7): what the generation loop relies on.
+// One contract, run against every AI provider: what the generation loop relies on.
 
 const schema: JsonSchema = {
   type: "object",
