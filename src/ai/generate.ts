@@ -4,10 +4,10 @@
  * up to `maxRetries` extra attempts. Transient provider errors are thrown (the queue retries the job);
  * permanent ones end the generation as `failed` without a re-ask.
  */
-import { compileSchema, type SchemaError } from "../lib/json-schema";
+import { compileSchema, type SchemaError, type SchemaValidator } from "../lib/json-schema";
 import { PermanentAiError } from "./errors";
 import { echoAnswer, parseModelJson, reaskMessage } from "./output";
-import type { AiMessage, AiProvider, AiResponse, JsonSchema, MockSettings } from "./types";
+import type { AiMessage, AiProvider, AiResponse, JsonSchema } from "./types";
 
 /** One provider call, as recorded in run history and `ai.request`/`ai.response` events. */
 export interface AiAttemptRecord {
@@ -39,9 +39,6 @@ export interface GenerateInput {
   maxRetries: number;
   model?: string;
   temperature?: number;
-  seedKey: string;
-  mock?: MockSettings;
-  deliveryAttempt?: number;
 }
 
 export interface GenerateOptions {
@@ -51,76 +48,43 @@ export interface GenerateOptions {
   signal?: AbortSignal;
 }
 
+/** What one provider call came to, with its record. */
+type Asked =
+  | { kind: "valid"; record: AiAttemptRecord; output: unknown }
+  | { kind: "invalid"; record: AiAttemptRecord; errors: SchemaError[]; text: string }
+  | { kind: "permanent"; record: AiAttemptRecord; message: string }
+  | { kind: "thrown"; record: AiAttemptRecord; error: unknown };
+
 /** Runs the loop; see the file comment. Throws TransientAiError (and unexpected errors) for the queue to retry. */
 export async function generateWithSchema(
   provider: AiProvider,
   input: GenerateInput,
   opts: GenerateOptions = {},
 ): Promise<AiGenerateResult> {
-  const now = opts.now ?? Date.now;
-  const validate = compileSchema(input.schema);
+  const ask: Asker = {
+    provider,
+    input,
+    validate: compileSchema(input.schema),
+    now: opts.now ?? Date.now,
+    signal: opts.signal,
+  };
   const maxAttempts = Math.max(0, Math.floor(input.maxRetries)) + 1;
   const messages: AiMessage[] = [];
   if (input.system) messages.push({ role: "system", content: input.system });
   messages.push({ role: "user", content: input.prompt });
   const attempts: AiAttemptRecord[] = [];
-  const record = async (rec: AiAttemptRecord) => {
-    attempts.push(rec);
-    await opts.onAttempt?.(rec);
-  };
   let lastErrors: SchemaError[] = [];
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const request = { ...(input.model ? { model: input.model } : {}), messages: [...messages] };
-    const startedAt = now();
-    let response: AiResponse;
-    try {
-      response = await provider.generate(
-        {
-          messages: request.messages,
-          schema: input.schema,
-          schemaName: input.schemaName,
-          model: input.model,
-          temperature: input.temperature,
-          attempt,
-          seedKey: input.seedKey,
-          mock: input.mock,
-          deliveryAttempt: input.deliveryAttempt,
-        },
-        opts.signal,
-      );
-    } catch (e) {
-      const finishedAt = now();
-      const permanent = e instanceof PermanentAiError;
-      await record({
-        attempt,
-        request,
-        ...(permanent && e.response ? { response: e.response } : {}),
-        error: e instanceof Error ? e.message : String(e),
-        latencyMs: finishedAt - startedAt,
-        startedAt,
-        finishedAt,
-      });
-      if (permanent) return { status: "failed", message: e.message, errors: [], attempts };
-      throw e;
-    }
-    const finishedAt = now();
-    const parsed = parseModelJson(response.text);
-    const verdict = parsed.ok ? validate(parsed.value) : { valid: false as const, errors: [parsed.error] };
-    await record({
-      attempt,
-      request,
-      response,
-      ...(parsed.ok ? { output: parsed.value } : {}),
-      ...(verdict.valid ? {} : { errors: verdict.errors }),
-      latencyMs: finishedAt - startedAt,
-      startedAt,
-      finishedAt,
-    });
-    if (verdict.valid) return { status: "completed", output: parsed.ok ? parsed.value : null, attempts };
-    lastErrors = verdict.errors;
-    messages.push({ role: "assistant", content: echoAnswer(response.text) });
-    messages.push({ role: "user", content: reaskMessage(verdict.errors) });
+    const asked = await askOnce(ask, attempt, [...messages]);
+    attempts.push(asked.record);
+    await opts.onAttempt?.(asked.record);
+    if (asked.kind === "thrown") throw asked.error;
+    if (asked.kind === "permanent") return { status: "failed", message: asked.message, errors: [], attempts };
+    if (asked.kind === "valid") return { status: "completed", output: asked.output, attempts };
+    lastErrors = asked.errors;
+    messages.push({ role: "assistant", content: echoAnswer(asked.text) });
+    messages.push({ role: "user", content: reaskMessage(asked.errors) });
   }
   return {
     status: "failed",
@@ -128,4 +92,62 @@ export async function generateWithSchema(
     errors: lastErrors,
     attempts,
   };
+}
+
+/** What every attempt of one generation shares. */
+interface Asker {
+  provider: AiProvider;
+  input: GenerateInput;
+  validate: SchemaValidator;
+  now: () => number;
+  signal?: AbortSignal;
+}
+
+/** One provider call with `messages`, its answer parsed and validated; provider errors are returned, not thrown. */
+async function askOnce(ask: Asker, attempt: number, messages: AiMessage[]): Promise<Asked> {
+  const { input, now } = ask;
+  const request = { ...(input.model ? { model: input.model } : {}), messages };
+  const startedAt = now();
+  const timing = () => {
+    const finishedAt = now();
+    return { latencyMs: finishedAt - startedAt, startedAt, finishedAt };
+  };
+  let response: AiResponse;
+  try {
+    response = await ask.provider.generate(
+      {
+        messages,
+        schema: input.schema,
+        schemaName: input.schemaName,
+        model: input.model,
+        temperature: input.temperature,
+      },
+      ask.signal,
+    );
+  } catch (e) {
+    const permanent = e instanceof PermanentAiError;
+    const record: AiAttemptRecord = {
+      attempt,
+      request,
+      ...(permanent && e.response ? { response: e.response } : {}),
+      error: e instanceof Error ? e.message : String(e),
+      ...timing(),
+    };
+    return permanent
+      ? { kind: "permanent", record, message: e.message }
+      : { kind: "thrown", record, error: e };
+  }
+  const times = timing();
+  const parsed = parseModelJson(response.text);
+  const verdict = parsed.ok ? ask.validate(parsed.value) : { valid: false as const, errors: [parsed.error] };
+  const record: AiAttemptRecord = {
+    attempt,
+    request,
+    response,
+    ...(parsed.ok ? { output: parsed.value } : {}),
+    ...(verdict.valid ? {} : { errors: verdict.errors }),
+    ...times,
+  };
+  if (verdict.valid) return { kind: "valid", record, output: parsed.ok ? parsed.value : null };
+  return { kind: "invalid", record, errors: verdict.errors, text: response.text };
 }

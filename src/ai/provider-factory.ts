@@ -1,4 +1,5 @@
 /** Picks the AI provider named by AI_PROVIDER and builds it from env, once per request or job. */
+import type { AiGenerateStep } from "../definitions/types";
 import { AppError } from "../lib/errors";
 import { createMockProvider, type MockProviderOptions } from "./mock-provider";
 import { createOpenAiProvider, type OpenAiProviderConfig } from "./openai-provider";
@@ -12,30 +13,51 @@ export type AiEnv = Partial<
   >
 >;
 
-/** Test and embedding hooks: options merged over what env says. */
-export interface AiProviderOverrides {
+/** What to build a provider for, beyond env: a job, and (tests, embedding) options merged over the rest. */
+export interface AiProviderOptions {
+  job?: AiJob;
   mock?: Partial<MockProviderOptions>;
   openai?: Partial<OpenAiProviderConfig>;
 }
 
-const BUILDERS: Record<string, (env: AiEnv, overrides: AiProviderOverrides) => AiProvider> = {
-  mock: (env, o) => createMockProvider({ seed: env.MOCK_AI_SEED, mode: env.MOCK_AI_MODE, ...o.mock }),
-  openai: (env, o) =>
+/** The queue job a provider is built for; each provider takes from it what it needs. */
+export interface AiJob {
+  /** Stable key of this generation, `${runId}:${stepId}:${seq}`. */
+  key: string;
+  /** Delivery attempt of the queue message carrying the job, 1-based. */
+  deliveryAttempt: number;
+  step: Pick<AiGenerateStep, "timeout_ms" | "mock">;
+}
+
+type Builder = (env: AiEnv, options: AiProviderOptions) => AiProvider;
+
+const BUILDERS: Record<string, Builder> = {
+  mock: (env, { job, mock }) =>
+    createMockProvider({
+      seed: env.MOCK_AI_SEED,
+      mode: env.MOCK_AI_MODE,
+      ...(job ? { seedKey: job.key, settings: job.step.mock, deliveryAttempt: job.deliveryAttempt } : {}),
+      ...mock,
+    }),
+  openai: (env, { job, openai }) =>
     createOpenAiProvider({
       apiKey: env.OPENAI_API_KEY,
       baseURL: env.OPENAI_BASE_URL,
       defaultModel: env.OPENAI_MODEL,
-      ...o.openai,
+      // A step's `timeout` bounds each provider call (the provider default is 60 s).
+      ...(job?.step.timeout_ms ? { timeoutMs: job.step.timeout_ms } : {}),
+      ...openai,
     }),
 };
 
 export const AI_PROVIDERS = Object.keys(BUILDERS);
 
 /**
- * Builds the provider AI_PROVIDER names. Unset or unknown is AppError("misconfigured"): a deployed
- * Worker never falls back to the mock silently (local development sets `mock` in .dev.vars).
+ * Builds the provider AI_PROVIDER names (for `options.job` when given). Unset or unknown is
+ * AppError("misconfigured"): a deployed Worker never falls back to the mock silently (local
+ * development sets `mock` in .dev.vars).
  */
-export function createAiProvider(env: AiEnv, overrides: AiProviderOverrides = {}): AiProvider {
+export function createAiProvider(env: AiEnv, options: AiProviderOptions = {}): AiProvider {
   const name = env.AI_PROVIDER?.trim() ?? "";
   if (name === "") {
     throw new AppError(
@@ -50,5 +72,5 @@ export function createAiProvider(env: AiEnv, overrides: AiProviderOverrides = {}
       `AI_PROVIDER must be one of ${AI_PROVIDERS.join(", ")}; got "${name}".`,
     );
   }
-  return build(env, overrides);
+  return build(env, options);
 }

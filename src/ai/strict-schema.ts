@@ -4,6 +4,7 @@
  * and a limited keyword list. Anything else is sent in JSON mode and checked by our validator only.
  * The keyword list is deliberately conservative: a schema wrongly judged strict is a 400 from the API.
  */
+import { escapeToken } from "../lib/json-pointer";
 import type { JsonSchema } from "./types";
 
 const ALLOWED = new Set([
@@ -109,7 +110,7 @@ function walk(node: unknown, path: string, depth: number, problems: string[], co
     for (const key of required)
       if (!(key in props)) problems.push(`${at}: required "${key}" is not a property`);
     for (const [key, sub] of Object.entries(props))
-      walk(sub, `${path}/properties/${key}`, depth + 1, problems, counts);
+      walk(sub, `${path}/properties/${escapeToken(key)}`, depth + 1, problems, counts);
   }
   if (node.items !== undefined) {
     if (Array.isArray(node.items)) problems.push(`${at}: tuple items are not supported`);
@@ -124,7 +125,7 @@ function walk(node: unknown, path: string, depth: number, problems: string[], co
     const defs = node[defsKey];
     if (isObj(defs)) {
       for (const [key, sub] of Object.entries(defs))
-        walk(sub, `${path}/${defsKey}/${key}`, depth, problems, counts);
+        walk(sub, `${path}/${defsKey}/${escapeToken(key)}`, depth, problems, counts);
     }
   }
 }

@@ -1,17 +1,11 @@
-import type { JsonSchema, MockMode } from "../definitions/types";
+import type { JsonSchema } from "../definitions/types";
 
-export type { JsonSchema, MockMode };
+export type { JsonSchema };
 
 /** One chat message sent to a provider. */
 export interface AiMessage {
   role: "system" | "user" | "assistant";
   content: string;
-}
-
-/** Per-step settings of the mock provider (`ai_generate.mock` in a definition). */
-export interface MockSettings {
-  mode: MockMode;
-  failures?: number;
 }
 
 /** One call to a provider: the conversation so far plus the schema the answer must match. */
@@ -22,13 +16,6 @@ export interface AiRequest {
   schemaName?: string;
   model?: string;
   temperature?: number;
-  /** Schema attempt within one generation, 1-based (1 = first ask, 2 = first re-ask, ...). */
-  attempt: number;
-  /** Stable key of this generation, e.g. `${runId}:${stepId}:${seq}`: seeds the mock's output. */
-  seedKey: string;
-  mock?: MockSettings;
-  /** Delivery attempt of the queue message carrying this job, 1-based; absent means 1. */
-  deliveryAttempt?: number;
 }
 
 /** A provider's raw answer: the text (not yet parsed or validated) and what it cost. */

@@ -1,9 +1,10 @@
 /** Definition problems while they are being collected: a path as segments, formatted at the end. */
 import type { z } from "zod";
+import type { PathSegment } from "../lib/json-pointer";
 import { STEP_TYPES } from "./schema-steps";
 import type { DefinitionIssue } from "./types";
 
-export type PathSegment = string | number;
+export type { PathSegment };
 
 export interface RawIssue {
   path: PathSegment[];
@@ -35,16 +36,6 @@ export function formatPath(path: readonly PathSegment[]): string {
     else out += `[${JSON.stringify(segment)}]`;
   }
   return out;
-}
-
-/** A JSON pointer ("/properties/a~1b") as path segments; digit-only tokens become list indexes. */
-export function pointerSegments(pointer: string): PathSegment[] {
-  if (pointer === "") return [];
-  return pointer
-    .split("/")
-    .slice(1)
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .map((s) => (/^(0|[1-9]\d{0,8})$/.test(s) ? Number(s) : s));
 }
 
 /** Converts zod issues to definition issues with friendlier messages. */

@@ -1,8 +1,9 @@
 /** Content rules: JSON Schemas, CEL expressions, prompt templates and Mustache syntax. */
 import Mustache from "mustache";
 import { parseExpression } from "../lib/cel";
+import { pointerSegments } from "../lib/json-pointer";
 import { checkSchemaIsValid } from "../lib/json-schema";
-import { type IssueList, type PathSegment, pointerSegments } from "./issues";
+import type { IssueList, PathSegment } from "./issues";
 import { asObject, own, ownString, type RawObject, rawList, rawSteps } from "./raw";
 
 /** Runs every content rule over the raw definition. */

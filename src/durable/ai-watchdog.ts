@@ -1,5 +1,6 @@
 import { blank } from "../engine/engine";
 import type { AiPending, RunState } from "../engine/state";
+import { backoffDelayMs } from "../lib/backoff";
 import type { Logger } from "../lib/logger";
 import { runEffects } from "./effects";
 
@@ -27,7 +28,7 @@ export async function aiWatchdogAt(
 ): Promise<number> {
   const record = await storage.get<AiResendRecord>(KEY);
   const count = record?.attemptId === pending.attemptId ? record.count : 0;
-  return now + Math.min(AI_WATCHDOG_MAX_MS, AI_WATCHDOG_BASE_MS * 2 ** count);
+  return now + backoffDelayMs({ baseMs: AI_WATCHDOG_BASE_MS, maxMs: AI_WATCHDOG_MAX_MS }, count + 1);
 }
 
 /** Re-sends the pending job, or answers "give up" once it was re-sent MAX_AI_RESENDS times. */

@@ -21,6 +21,7 @@
  *   server echoes it back.
  */
 import { type ApiCallStep, DEFAULT_API_TIMEOUT_MS } from "../definitions/types.js";
+import { type Backoff, backoffDelayMs } from "../lib/backoff.js";
 import { redactSecrets } from "../lib/secrets.js";
 import { type ApiCallRenderView, type BuiltRequest, buildApiRequest } from "./api-call-request.js";
 import { MAX_RESPONSE_BYTES, parseResponseBody, readCappedBody } from "./api-call-response.js";
@@ -87,14 +88,8 @@ export interface ApiCallDeps {
   random?: () => number;
 }
 
-export const BACKOFF_BASE_MS = 500;
-export const BACKOFF_MAX_MS = 10_000;
-
-/** Delay before retry number `retry` (1-based): 500 ms · 2^(retry-1), capped at 10 s, then jittered into [½, 1]× of that. */
-export function backoffMs(retry: number, random: () => number = Math.random): number {
-  const full = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (retry - 1));
-  return Math.round(full / 2 + (full / 2) * random());
-}
+/** Retries of a failed call: 500 ms, 1 s, 2 s, ... capped at 10 s, jittered. */
+export const API_CALL_BACKOFF: Backoff = { baseMs: 500, maxMs: 10_000, jitter: true };
 
 type Attempt =
   | { kind: "done"; output: ApiCallOutput }
@@ -223,6 +218,6 @@ export async function executeApiCall(
         duration_ms: now() - started,
       });
     }
-    await sleep(backoffMs(attempt, deps.random));
+    await sleep(backoffDelayMs(API_CALL_BACKOFF, attempt, deps.random));
   }
 }

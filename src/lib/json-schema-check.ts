@@ -4,6 +4,7 @@
  * Unknown keywords are allowed (the spec ignores them); known keywords must have the right shape.
  */
 import { dereference, type Schema } from "@cfworker/json-schema";
+import { escapeToken } from "./json-pointer";
 import type { SchemaError } from "./json-schema";
 import { nestedQuantifier } from "./safe-regex";
 
@@ -226,8 +227,4 @@ function isRegExp(source: string): boolean {
   } catch {
     return false;
   }
-}
-
-function escapeToken(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }

@@ -4,6 +4,7 @@
  */
 import { type OutputUnit, type Schema, Validator } from "@cfworker/json-schema";
 import type { JsonSchema } from "../definitions/types";
+import { escapeToken, fragmentPointer } from "./json-pointer";
 
 export { checkSchemaIsValid } from "./json-schema-check";
 
@@ -101,7 +102,7 @@ function isDisallowedProperty(unit: OutputUnit | undefined): boolean {
 }
 
 function toSchemaError(unit: OutputUnit, next: OutputUnit | undefined): SchemaError {
-  const path = pointerOf(unit.instanceLocation);
+  const path = fragmentPointer(unit.instanceLocation);
   if (unit.keyword === "required") {
     const name = /property "(.*)"\.$/.exec(unit.error)?.[1];
     if (name !== undefined) {
@@ -109,22 +110,12 @@ function toSchemaError(unit: OutputUnit, next: OutputUnit | undefined): SchemaEr
     }
   }
   if (isDisallowedProperty(unit) && next?.keyword === "false") {
-    return { path: pointerOf(next.instanceLocation), keyword: unit.keyword, message: "Is not allowed." };
+    return {
+      path: fragmentPointer(next.instanceLocation),
+      keyword: unit.keyword,
+      message: "Is not allowed.",
+    };
   }
   if (unit.keyword === "false") return { path, keyword: "false", message: "No value is allowed here." };
   return { path, keyword: unit.keyword, message: unit.error.replace(/^Instance /, "Value ") };
-}
-
-/** cfworker reports "#/a%20b/0"; users get the plain JSON pointer "/a b/0". */
-function pointerOf(location: string): string {
-  const raw = location.startsWith("#") ? location.slice(1) : location;
-  try {
-    return decodeURI(raw).replace(/%23/g, "#");
-  } catch {
-    return raw;
-  }
-}
-
-function escapeToken(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }

@@ -59,8 +59,8 @@ export async function runAiJob(
   if (step.type !== "ai_generate") return {};
   let result: AiStepResult;
   try {
-    // A step's `timeout` bounds each provider call (the provider default is 60 s).
-    const provider = createAiProvider(env, step.timeout_ms ? { openai: { timeoutMs: step.timeout_ms } } : {});
+    const job = { key: `${msg.runId}:${msg.stepId}:${msg.seq}`, deliveryAttempt, step };
+    const provider = createAiProvider(env, { job });
     const generated = await generateWithSchema(provider, {
       prompt: msg.prompt,
       system: step.system,
@@ -69,9 +69,6 @@ export async function runAiJob(
       maxRetries: step.max_retries,
       model: step.model,
       temperature: step.temperature,
-      seedKey: `${msg.runId}:${msg.stepId}:${msg.seq}`,
-      mock: step.mock,
-      deliveryAttempt,
     });
     const attempts = generated.attempts.map((a) => report(a, step, provider.name));
     result =

@@ -1,5 +1,6 @@
 import { createLogger } from "../lib/logger";
 import { abandonAiJob, runAiJob } from "./ai-consumer";
+import { retryDelaySeconds } from "./backoff";
 import { abandonMail, deliverMail } from "./mail-consumer";
 import type { AiJobMessage, MailMessage } from "./messages";
 
@@ -31,7 +32,7 @@ export async function handleQueue(batch: MessageBatch<QueueMessage>, env: Env): 
         kind: body?.kind,
         error: e instanceof Error ? e.message : String(e),
       });
-      message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }
 }

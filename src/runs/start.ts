@@ -6,6 +6,7 @@ import type { RunSnapshot } from "../durable/run-coordinator";
 import { AppError } from "../lib/errors";
 import { canonicalJson, sha256Hex } from "../lib/hash";
 import { newId } from "../lib/ids";
+import { fieldPath } from "../lib/json-pointer";
 import { compileSchema, type SchemaError } from "../lib/json-schema";
 
 export interface StartInput {
@@ -15,12 +16,7 @@ export interface StartInput {
   profile?: Record<string, unknown>;
 }
 
-const inputPath = (e: SchemaError) =>
-  `inputs${e.path
-    .split("/")
-    .slice(1)
-    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`))
-    .join("")}`;
+const inputPath = (e: SchemaError) => fieldPath(e.path, "inputs");
 
 /** The run an earlier request with the same key started, or a 422 when that request's body differed. */
 function replay(existing: RunRecord, hash: string): { run: RunSnapshot; created: false } {

@@ -1,12 +1,14 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TransientAiError } from "../../src/ai/errors";
 import { generateWithSchema } from "../../src/ai/generate";
+import type { MockSettings } from "../../src/ai/mock-provider";
 import { createAiProvider } from "../../src/ai/provider-factory";
-import type { AiProvider, JsonSchema, MockSettings } from "../../src/ai/types";
+import type { AiProvider, JsonSchema } from "../../src/ai/types";
 import { compileSchema } from "../../src/lib/json-schema";
 import type { FakeReply } from "../fakes/openai-server";
+import { fakeOpenAiEnv, scriptOpenAi } from "../helpers/fake-servers";
 
-// One contract, every AI provider (STYLE.md rule 7): what the generation loop relies on.
+// One contract, run against every AI provider: what the generation loop relies on.
 
 const schema: JsonSchema = {
   type: "object",
@@ -22,7 +24,6 @@ const schema: JsonSchema = {
 interface Arranged {
   provider: AiProvider;
   model?: string;
-  mock?: MockSettings;
 }
 
 interface Adapter {
@@ -32,35 +33,26 @@ interface Adapter {
   transient(): Promise<Arranged>;
 }
 
-const openaiBase = inject("openaiUrl");
-
 async function scripted(replies: FakeReply[]): Promise<Arranged> {
   const scenario = `contract-${crypto.randomUUID().slice(0, 8)}`;
-  const res = await fetch(`${openaiBase}/__script`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ scenario, replies }),
-  });
-  expect(res.status).toBe(200);
-  const provider = createAiProvider({
-    AI_PROVIDER: "openai",
-    OPENAI_API_KEY: "sk-contract",
-    OPENAI_BASE_URL: `${openaiBase}/v1`,
-  });
+  await scriptOpenAi(scenario, replies);
+  const provider = createAiProvider(fakeOpenAiEnv());
   return { provider, model: scenario };
 }
 
-const mockProvider = () => createAiProvider({ AI_PROVIDER: "mock", MOCK_AI_SEED: "contract" });
+/** The mock built for a queue job whose step sets `mock`, as the AI consumer builds it. */
+const mockProvider = (mock?: MockSettings) =>
+  createAiProvider(
+    { AI_PROVIDER: "mock", MOCK_AI_SEED: "contract" },
+    { job: { key: "run_contract:step:1", deliveryAttempt: 1, step: mock ? { mock } : {} } },
+  );
 
 const adapters: Adapter[] = [
   {
     name: "mock",
     valid: async () => ({ provider: mockProvider() }),
-    invalidThenValid: async () => ({
-      provider: mockProvider(),
-      mock: { mode: "schema_violation", failures: 1 },
-    }),
-    transient: async () => ({ provider: mockProvider(), mock: { mode: "transient_error", failures: 1 } }),
+    invalidThenValid: async () => ({ provider: mockProvider({ mode: "schema_violation", failures: 1 }) }),
+    transient: async () => ({ provider: mockProvider({ mode: "transient_error", failures: 1 }) }),
   },
   {
     name: "openai",
@@ -76,9 +68,7 @@ const input = (a: Arranged) => ({
   prompt: "Rate this.",
   schema,
   maxRetries: 2,
-  seedKey: "run_contract:step:1",
   ...(a.model ? { model: a.model } : {}),
-  ...(a.mock ? { mock: a.mock } : {}),
 });
 
 describe.each(adapters)("AI provider contract: $name", (adapter) => {
@@ -87,8 +77,6 @@ describe.each(adapters)("AI provider contract: $name", (adapter) => {
     const res = await a.provider.generate({
       messages: [{ role: "user", content: "Rate this." }],
       schema,
-      attempt: 1,
-      seedKey: "run_contract:step:1",
       ...(a.model ? { model: a.model } : {}),
     });
     expect(res.provider).toBe(a.provider.name);

@@ -6,14 +6,14 @@ import {
   runInDurableObject,
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_AI_RESENDS } from "../../src/durable/ai-watchdog";
+import type { AiPending } from "../../src/engine/state";
 import { handleQueue, type QueueMessage } from "../../src/queue";
 import type { AiJobMessage } from "../../src/queue/messages";
-import type { FakeReply } from "../fakes/openai-server";
 import { api } from "../helpers/api";
-
-const openaiBase = inject("openaiUrl");
+import { fakeOpenAiEnv, openAiRequests, scriptOpenAi } from "../helpers/fake-servers";
+import { getRun, type RunStatus, resumeRun, startRun, storedPending } from "../helpers/runs";
 
 // The story of issue 4: a person briefs, the AI drafts (schema-enforced), CEL routes, an editor approves.
 const REVIEW = `
@@ -78,18 +78,14 @@ steps:
     output: result
 `;
 
-interface Status {
-  run_id: string;
-  status: string;
-  current_step: string | null;
-  error?: { code: string; message: string; details?: unknown[] };
-  waiting?: { resume_token: string; type: string };
-}
-
-async function waitFor(runId: string, done: (s: Status) => boolean, timeoutMs = 15_000): Promise<Status> {
+async function waitFor(
+  runId: string,
+  done: (s: RunStatus) => boolean,
+  timeoutMs = 15_000,
+): Promise<RunStatus> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const res = await api<Status>("GET", `/v1/executions/${runId}`);
+    const res = await getRun(runId);
     if (done(res.body)) return res.body;
     if (Date.now() > until) throw new Error(`timed out; last status ${JSON.stringify(res.body)}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -97,17 +93,9 @@ async function waitFor(runId: string, done: (s: Status) => boolean, timeoutMs = 
 }
 
 async function pendingJob(runId: string): Promise<AiJobMessage> {
-  const row = await env.DB.prepare("SELECT pending FROM runs WHERE id = ?")
-    .bind(runId)
-    .first<{ pending: string }>();
-  const p = JSON.parse(row?.pending ?? "null") as {
-    kind: string;
-    stepId: string;
-    attemptId: string;
-    seq: number;
-    prompt: string;
-  };
-  expect(p?.kind).toBe("ai");
+  const pending = await storedPending(runId);
+  expect(pending?.kind).toBe("ai");
+  const p = pending as AiPending;
   return { kind: "ai", runId, stepId: p.stepId, attemptId: p.attemptId, seq: p.seq, prompt: p.prompt };
 }
 
@@ -133,40 +121,12 @@ async function deliver(body: QueueMessage, attempts: number, overrides: Partial<
   return { ...(await getQueueResult(batch, ctx)), delays };
 }
 
-const openaiEnv = () =>
-  ({ AI_PROVIDER: "openai", OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: `${openaiBase}/v1` }) as Partial<Env>;
-
-async function script(scenario: string, replies: FakeReply[]) {
-  const res = await fetch(`${openaiBase}/__script`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ scenario, replies }),
-  });
-  expect(res.status).toBe(200);
-}
-
-async function received(scenario: string) {
-  const res = await fetch(`${openaiBase}/__requests?scenario=${encodeURIComponent(scenario)}`);
-  return (
-    (await res.json()) as {
-      requests: Array<{
-        body: {
-          messages: Array<{ role: string; content: string }>;
-          response_format: Record<string, unknown>;
-        };
-      }>;
-    }
-  ).requests;
-}
-
 async function startOpenAiRun(scenario: string, maxRetries = 1) {
   const id = `oa-${scenario.slice(-8)}`;
   expect((await api("POST", "/v1/workflows", { yaml: openaiFlow(id, scenario, maxRetries) })).status).toBe(
     201,
   );
-  const run = await api<Status>("POST", "/v1/executions", {
-    json: { workflow_id: id, inputs: { topic: "queues" } },
-  });
+  const run = await startRun(id, { inputs: { topic: "queues" } });
   expect(run.body.status).toBe("running");
   return run.body.run_id;
 }
@@ -177,17 +137,17 @@ beforeAll(async () => {
 
 describe("form → ai_generate → conditional → approval with the mock provider", () => {
   it("runs end to end over HTTP, the AI step going through the queue", async () => {
-    const started = await api<Status>("POST", "/v1/executions", { json: { workflow_id: "ai-review" } });
-    const r1 = await api<Status>("POST", `/v1/executions/${started.body.run_id}/resume`, {
-      json: { token: started.body.waiting?.resume_token, data: { topic: "edge queues" } },
+    const started = await startRun("ai-review");
+    const r1 = await resumeRun(started.body.run_id, started.body.waiting?.resume_token ?? "", {
+      topic: "edge queues",
     });
     expect(r1.body).toMatchObject({ status: "running", current_step: "draft" });
     const atReview = await waitFor(
       r1.body.run_id,
       (s) => s.status === "waiting" && s.current_step === "review",
     );
-    const done = await api<Status>("POST", `/v1/executions/${atReview.run_id}/resume`, {
-      json: { token: atReview.waiting?.resume_token, data: { decision: "approved" } },
+    const done = await resumeRun(atReview.run_id, atReview.waiting?.resume_token ?? "", {
+      decision: "approved",
     });
     expect(done.body.status).toBe("completed");
 
@@ -232,9 +192,7 @@ describe("form → ai_generate → conditional → approval with the mock provid
     const id = "dup-delivery";
     const yaml = openaiFlow(id, "unused").replace("mock: { mode: timeout }", "mock: { mode: success }");
     expect((await api("POST", "/v1/workflows", { yaml })).status).toBe(201);
-    const run = await api<Status>("POST", "/v1/executions", {
-      json: { workflow_id: id, inputs: { topic: "x" } },
-    });
+    const run = await startRun(id, { inputs: { topic: "x" } });
     const job = await pendingJob(run.body.run_id);
     const [a, b] = await Promise.all([deliver(job, 1), deliver(job, 1)]);
     expect(a.explicitAcks).toHaveLength(1);
@@ -254,17 +212,17 @@ describe("form → ai_generate → conditional → approval with the mock provid
 describe("the openai provider through the queue consumer (real SDK, fake server on 127.0.0.1)", () => {
   it("re-asks with the validation errors and completes with the valid second answer", async () => {
     const scenario = `scn-fix-${crypto.randomUUID().slice(0, 8)}`;
-    await script(scenario, [
+    await scriptOpenAi(scenario, [
       { json: { summary: "too good", rating: 9 }, usage: { prompt_tokens: 40, completion_tokens: 8 } },
       { json: { summary: "fixed", rating: 4 }, usage: { prompt_tokens: 90, completion_tokens: 7 } },
     ]);
     const runId = await startOpenAiRun(scenario);
-    const result = await deliver(await pendingJob(runId), 1, openaiEnv());
+    const result = await deliver(await pendingJob(runId), 1, fakeOpenAiEnv());
     expect(result.explicitAcks).toHaveLength(1);
     const final = await waitFor(runId, (s) => s.status === "completed");
     expect(final.status).toBe("completed");
 
-    const reqs = await received(scenario);
+    const reqs = await openAiRequests(scenario);
     expect(reqs).toHaveLength(2);
     expect(reqs[0]?.body.response_format).toMatchObject({
       type: "json_schema",
@@ -291,9 +249,9 @@ describe("the openai provider through the queue consumer (real SDK, fake server 
 
   it("fails the run with the last validation errors when retries are exhausted", async () => {
     const scenario = `scn-bad-${crypto.randomUUID().slice(0, 8)}`;
-    await script(scenario, [{ json: { summary: 1 } }, { json: { summary: "x", rating: 0 } }]);
+    await scriptOpenAi(scenario, [{ json: { summary: 1 } }, { json: { summary: "x", rating: 0 } }]);
     const runId = await startOpenAiRun(scenario, 1);
-    await deliver(await pendingJob(runId), 1, openaiEnv());
+    await deliver(await pendingJob(runId), 1, fakeOpenAiEnv());
     const final = await waitFor(runId, (s) => s.status === "failed");
     expect(final.error?.code).toBe("schema_violation");
     expect(final.error?.details).toEqual(
@@ -310,29 +268,29 @@ describe("the openai provider through the queue consumer (real SDK, fake server 
 
   it("retries the queue message with backoff on a 500, then succeeds on redelivery", async () => {
     const scenario = `scn-500-${crypto.randomUUID().slice(0, 8)}`;
-    await script(scenario, [
+    await scriptOpenAi(scenario, [
       { status: 500, body: { error: { message: "upstream broke", type: "server_error" } } },
       { json: { summary: "after retry", rating: 3 } },
     ]);
     const runId = await startOpenAiRun(scenario);
     const job = await pendingJob(runId);
-    const first = await deliver(job, 1, openaiEnv());
+    const first = await deliver(job, 1, fakeOpenAiEnv());
     expect(first.retryMessages).toHaveLength(1);
     expect(first.delays[0]).toBeGreaterThanOrEqual(2);
-    expect((await api<Status>("GET", `/v1/executions/${runId}`)).body.status).toBe("running");
-    const second = await deliver(job, 2, openaiEnv());
+    expect((await getRun(runId)).body.status).toBe("running");
+    const second = await deliver(job, 2, fakeOpenAiEnv());
     expect(second.explicitAcks).toHaveLength(1);
     expect((await waitFor(runId, (s) => s.status === "completed")).status).toBe("completed");
   });
 
   it("fails clearly without re-asking on a refusal", async () => {
     const scenario = `scn-ref-${crypto.randomUUID().slice(0, 8)}`;
-    await script(scenario, [{ refusal: "I can't help with that." }]);
+    await scriptOpenAi(scenario, [{ refusal: "I can't help with that." }]);
     const runId = await startOpenAiRun(scenario);
-    await deliver(await pendingJob(runId), 1, openaiEnv());
+    await deliver(await pendingJob(runId), 1, fakeOpenAiEnv());
     const final = await waitFor(runId, (s) => s.status === "failed");
     expect(final.error?.message).toMatch(/refus/i);
-    expect(await received(scenario)).toHaveLength(1);
+    expect(await openAiRequests(scenario)).toHaveLength(1);
   });
 
   it("fails the step from the dead-letter queue when the provider never recovers", async () => {
@@ -346,9 +304,9 @@ describe("the openai provider through the queue consumer (real SDK, fake server 
     const final = await waitFor(runId, (s) => s.status === "failed");
     expect(final.error?.code).toBe("ai_unavailable");
     // A late success for the same attempt is ignored: the run stays failed.
-    await script(scenario, [{ json: { summary: "late", rating: 2 } }]);
-    await deliver(job, 6, openaiEnv());
-    expect((await api<Status>("GET", `/v1/executions/${runId}`)).body.status).toBe("failed");
+    await scriptOpenAi(scenario, [{ json: { summary: "late", rating: 2 } }]);
+    await deliver(job, 6, fakeOpenAiEnv());
+    expect((await getRun(runId)).body.status).toBe("failed");
   });
 });
 
@@ -367,7 +325,7 @@ describe("a lost AI job", () => {
     );
     expect(resent?.count).toBe(1);
     expect(await alarmIn()).toBeGreaterThan(50_000);
-    expect((await api<Status>("GET", `/v1/executions/${runId}`)).body.status).toBe("running");
+    expect((await getRun(runId)).body.status).toBe("running");
 
     const job = await pendingJob(runId);
     await runInDurableObject(stub, (_i, state) =>

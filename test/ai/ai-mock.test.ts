@@ -3,34 +3,37 @@ import { describe, expect, it } from "vitest";
 import { isTransientAiError, TransientAiError } from "../../src/ai/errors";
 import { generateWithSchema } from "../../src/ai/generate";
 import { generateFromSchema } from "../../src/ai/mock-generator";
-import { createMockProvider } from "../../src/ai/mock-provider";
+import { createMockProvider, type MockSettings } from "../../src/ai/mock-provider";
 import { formatSchemaErrors, parseModelJson, REASK_MAX_ERRORS } from "../../src/ai/output";
 import { createAiProvider } from "../../src/ai/provider-factory";
 import type { AiRequest, JsonSchema } from "../../src/ai/types";
+import type { AiGenerateStep } from "../../src/definitions/types";
 import { AppError } from "../../src/lib/errors";
 import { compileSchema } from "../../src/lib/json-schema";
-import { variedSchemas } from "../fixtures/schemas/varied";
+import { draftSchema, variedSchemas } from "../fixtures/schemas/varied";
 
 /** Schemas with a single valid value (or nearly): "differs across seeds" cannot apply to them. */
 const FIXED = new Set(["const object", "not a type", "exclusive integer"]);
 const SEEDS = ["run_1:draft:1", "run_2:draft:1", "run_3:review:4", "x", "y", "z"];
 
-const draftSchema: JsonSchema = {
-  type: "object",
-  required: ["title", "body", "score"],
-  properties: {
-    title: { type: "string", maxLength: 80 },
-    body: { type: "string" },
-    score: { type: "integer", minimum: 0, maximum: 100 },
-  },
-};
-
-const request = (over: Partial<AiRequest> = {}): AiRequest => ({
-  messages: [{ role: "user", content: "Write a draft about queues." }],
+/** A request at schema attempt `attempt`: every re-ask before it echoed an invalid answer. */
+const request = (over: Partial<AiRequest> = {}, attempt = 1): AiRequest => ({
+  messages: [
+    { role: "user", content: "Write a draft about queues." },
+    ...Array.from({ length: attempt - 1 }, () => [
+      { role: "assistant" as const, content: "{}" },
+      { role: "user" as const, content: "That did not match the schema." },
+    ]).flat(),
+  ],
   schema: draftSchema,
-  attempt: 1,
-  seedKey: "run_1:draft:1",
   ...over,
+});
+
+/** The queue job a provider is built for, as the AI consumer describes it. */
+const job = (key = "run_1:draft:1", step: Pick<AiGenerateStep, "mock"> = {}, deliveryAttempt = 1) => ({
+  key,
+  deliveryAttempt,
+  step,
 });
 
 const isValid = (schema: JsonSchema, text: string): boolean => {
@@ -73,7 +76,8 @@ describe("mock generator", () => {
 
 describe("mock provider", () => {
   it("answers valid JSON with mock model, plausible tokens, seeded by MOCK_AI_SEED + seedKey", async () => {
-    const provider = createAiProvider(env); // test bindings: AI_PROVIDER=mock; wrangler vars: MOCK_AI_MODE=success
+    // test bindings: AI_PROVIDER=mock; wrangler vars: MOCK_AI_MODE=success
+    const provider = createAiProvider(env, { job: job() });
     expect(provider.name).toBe("mock");
     const res = await provider.generate(request());
     expect(isValid(draftSchema, res.text)).toBe(true);
@@ -81,65 +85,64 @@ describe("mock provider", () => {
     expect(res.tokensPrompt).toBe(Math.ceil("Write a draft about queues.".length / 4));
     expect(res.tokensOutput).toBe(Math.ceil(res.text.length / 4));
     expect((await provider.generate(request())).text).toBe(res.text);
-    const otherSeed = createAiProvider({ ...env, MOCK_AI_SEED: "another-seed" });
+    const otherSeed = createAiProvider({ ...env, MOCK_AI_SEED: "another-seed" }, { job: job() });
     expect((await otherSeed.generate(request())).text).not.toBe(res.text);
-    expect((await provider.generate(request({ seedKey: "run_9:draft:1" }))).text).not.toBe(res.text);
+    const otherJob = createAiProvider(env, { job: job("run_9:draft:1") });
+    expect((await otherJob.generate(request())).text).not.toBe(res.text);
   });
 
   it("schema_violation: the first `failures` attempts violate the schema, later ones are valid", async () => {
-    const provider = createMockProvider({ seed: "t" });
     for (const { name, schema } of variedSchemas) {
       for (const seedKey of ["a", "b", "c"]) {
-        const mock = { mode: "schema_violation" as const, failures: 2 };
+        const settings = { mode: "schema_violation" as const, failures: 2 };
+        const provider = createMockProvider({ seed: "t", seedKey, settings });
         for (const attempt of [1, 2]) {
-          const res = await provider.generate(request({ schema, seedKey, attempt, mock }));
+          const res = await provider.generate(request({ schema }, attempt));
           expect(isValid(schema, res.text), `${name}/${seedKey}/attempt ${attempt}: ${res.text}`).toBe(false);
         }
-        const third = await provider.generate(request({ schema, seedKey, attempt: 3, mock }));
+        const third = await provider.generate(request({ schema }, 3));
         expect(isValid(schema, third.text), `${name}/${seedKey}: ${third.text}`).toBe(true);
       }
     }
   });
 
   it("schema_violation defaults to one failure and also comes from MOCK_AI_MODE", async () => {
-    const provider = createMockProvider({ seed: "t", mode: "schema_violation" });
-    expect(isValid(draftSchema, (await provider.generate(request({ attempt: 1 }))).text)).toBe(false);
-    expect(isValid(draftSchema, (await provider.generate(request({ attempt: 2 }))).text)).toBe(true);
+    const provider = createMockProvider({ seed: "t", mode: "schema_violation", seedKey: "run_1:draft:1" });
+    expect(isValid(draftSchema, (await provider.generate(request({}, 1))).text)).toBe(false);
+    expect(isValid(draftSchema, (await provider.generate(request({}, 2))).text)).toBe(true);
   });
 
   it("transient_error fails the first `failures` queue deliveries with a 503, then succeeds", async () => {
-    const provider = createMockProvider();
-    const mock = { mode: "transient_error" as const, failures: 2 };
+    const settings = { mode: "transient_error" as const, failures: 2 };
+    const delivery = (deliveryAttempt: number, s: MockSettings = settings) =>
+      createMockProvider({ settings: s, deliveryAttempt }).generate(request());
     for (const deliveryAttempt of [1, 2]) {
-      const error = await provider.generate(request({ mock, deliveryAttempt })).catch((e: unknown) => e);
+      const error = await delivery(deliveryAttempt).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TransientAiError);
       expect((error as TransientAiError).status).toBe(503);
     }
-    const ok = await provider.generate(request({ mock, deliveryAttempt: 3 }));
+    const ok = await delivery(3);
     expect(isValid(draftSchema, ok.text)).toBe(true);
     // Default: one failed delivery.
     const once = { mode: "transient_error" as const };
-    await expect(provider.generate(request({ mock: once }))).rejects.toBeInstanceOf(TransientAiError);
-    expect(
-      isValid(draftSchema, (await provider.generate(request({ mock: once, deliveryAttempt: 2 }))).text),
-    ).toBe(true);
+    await expect(createMockProvider({ settings: once }).generate(request())).rejects.toBeInstanceOf(
+      TransientAiError,
+    );
+    expect(isValid(draftSchema, (await delivery(2, once)).text)).toBe(true);
   });
 
   it("timeout times out every delivery by default, or only the first `failures`", async () => {
-    const provider = createMockProvider({ timeoutDelayMs: 1 });
+    const delivery = (settings: MockSettings, deliveryAttempt?: number) =>
+      createMockProvider({ timeoutDelayMs: 1, settings, deliveryAttempt }).generate(request());
     const always = { mode: "timeout" as const };
     for (const deliveryAttempt of [1, 5, 50]) {
-      const error = await provider
-        .generate(request({ mock: always, deliveryAttempt }))
-        .catch((e: unknown) => e);
+      const error = await delivery(always, deliveryAttempt).catch((e: unknown) => e);
       expect(isTransientAiError(error)).toBe(true);
       expect((error as Error).message).toMatch(/timeout/);
     }
     const once = { mode: "timeout" as const, failures: 1 };
-    await expect(provider.generate(request({ mock: once }))).rejects.toBeInstanceOf(TransientAiError);
-    expect(
-      isValid(draftSchema, (await provider.generate(request({ mock: once, deliveryAttempt: 2 }))).text),
-    ).toBe(true);
+    await expect(delivery(once)).rejects.toBeInstanceOf(TransientAiError);
+    expect(isValid(draftSchema, (await delivery(once, 2)).text)).toBe(true);
   });
 
   it("rejects an unset or unknown AI_PROVIDER and an unknown MOCK_AI_MODE as misconfigured", () => {
@@ -168,14 +171,16 @@ describe("generateWithSchema with the mock provider", () => {
     let clock = 1_000;
     const seen: number[] = [];
     const result = await generateWithSchema(
-      createMockProvider({ seed: "loop" }),
+      createMockProvider({
+        seed: "loop",
+        seedKey: "run_1:draft:1",
+        settings: { mode: "schema_violation", failures: 2 },
+      }),
       {
         prompt: "Write a draft about queues.",
         system: "You are a precise technical writer.",
         schema: draftSchema,
         maxRetries: 2,
-        seedKey: "run_1:draft:1",
-        mock: { mode: "schema_violation", failures: 2 },
       },
       {
         now: () => (clock += 5),
@@ -218,12 +223,15 @@ describe("generateWithSchema with the mock provider", () => {
   });
 
   it("fails with the last errors when the retries run out (failures 3, maxRetries 2)", async () => {
-    const result = await generateWithSchema(createMockProvider({ seed: "loop" }), {
+    const provider = createMockProvider({
+      seed: "loop",
+      seedKey: "run_2:draft:1",
+      settings: { mode: "schema_violation", failures: 3 },
+    });
+    const result = await generateWithSchema(provider, {
       prompt: "Write a draft.",
       schema: draftSchema,
       maxRetries: 2,
-      seedKey: "run_2:draft:1",
-      mock: { mode: "schema_violation", failures: 3 },
     });
     expect(result.status).toBe("failed");
     if (result.status !== "failed") return;
@@ -237,15 +245,12 @@ describe("generateWithSchema with the mock provider", () => {
     const records: string[] = [];
     const run = (deliveryAttempt: number) =>
       generateWithSchema(
-        createMockProvider(),
-        {
-          prompt: "p",
-          schema: draftSchema,
-          maxRetries: 2,
+        createMockProvider({
           seedKey: "run_3:draft:1",
-          mock: { mode: "transient_error" },
+          settings: { mode: "transient_error" },
           deliveryAttempt,
-        },
+        }),
+        { prompt: "p", schema: draftSchema, maxRetries: 2 },
         { onAttempt: (rec) => void records.push(rec.error ?? "ok") },
       );
     await expect(run(1)).rejects.toBeInstanceOf(TransientAiError);
@@ -259,7 +264,6 @@ describe("generateWithSchema with the mock provider", () => {
       prompt: "p",
       schema: draftSchema,
       maxRetries: 2,
-      seedKey: "k",
     });
     expect(result).toMatchObject({ status: "failed", errors: [] });
     expect(result.attempts).toHaveLength(1);

@@ -1,13 +1,17 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PermanentAiError, TransientAiError } from "../../src/ai/errors";
 import { generateWithSchema } from "../../src/ai/generate";
 import { requestShape } from "../../src/ai/openai-provider";
 import { createAiProvider } from "../../src/ai/provider-factory";
 import { isStrictCompatible, strictIncompatibilities } from "../../src/ai/strict-schema";
 import type { AiProvider, JsonSchema } from "../../src/ai/types";
-import type { FakeReply } from "../fakes/openai-server";
-
-const base = inject("openaiUrl");
+import {
+  FAKE_OPENAI_KEY,
+  fakeOpenAiEnv,
+  newScenario,
+  openAiRequests,
+  scriptOpenAi,
+} from "../helpers/fake-servers";
 
 /** Strict-compatible: closed objects, everything required. */
 const articleSchema: JsonSchema = {
@@ -27,37 +31,8 @@ const looseSchema: JsonSchema = {
   properties: { summary: { type: "string", minLength: 10 }, note: { type: "string" } },
 };
 
-interface Recorded {
-  headers: Record<string, string>;
-  body: {
-    model: string;
-    temperature?: number;
-    messages: Array<{ role: string; content: string }>;
-    response_format: Record<string, unknown>;
-  };
-}
-
-const newScenario = () => `scn-${crypto.randomUUID()}`;
-
-async function script(scenario: string, replies: FakeReply[]): Promise<void> {
-  const res = await fetch(`${base}/__script`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ scenario, replies }),
-  });
-  expect(res.status).toBe(200);
-}
-
-async function received(scenario: string): Promise<Recorded[]> {
-  const res = await fetch(`${base}/__requests?scenario=${encodeURIComponent(scenario)}`);
-  return ((await res.json()) as { requests: Recorded[] }).requests;
-}
-
 const openai = (over: Record<string, string> = {}, timeoutMs?: number): AiProvider =>
-  createAiProvider(
-    { AI_PROVIDER: "openai", OPENAI_API_KEY: "sk-test-123", OPENAI_BASE_URL: `${base}/v1`, ...over },
-    timeoutMs === undefined ? {} : { openai: { timeoutMs } },
-  );
+  createAiProvider({ ...fakeOpenAiEnv(), ...over }, timeoutMs === undefined ? {} : { openai: { timeoutMs } });
 
 const input = (model: string, schema: JsonSchema = articleSchema, maxRetries = 2) => ({
   prompt: "Write an article about queues.",
@@ -66,7 +41,6 @@ const input = (model: string, schema: JsonSchema = articleSchema, maxRetries = 2
   maxRetries,
   model,
   temperature: 0.2,
-  seedKey: "run_1:draft:1",
 });
 
 const valid = { title: "Queues in practice", score: 88, tags: ["howto"] };
@@ -74,7 +48,7 @@ const valid = { title: "Queues in practice", score: 88, tags: ["howto"] };
 describe("openai provider over HTTP (real SDK, fake server)", () => {
   it("re-asks with the validation errors and completes with the valid second answer", async () => {
     const scenario = newScenario();
-    await script(scenario, [
+    await scriptOpenAi(scenario, [
       {
         json: { title: 42, score: 88, tags: ["howto"] },
         usage: { prompt_tokens: 120, completion_tokens: 15 },
@@ -96,8 +70,8 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
       expect.objectContaining({ path: "/title", keyword: "type" }),
     ]);
 
-    const [first, second] = await received(scenario);
-    expect(first?.headers.authorization).toBe("Bearer sk-test-123");
+    const [first, second] = await openAiRequests(scenario);
+    expect(first?.headers.authorization).toBe(`Bearer ${FAKE_OPENAI_KEY}`);
     expect(first?.body.model).toBe(scenario);
     expect(first?.body.temperature).toBe(0.2);
     expect(first?.body.response_format).toEqual({
@@ -121,22 +95,22 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
 
   it("fails with the last errors when every answer violates the schema", async () => {
     const scenario = newScenario();
-    await script(scenario, [{ json: { title: "t" } }, { content: "I think the answer is: title t" }]);
+    await scriptOpenAi(scenario, [{ json: { title: "t" } }, { content: "I think the answer is: title t" }]);
     const result = await generateWithSchema(openai(), input(scenario, articleSchema, 1));
     expect(result.status).toBe("failed");
     if (result.status !== "failed") return;
     expect(result.attempts).toHaveLength(2);
     expect(result.attempts[0]?.errors?.map((e) => e.path).sort()).toEqual(["/score", "/tags"]);
     expect(result.errors).toEqual([expect.objectContaining({ path: "", keyword: "json" })]);
-    expect(await received(scenario)).toHaveLength(2);
+    expect(await openAiRequests(scenario)).toHaveLength(2);
   });
 
   it("sends a non-strict schema in JSON mode with the schema in a system message, and accepts fenced JSON", async () => {
     const scenario = newScenario();
-    await script(scenario, [{ content: '```json\n{"summary": "Queues decouple producers."}\n```' }]);
+    await scriptOpenAi(scenario, [{ content: '```json\n{"summary": "Queues decouple producers."}\n```' }]);
     const result = await generateWithSchema(openai(), input(scenario, looseSchema));
     expect(result).toMatchObject({ status: "completed", output: { summary: "Queues decouple producers." } });
-    const [request] = await received(scenario);
+    const [request] = await openAiRequests(scenario);
     expect(request?.body.response_format).toEqual({ type: "json_object" });
     const system = request?.body.messages.filter((m) => m.role === "system") ?? [];
     expect(system[0]?.content).toBe("You are a precise technical writer.");
@@ -150,20 +124,20 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
 
   it("uses OPENAI_MODEL when the step names no model", async () => {
     const scenario = newScenario();
-    await script(scenario, [{ json: valid }]);
+    await scriptOpenAi(scenario, [{ json: valid }]);
     const { model: _none, ...noModel } = input(scenario);
     const result = await generateWithSchema(openai({ OPENAI_MODEL: scenario }), noModel);
     expect(result.status).toBe("completed");
-    expect((await received(scenario))[0]?.body.model).toBe(scenario);
+    expect((await openAiRequests(scenario))[0]?.body.model).toBe(scenario);
   });
 
   it("throws TransientAiError on a 500 (for the queue to retry) without re-asking", async () => {
     const scenario = newScenario();
-    await script(scenario, [{ status: 500 }]);
+    await scriptOpenAi(scenario, [{ status: 500 }]);
     const error = await generateWithSchema(openai(), input(scenario)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientAiError);
     expect((error as TransientAiError).status).toBe(500);
-    expect(await received(scenario)).toHaveLength(1);
+    expect(await openAiRequests(scenario)).toHaveLength(1);
   });
 
   it("throws TransientAiError with retryAfterSeconds on a 429 with retry-after", async () => {
@@ -171,14 +145,12 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
     const rateLimited = {
       error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" },
     };
-    await script(scenario, [{ status: 429, headers: { "retry-after": "7" }, body: rateLimited }]);
+    await scriptOpenAi(scenario, [{ status: 429, headers: { "retry-after": "7" }, body: rateLimited }]);
     const error = await openai()
       .generate({
         messages: [{ role: "user", content: "hi" }],
         schema: articleSchema,
         model: scenario,
-        attempt: 1,
-        seedKey: "k",
       })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientAiError);
@@ -188,7 +160,7 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
 
   it("fails permanently on an exhausted quota (429 insufficient_quota) and other 4xx", async () => {
     const scenario = newScenario();
-    await script(scenario, [
+    await scriptOpenAi(scenario, [
       {
         status: 429,
         body: { error: { message: "You exceeded your current quota", code: "insufficient_quota" } },
@@ -204,12 +176,12 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
     const bad = await generateWithSchema(openai(), input(scenario));
     expect(bad.status).toBe("failed");
     if (bad.status === "failed") expect(bad.message).toContain("Invalid schema for response_format");
-    expect(await received(scenario)).toHaveLength(2);
+    expect(await openAiRequests(scenario)).toHaveLength(2);
   });
 
   it("fails permanently on a refusal, without a re-ask, keeping the tokens it cost", async () => {
     const scenario = newScenario();
-    await script(scenario, [
+    await scriptOpenAi(scenario, [
       { refusal: "I can't help with that.", usage: { prompt_tokens: 50, completion_tokens: 7 } },
       { json: valid },
     ]);
@@ -219,12 +191,12 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
     expect(result.message).toContain("I can't help with that.");
     expect(result.attempts).toHaveLength(1);
     expect(result.attempts[0]?.response).toMatchObject({ tokensPrompt: 50, tokensOutput: 7 });
-    expect(await received(scenario)).toHaveLength(1);
+    expect(await openAiRequests(scenario)).toHaveLength(1);
   });
 
   it("fails permanently when the answer was cut off (finish_reason length) or filtered", async () => {
     const scenario = newScenario();
-    await script(scenario, [
+    await scriptOpenAi(scenario, [
       { content: '{"title": "Queues in', finish_reason: "length" },
       { content: "", finish_reason: "content_filter" },
     ]);
@@ -237,8 +209,6 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
         messages: [{ role: "user", content: "x" }],
         schema: articleSchema,
         model: scenario,
-        attempt: 1,
-        seedKey: "k",
       })
       .catch((e: unknown) => e);
     expect(filtered).toBeInstanceOf(PermanentAiError);
@@ -247,12 +217,10 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
 
   it("maps a timeout and an unreachable endpoint to TransientAiError", async () => {
     const scenario = newScenario();
-    await script(scenario, [{ json: valid, delayMs: 1500 }]);
+    await scriptOpenAi(scenario, [{ json: valid, delayMs: 1500 }]);
     const req = {
       messages: [{ role: "user" as const, content: "x" }],
       schema: articleSchema,
-      attempt: 1,
-      seedKey: "k",
     };
     const slow = await openai({}, 200)
       .generate({ ...req, model: scenario })
@@ -271,7 +239,7 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
     const result = await generateWithSchema(openai({ OPENAI_API_KEY: "" }), input(scenario));
     expect(result.status).toBe("failed");
     if (result.status === "failed") expect(result.message).toContain("OPENAI_API_KEY is not set");
-    expect(await received(scenario)).toHaveLength(0);
+    expect(await openAiRequests(scenario)).toHaveLength(0);
   });
 });
 

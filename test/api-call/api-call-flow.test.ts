@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
-import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { api } from "../helpers/api";
+import { httpHits, httpServerBase } from "../helpers/fake-servers";
+import { type RunStatus, resumeRun, startRun } from "../helpers/runs";
 
 // api_call steps inside real runs: the Durable Object calls the local fake HTTP server (test/fakes).
 
-const base = inject("httpServerUrl");
 const SECRET = "s3cr3t-value-never-logged";
 
 // A person fills a form; the run posts it to an API with a bearer secret, then branches on the answer.
@@ -22,7 +23,7 @@ steps:
   - id: post
     type: api_call
     method: POST
-    url: "${base}/echo?key={{run.id}}"
+    url: "${httpServerBase}/echo?key={{run.id}}"
     query: { topic: "{{runtime.title}}" }
     headers:
       Authorization: "Bearer {{secrets.TEST_TOKEN}}"
@@ -55,7 +56,7 @@ steps:
   - id: call
     type: api_call
     method: GET
-    url: "${base}${path}"
+    url: "${httpServerBase}${path}"
     headers: { Authorization: "Bearer {{secrets.TEST_TOKEN}}" }
 ${extra}`;
 
@@ -93,7 +94,7 @@ steps:
   - id: call
     type: api_call
     method: POST
-    url: "${base}/echo"
+    url: "${httpServerBase}/echo"
     headers:
       X-Keys: "[{{secrets.API_KEYS}}]"
       X-Token-Keys: "[{{secrets.RESUME_TOKEN_SECRETS}}]"
@@ -105,14 +106,6 @@ steps:
     output: probe
 `;
 
-interface Status {
-  run_id: string;
-  status: string;
-  current_step: string | null;
-  error?: { code: string; message: string; step_id?: string; details?: Array<Record<string, unknown>> };
-  waiting?: { resume_token: string; type: string };
-}
-
 interface History {
   steps: Array<{
     step_id: string;
@@ -121,16 +114,8 @@ interface History {
   }>;
 }
 
-const start = (workflow: string, inputs: Record<string, unknown> = {}) =>
-  api<Status>("POST", "/v1/executions", { json: { workflow_id: workflow, inputs } });
-const resume = (runId: string, token: string, data: unknown) =>
-  api<Status>("POST", `/v1/executions/${runId}/resume`, { json: { token, data } });
 const read = <T>(runId: string, what: "" | "/history" | "/context" | "/events") =>
   api<T>("GET", `/v1/executions/${runId}${what}`);
-const hits = async (key: string): Promise<number> => {
-  const res = await fetch(`${base}/__hits/${encodeURIComponent(key)}`);
-  return ((await res.json()) as { hits: number }).hits;
-};
 
 /** Everything a user or an operator can read about a run: API answers and its D1 rows. */
 async function everythingAbout(runId: string): Promise<string> {
@@ -177,15 +162,15 @@ describe("an api_call step inside a run", () => {
   it("posts the form's data with the secret bearer token, stores the answer and goes on", async () => {
     expect((env as unknown as Record<string, unknown>).SECRET_TEST_TOKEN).toBe(SECRET);
     captureLogs();
-    const started = await start("publish-flow");
+    const started = await startRun("publish-flow");
     expect(started.status).toBe(202);
     const run = started.body;
     expect(run).toMatchObject({ status: "waiting", current_step: "ask" });
 
-    const res = await resume(run.run_id, run.waiting?.resume_token ?? "", { title: "Launch & go" });
+    const res = await resumeRun(run.run_id, run.waiting?.resume_token ?? "", { title: "Launch & go" });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ status: "waiting", current_step: "confirm" });
-    expect(await hits(run.run_id)).toBe(1);
+    expect(await httpHits(run.run_id)).toBe(1);
 
     const ctx = await read<{
       runtime: { echo: { status: number; headers: Record<string, string>; body: Record<string, unknown> } };
@@ -229,11 +214,11 @@ describe("an api_call step inside a run", () => {
   });
 
   it("retries a flaky 503 and completes with the third answer", async () => {
-    const res = await start("flaky-call");
+    const res = await startRun("flaky-call");
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: "completed", current_step: null });
     const runId = res.body.run_id;
-    expect(await hits(runId)).toBe(3);
+    expect(await httpHits(runId)).toBe(3);
     const ctx = await read<{ runtime: { result: { status: number; body: unknown } } }>(runId, "/context");
     expect(ctx.body.runtime.result).toMatchObject({ status: 200, body: { ok: true, hit: 3 } });
     const history = await read<History>(runId, "/history");
@@ -250,11 +235,11 @@ describe("an api_call step inside a run", () => {
   });
 
   it("fails the run on a 400 without retrying, with the status in the error", async () => {
-    const res = await start("bad-request-call");
+    const res = await startRun("bad-request-call");
     expect(res.body.status).toBe("failed");
     const runId = res.body.run_id;
-    expect(await hits(runId)).toBe(1);
-    const status = await read<Status>(runId, "");
+    expect(await httpHits(runId)).toBe(1);
+    const status = await read<RunStatus>(runId, "");
     expect(status.body.error).toMatchObject({ code: "http_error", step_id: "call" });
     expect(status.body.error?.message).toContain("400");
     expect(status.body.error?.details?.[0]).toMatchObject({ status: 400, body: { status: 400 } });
@@ -267,22 +252,22 @@ describe("an api_call step inside a run", () => {
   });
 
   it("fails the run when a 5xx outlasts the retries, and when an attempt times out", async () => {
-    const down = await start("down-call");
+    const down = await startRun("down-call");
     expect(down.body.status).toBe("failed");
-    expect(await hits(down.body.run_id)).toBe(2);
-    const downStatus = await read<Status>(down.body.run_id, "");
+    expect(await httpHits(down.body.run_id)).toBe(2);
+    const downStatus = await read<RunStatus>(down.body.run_id, "");
     expect(downStatus.body.error).toMatchObject({ code: "http_error", step_id: "call" });
     expect(downStatus.body.error?.message).toMatch(/503.*after 2 attempts/);
 
-    const slow = await start("slow-call");
+    const slow = await startRun("slow-call");
     expect(slow.body.status).toBe("failed");
-    const slowStatus = await read<Status>(slow.body.run_id, "");
+    const slowStatus = await read<RunStatus>(slow.body.run_id, "");
     expect(slowStatus.body.error).toMatchObject({ code: "timeout", step_id: "call" });
     expect(slowStatus.body.error?.message).toMatch(/timed out after 200 ms/);
   });
 
   it("continues past a 4xx when fail_on_status is false, so the workflow can branch on it", async () => {
-    const res = await start("tolerant-call");
+    const res = await startRun("tolerant-call");
     expect(res.body).toMatchObject({ status: "waiting", current_step: "missing" });
     const ctx = await read<{ runtime: { lookup: { status: number; body: unknown } } }>(
       res.body.run_id,
@@ -292,7 +277,7 @@ describe("an api_call step inside a run", () => {
   });
 
   it("cannot read engine secrets or other bindings: only SECRET_* are workflow secrets", async () => {
-    const res = await start("probe-call");
+    const res = await startRun("probe-call");
     expect(res.body.status).toBe("completed");
     const ctx = await read<{
       runtime: { probe: { body: { headers: Record<string, string>; body: unknown } } };

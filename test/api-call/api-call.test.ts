@@ -1,10 +1,16 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ApiCallStep } from "../../src/definitions/types";
-import { type ApiCallDeps, type ApiCallView, backoffMs, executeApiCall } from "../../src/executors/api-call";
+import {
+  API_CALL_BACKOFF,
+  type ApiCallDeps,
+  type ApiCallView,
+  executeApiCall,
+} from "../../src/executors/api-call";
+import { backoffDelayMs } from "../../src/lib/backoff";
 import { collectWorkflowSecrets, redactSecrets } from "../../src/lib/secrets";
+import { httpHits, httpServerBase } from "../helpers/fake-servers";
 
-const base = inject("httpServerUrl");
 const SECRET = "s3cr3t-value-never-logged";
 
 const view: ApiCallView = {
@@ -18,7 +24,7 @@ const step = (over: Partial<ApiCallStep>): ApiCallStep => ({
   id: "publish",
   type: "api_call",
   method: "GET",
-  url: `${base}/echo`,
+  url: `${httpServerBase}/echo`,
   retry: { max: 0 },
   fail_on_status: true,
   ...over,
@@ -39,22 +45,22 @@ function deps(extra: Partial<ApiCallDeps> = {}): ApiCallDeps & { delays: number[
 
 let keySeq = 0;
 const uniqueKey = (name: string): string => `${name}-${Date.now()}-${keySeq++}`;
-const hits = async (key: string): Promise<number> => {
-  const res = await fetch(`${base}/__hits/${key}`);
-  return ((await res.json()) as { hits: number }).hits;
-};
 
 describe("api_call retries", () => {
   it("retries 503s with backoff and completes on the third attempt", async () => {
     const key = uniqueKey("flaky");
     const d = deps();
-    const out = await executeApiCall(step({ url: `${base}/flaky/${key}/2`, retry: { max: 3 } }), view, d);
+    const out = await executeApiCall(
+      step({ url: `${httpServerBase}/flaky/${key}/2`, retry: { max: 3 } }),
+      view,
+      d,
+    );
     expect(out.status).toBe("completed");
     expect(out.attempts).toBe(3);
     if (out.status !== "completed") return;
     expect(out.output.status).toBe(200);
     expect(out.output.body).toEqual({ ok: true, hit: 3 });
-    expect(await hits(key)).toBe(3);
+    expect(await httpHits(key)).toBe(3);
     // Exponential with jitter: first wait in [250, 500], second in [500, 1000].
     expect(d.delays).toHaveLength(2);
     expect(d.delays[0]).toBeGreaterThanOrEqual(250);
@@ -66,13 +72,13 @@ describe("api_call retries", () => {
   it("fails with the last 5xx once retries are used up", async () => {
     const key = uniqueKey("down");
     const out = await executeApiCall(
-      step({ url: `${base}/flaky/${key}/10`, retry: { max: 2 } }),
+      step({ url: `${httpServerBase}/flaky/${key}/10`, retry: { max: 2 } }),
       view,
       deps(),
     );
     expect(out.status).toBe("failed");
     expect(out.attempts).toBe(3);
-    expect(await hits(key)).toBe(3);
+    expect(await httpHits(key)).toBe(3);
     if (out.status !== "failed") return;
     expect(out.error.code).toBe("http_error");
     expect(out.error.status).toBe(503);
@@ -85,13 +91,13 @@ describe("api_call retries", () => {
     const key = uniqueKey("bad");
     const d = deps();
     const out = await executeApiCall(
-      step({ url: `${base}/status/400?key=${key}`, retry: { max: 3 } }),
+      step({ url: `${httpServerBase}/status/400?key=${key}`, retry: { max: 3 } }),
       view,
       d,
     );
     expect(out.status).toBe("failed");
     expect(out.attempts).toBe(1);
-    expect(await hits(key)).toBe(1);
+    expect(await httpHits(key)).toBe(1);
     expect(d.delays).toEqual([]);
     if (out.status !== "failed") return;
     expect(out.error).toMatchObject({ code: "http_error", status: 400, body: { status: 400 } });
@@ -99,7 +105,7 @@ describe("api_call retries", () => {
 
   it("completes with the 4xx result when fail_on_status is false, but still fails a 5xx", async () => {
     const notFound = await executeApiCall(
-      step({ url: `${base}/status/404`, fail_on_status: false }),
+      step({ url: `${httpServerBase}/status/404`, fail_on_status: false }),
       view,
       deps(),
     );
@@ -110,7 +116,7 @@ describe("api_call retries", () => {
       expect(notFound.output.headers["content-type"]).toContain("application/json");
     }
     const broken = await executeApiCall(
-      step({ url: `${base}/status/500`, fail_on_status: false, retry: { max: 1 } }),
+      step({ url: `${httpServerBase}/status/500`, fail_on_status: false, retry: { max: 1 } }),
       view,
       deps(),
     );
@@ -121,20 +127,24 @@ describe("api_call retries", () => {
   it("times out each attempt, retries, then fails with a clear timeout message", async () => {
     const key = uniqueKey("slow");
     const out = await executeApiCall(
-      step({ url: `${base}/slow/3000?key=${key}`, timeout_ms: 200, retry: { max: 1 } }),
+      step({ url: `${httpServerBase}/slow/3000?key=${key}`, timeout_ms: 200, retry: { max: 1 } }),
       view,
       deps(),
     );
     expect(out.status).toBe("failed");
     expect(out.attempts).toBe(2);
-    expect(await hits(key)).toBe(2);
+    expect(await httpHits(key)).toBe(2);
     if (out.status !== "failed") return;
     expect(out.error.code).toBe("timeout");
     expect(out.error.message).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/slow\/3000 timed out after 200 ms/);
   });
 
   it("completes when the server answers within the timeout", async () => {
-    const out = await executeApiCall(step({ url: `${base}/slow/50`, timeout_ms: 2000 }), view, deps());
+    const out = await executeApiCall(
+      step({ url: `${httpServerBase}/slow/50`, timeout_ms: 2000 }),
+      view,
+      deps(),
+    );
     expect(out.status).toBe("completed");
   });
 
@@ -158,6 +168,8 @@ describe("api_call retries", () => {
   });
 
   it("backs off exponentially, capped at 10 s", () => {
+    const backoffMs = (retry: number, random: () => number) =>
+      backoffDelayMs(API_CALL_BACKOFF, retry, random);
     expect([1, 2, 3, 4].map((n) => backoffMs(n, () => 0.999999))).toEqual([500, 1000, 2000, 4000]);
     expect(backoffMs(1, () => 0)).toBe(250);
     expect(backoffMs(30, () => 0.999999)).toBe(10_000);
@@ -169,7 +181,7 @@ describe("api_call requests", () => {
     const out = await executeApiCall(
       step({
         method: "POST",
-        url: `${base}/echo/{{runtime.id}}`,
+        url: `${httpServerBase}/echo/{{runtime.id}}`,
         query: { q: "{{runtime.query}}", company: "{{static.company}}" },
         headers: { "X-Owner": "{{profile.email}}", "Idempotency-Key": "{{run.id}}-{{run.step_id}}" },
         body: { title: "{{runtime.title}} from {{static.company}}", tags: ["{{runtime.query}}"], count: 3 },
@@ -193,7 +205,7 @@ describe("api_call requests", () => {
       body: { title: "Hello from Acme", tags: ["cats & dogs/birds"], count: 3 },
       headers: { "idempotency-key": "run_123-publish" },
     });
-    expect(out.request.url).toBe(`${base}/echo/a%2Fb%3Fc?q=cats+%26+dogs%2Fbirds&company=Acme`);
+    expect(out.request.url).toBe(`${httpServerBase}/echo/a%2Fb%3Fc?q=cats+%26+dogs%2Fbirds&company=Acme`);
   });
 
   it("sends a string body as text and keeps a given Content-Type", async () => {
@@ -216,16 +228,20 @@ describe("api_call requests", () => {
   });
 
   it("parses JSON responses, keeps text as text and gives null for an empty body", async () => {
-    const text = await executeApiCall(step({ url: `${base}/text` }), view, deps());
+    const text = await executeApiCall(step({ url: `${httpServerBase}/text` }), view, deps());
     if (text.status !== "completed") throw new Error("expected completed");
     expect(text.output.body).toBe("hello, plain text");
     expect(text.output.headers["x-fake"]).toBe("text");
 
-    const json = await executeApiCall(step({ url: `${base}/status/201` }), view, deps());
+    const json = await executeApiCall(step({ url: `${httpServerBase}/status/201` }), view, deps());
     if (json.status !== "completed") throw new Error("expected completed");
     expect(json.output).toMatchObject({ status: 201, body: { status: 201 } });
 
-    const empty = await executeApiCall(step({ method: "DELETE", url: `${base}/status/204` }), view, deps());
+    const empty = await executeApiCall(
+      step({ method: "DELETE", url: `${httpServerBase}/status/204` }),
+      view,
+      deps(),
+    );
     if (empty.status !== "completed") throw new Error("expected completed");
     expect(empty.output).toMatchObject({ status: 204, body: null });
   });
@@ -267,7 +283,11 @@ describe("api_call requests", () => {
 
   it("fails clearly when the response body is over 1 MiB (text or JSON), without retrying", async () => {
     for (const path of ["/big", "/big?type=json"]) {
-      const out = await executeApiCall(step({ url: `${base}${path}`, retry: { max: 2 } }), view, deps());
+      const out = await executeApiCall(
+        step({ url: `${httpServerBase}${path}`, retry: { max: 2 } }),
+        view,
+        deps(),
+      );
       expect(out.status).toBe("failed");
       expect(out.attempts).toBe(1);
       if (out.status === "failed") {
@@ -301,7 +321,7 @@ describe("api_call secrets", () => {
     const out = await executeApiCall(
       step({
         method: "POST",
-        url: `${base}/echo/{{secrets.TEST_TOKEN}}`,
+        url: `${httpServerBase}/echo/{{secrets.TEST_TOKEN}}`,
         query: { token: "{{secrets.TEST_TOKEN}}" },
         headers: {
           Authorization: "Bearer {{secrets.TEST_TOKEN}}",
@@ -338,7 +358,7 @@ describe("api_call secrets", () => {
   it("keeps the secret out of error messages, error bodies and the request of a failed call", async () => {
     const unauthorized = await executeApiCall(
       step({
-        url: `${base}/status/401?t={{secrets.TEST_TOKEN}}`,
+        url: `${httpServerBase}/status/401?t={{secrets.TEST_TOKEN}}`,
         headers: { Authorization: "{{secrets.TEST_TOKEN}}" },
       }),
       view,

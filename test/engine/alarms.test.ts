@@ -3,6 +3,8 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { HumanWait } from "../../src/engine/state";
 import { api } from "../helpers/api";
+import { getRun, resumeRun, startedRun, storedPending } from "../helpers/runs";
+import { linkToken } from "../helpers/tokens";
 
 // Reminders and timeouts of human waits, fired through the run's Durable Object alarm. Timeouts are
 // hours long, so instead of waiting the tests move the wait's deadline into the past in D1 (the
@@ -78,34 +80,12 @@ steps:
     on_timeout: fail
 `;
 
-interface Status {
-  run_id: string;
-  status: string;
-  current_step: string | null;
-  error?: { code: string; message: string; step_id?: string };
-  waiting?: { step_id: string; resume_token: string; expires_at: string };
-}
-
-const start = async (workflow: string, profile: Record<string, unknown> = {}, inputs = {}) => {
-  const res = await api<Status>("POST", "/v1/executions", {
-    json: { workflow_id: workflow, inputs, profile },
-  });
-  expect(res.status, res.text).toBe(202);
-  return res.body;
-};
-const status = async (runId: string) => (await api<Status>("GET", `/v1/executions/${runId}`)).body;
-const resume = (runId: string, token: string, data: unknown) =>
-  api<Status>("POST", `/v1/executions/${runId}/resume`, { json: { token, data } });
-
 const stubOf = (runId: string) => env.RUNS.get(env.RUNS.idFromName(runId));
 const alarmOf = (runId: string) =>
   runInDurableObject(stubOf(runId), (_instance, state) => state.storage.getAlarm());
 
 async function pendingOf(runId: string): Promise<HumanWait> {
-  const row = await env.DB.prepare("SELECT pending FROM runs WHERE id = ?")
-    .bind(runId)
-    .first<{ pending: string | null }>();
-  const pending = row?.pending ? (JSON.parse(row.pending) as HumanWait) : null;
+  const pending = await storedPending(runId);
   if (pending?.kind !== "human") throw new Error(`run ${runId} is not parked on a human wait`);
   return pending;
 }
@@ -127,8 +107,6 @@ const eventTypes = async (runId: string) => {
   return res.body.items;
 };
 
-const linkIn = (text: string) => /\/r\/([A-Za-z0-9_.-]+)/.exec(text)?.[1] ?? "";
-
 beforeAll(async () => {
   const flows = [
     REMIND,
@@ -147,7 +125,7 @@ beforeAll(async () => {
 describe("reminders", () => {
   it("re-sends each recipient a working link, keeps waiting and schedules the next reminder", async () => {
     const before = Date.now();
-    const run = await start("remind-flow", {}, { item: "the Q3 budget" });
+    const run = await startedRun("remind-flow", { inputs: { item: "the Q3 budget" } });
     expect(run.status).toBe("waiting");
     const wait = await pendingOf(run.run_id);
     expect(wait.remindAt).toBeGreaterThanOrEqual(before + HOUR);
@@ -157,7 +135,7 @@ describe("reminders", () => {
     const remindedAt = Date.now();
     expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
 
-    const after = await status(run.run_id);
+    const after = (await getRun(run.run_id)).body;
     expect(after).toMatchObject({ status: "waiting", current_step: "sign" });
     const next = await pendingOf(run.run_id);
     expect(next.waitId).toBe(wait.waitId);
@@ -188,7 +166,7 @@ describe("reminders", () => {
     expect(queued.sort()).toEqual(["reminder", "reminder", "request", "request"]);
 
     // The reminder's link works and records its recipient as the approver.
-    const done = await resume(run.run_id, linkIn(reminder?.text_body ?? ""), { decision: "approved" });
+    const done = await resumeRun(run.run_id, linkToken(reminder?.text_body ?? ""), { decision: "approved" });
     expect(done.status, done.text).toBe(200);
     expect(done.body.status).toBe("completed");
     const ctx = await api<{ runtime: { sign: { approver: string } } }>(
@@ -203,7 +181,7 @@ describe("reminders", () => {
   });
 
   it("reminds only whoever has not acted: a used link gets no reminder", async () => {
-    const run = await start("remind-flow");
+    const run = await startedRun("remind-flow");
     // The lead's token is used up (as if their resume had raced the reminder); only the boss is reminded.
     await env.DB.prepare(
       "UPDATE resume_tokens SET used_at = ? WHERE run_id = ? AND recipient = 'lead@acme.test'",
@@ -228,12 +206,12 @@ describe("reminders", () => {
 
 describe("timeouts", () => {
   it("on_timeout approve: the approval is recorded as approved by the timeout and the run goes on", async () => {
-    const run = await start("approve-on-timeout");
+    const run = await startedRun("approve-on-timeout");
     const token = run.waiting?.resume_token ?? "";
     await moveClock(run.run_id, "expiresAt");
     expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
 
-    const after = await status(run.run_id);
+    const after = (await getRun(run.run_id)).body;
     expect(after).toMatchObject({ status: "waiting", current_step: "note" });
     const ctx = await api<{ runtime: Record<string, unknown> }>(
       "GET",
@@ -253,21 +231,21 @@ describe("timeouts", () => {
       "note:waiting",
     ]);
     // The timed-out wait's link no longer works; the timer now belongs to the next wait.
-    const late = await resume(run.run_id, token, { decision: "rejected" });
+    const late = await resumeRun(run.run_id, token, { decision: "rejected" });
     expect(late.status).toBe(409);
     expect(await alarmOf(run.run_id)).toBe((await pendingOf(run.run_id)).expiresAt);
   });
 
   it("on_timeout reject goes to on_reject when there is one, else ends the run rejected", async () => {
-    const back = await start("reject-back-on-timeout");
+    const back = await startedRun("reject-back-on-timeout");
     await moveClock(back.run_id, "expiresAt");
     expect(await runDurableObjectAlarm(stubOf(back.run_id))).toBe(true);
-    expect(await status(back.run_id)).toMatchObject({ status: "waiting", current_step: "fix" });
+    expect((await getRun(back.run_id)).body).toMatchObject({ status: "waiting", current_step: "fix" });
 
-    const end = await start("reject-on-timeout");
+    const end = await startedRun("reject-on-timeout");
     await moveClock(end.run_id, "expiresAt");
     expect(await runDurableObjectAlarm(stubOf(end.run_id))).toBe(true);
-    expect(await status(end.run_id)).toMatchObject({ status: "rejected", current_step: null });
+    expect((await getRun(end.run_id)).body).toMatchObject({ status: "rejected", current_step: null });
     // Mail events arrive from the queue whenever it delivers; only the run's own story is ordered.
     const types = (await eventTypes(end.run_id)).map((e) => e.type).filter((t) => !t.startsWith("mail."));
     expect(types.slice(-3)).toEqual(["run.resumed", "step.completed", "run.rejected"]);
@@ -275,10 +253,10 @@ describe("timeouts", () => {
   });
 
   it("on_timeout fail fails the run with code timeout", async () => {
-    const run = await start("fail-on-timeout");
+    const run = await startedRun("fail-on-timeout");
     await moveClock(run.run_id, "expiresAt");
     expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
-    const after = await status(run.run_id);
+    const after = (await getRun(run.run_id)).body;
     expect(after.status).toBe("failed");
     expect(after.error).toMatchObject({ code: "timeout", step_id: "sign" });
     expect(after.error?.message).toMatch(/timed out/);
@@ -288,12 +266,12 @@ describe("timeouts", () => {
   });
 
   it("a form's on_timeout default continues with the defaults; a later fail timeout fails the run", async () => {
-    const run = await start("form-timeouts", { email: "ann@acme.test" });
+    const run = await startedRun("form-timeouts", { profile: { email: "ann@acme.test" } });
     expect(run.current_step).toBe("ask");
     await moveClock(run.run_id, "expiresAt");
     expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
 
-    expect(await status(run.run_id)).toMatchObject({ status: "waiting", current_step: "strict" });
+    expect((await getRun(run.run_id)).body).toMatchObject({ status: "waiting", current_step: "strict" });
     const ctx = await api<{ runtime: Record<string, unknown> }>(
       "GET",
       `/v1/executions/${run.run_id}/context`,
@@ -303,7 +281,7 @@ describe("timeouts", () => {
 
     await moveClock(run.run_id, "expiresAt");
     expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
-    const after = await status(run.run_id);
+    const after = (await getRun(run.run_id)).body;
     expect(after.status).toBe("failed");
     expect(after.error).toMatchObject({ code: "timeout", step_id: "strict" });
   });
@@ -311,11 +289,11 @@ describe("timeouts", () => {
 
 describe("alarms fire once per wait", () => {
   it("an alarm after the wait was resumed changes nothing; the timer follows the next wait", async () => {
-    const run = await start("approve-on-timeout");
+    const run = await startedRun("approve-on-timeout");
     const first = await pendingOf(run.run_id);
     expect(await alarmOf(run.run_id)).toBe(first.expiresAt);
 
-    const ok = await resume(run.run_id, run.waiting?.resume_token ?? "", { decision: "approved" });
+    const ok = await resumeRun(run.run_id, run.waiting?.resume_token ?? "", { decision: "approved" });
     expect(ok.body).toMatchObject({ status: "waiting", current_step: "note" });
     const second = await pendingOf(run.run_id);
     expect(second.waitId).not.toBe(first.waitId);
@@ -328,7 +306,7 @@ describe("alarms fire once per wait", () => {
       state.storage.setAlarm(first.expiresAt),
     );
     expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
-    expect(await status(run.run_id)).toMatchObject({ status: "waiting", current_step: "note" });
+    expect((await getRun(run.run_id)).body).toMatchObject({ status: "waiting", current_step: "note" });
     expect((await eventTypes(run.run_id)).length).toBe(eventsBefore);
     expect(await alarmOf(run.run_id)).toBe(second.expiresAt);
     const ctx = await api<{ runtime: Record<string, unknown> }>(
@@ -341,10 +319,10 @@ describe("alarms fire once per wait", () => {
   it("a resume racing the timeout: exactly one of them decides the wait", async () => {
     // Different head starts for the person, so either side may win; the invariants hold either way.
     for (const headStartMs of [0, 5, 15, 40]) {
-      const run = await start("approve-on-timeout");
+      const run = await startedRun("approve-on-timeout");
       await moveClock(run.run_id, "expiresAt");
       const [answer] = await Promise.all([
-        resume(run.run_id, run.waiting?.resume_token ?? "", { decision: "rejected" }),
+        resumeRun(run.run_id, run.waiting?.resume_token ?? "", { decision: "rejected" }),
         new Promise((resolve) => setTimeout(resolve, headStartMs)).then(() =>
           runDurableObjectAlarm(stubOf(run.run_id)),
         ),
@@ -355,7 +333,7 @@ describe("alarms fire once per wait", () => {
       );
       const signs = history.body.steps.filter((s) => s.step_id === "sign");
       expect(signs).toHaveLength(1);
-      const after = await status(run.run_id);
+      const after = (await getRun(run.run_id)).body;
       if (answer.status === 200) {
         // The person won: rejected without on_reject ends the run.
         expect(after.status).toBe("rejected");
@@ -369,7 +347,7 @@ describe("alarms fire once per wait", () => {
   });
 
   it("a wait that began after the object lost its storage still times out", async () => {
-    const run = await start("approve-on-timeout");
+    const run = await startedRun("approve-on-timeout");
     await runInDurableObject(stubOf(run.run_id), async (_instance, state) => {
       await state.storage.deleteAlarm();
       await state.storage.deleteAll();
@@ -378,18 +356,18 @@ describe("alarms fire once per wait", () => {
       state.abort("reset for the test");
     }).catch(() => undefined);
 
-    const ok = await resume(run.run_id, run.waiting?.resume_token ?? "", { decision: "approved" });
+    const ok = await resumeRun(run.run_id, run.waiting?.resume_token ?? "", { decision: "approved" });
     expect(ok.body).toMatchObject({ status: "waiting", current_step: "note" });
     expect(await alarmOf(run.run_id)).toBe((await pendingOf(run.run_id)).expiresAt);
     await moveClock(run.run_id, "expiresAt");
     expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
-    const after = await status(run.run_id);
+    const after = (await getRun(run.run_id)).body;
     expect(after.status).toBe("failed");
     expect(after.error).toMatchObject({ code: "timeout", step_id: "note" });
   });
 
   it("a pending alarm survives the object being reset: state comes back from D1 and storage", async () => {
-    const run = await start("remind-flow");
+    const run = await startedRun("remind-flow");
     const wait = await pendingOf(run.run_id);
     await runInDurableObject(stubOf(run.run_id), (_instance, state) => {
       state.abort("reset for the test");
@@ -398,7 +376,7 @@ describe("alarms fire once per wait", () => {
     expect(await alarmOf(run.run_id)).toBe(wait.remindAt);
     await moveClock(run.run_id, "expiresAt");
     expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
-    const after = await status(run.run_id);
+    const after = (await getRun(run.run_id)).body;
     expect(after.status).toBe("failed");
     expect(after.error).toMatchObject({ code: "timeout", step_id: "sign" });
   });
@@ -422,7 +400,7 @@ describe("the watchdog alarm", () => {
   }
 
   it("re-sends the mail of a committed transition whose effects never ran, then restores the timer", async () => {
-    const run = await start("remind-flow");
+    const run = await startedRun("remind-flow");
     const sent = await until(
       () => outboxStatuses(run.run_id),
       (rows) => rows.length === 2 && rows.every((r) => r.status === "sent"),
@@ -469,6 +447,6 @@ describe("the watchdog alarm", () => {
       await runInDurableObject(stubOf(run.run_id), (_i, state) => state.storage.get("effects")),
     ).toBeUndefined();
     expect(await alarmOf(run.run_id)).toBe(wait.remindAt);
-    expect(await status(run.run_id)).toMatchObject({ status: "waiting", current_step: "sign" });
+    expect((await getRun(run.run_id)).body).toMatchObject({ status: "waiting", current_step: "sign" });
   });
 });

@@ -5,6 +5,7 @@ import { writeTransition } from "../../src/db/run-store";
 import { createLogger } from "../../src/lib/logger";
 import { abandonMail, deliverMail } from "../../src/queue/mail-consumer";
 import { api } from "../helpers/api";
+import { startRun } from "../helpers/runs";
 
 const FLOW = `
 id: mail-flow
@@ -32,10 +33,9 @@ interface OutboxRow {
   provider_message_id: string | null;
 }
 
-async function startRun(email = "ann@acme.test") {
-  const res = await api<{ run_id: string; status: string }>("POST", "/v1/executions", {
-    json: { workflow_id: "mail-flow", inputs: { item: "the budget" }, profile: { email } },
-  });
+/** Starts a mail-flow run for `email`; its id and the outbox rows its wait wrote. */
+async function startMailRun(email = "ann@acme.test") {
+  const res = await startRun("mail-flow", { inputs: { item: "the budget" }, profile: { email } });
   expect(res.body.status).toBe("waiting");
   const rows = await env.DB.prepare("SELECT * FROM mail_outbox WHERE run_id = ? ORDER BY to_address")
     .bind(res.body.run_id)
@@ -71,7 +71,7 @@ beforeAll(async () => {
 
 describe("emails for waits", () => {
   it("writes one email per recipient with its own link, in the same batch as the wait", async () => {
-    const { runId, outbox } = await startRun();
+    const { runId, outbox } = await startMailRun();
     expect(outbox.map((m) => m.to_address)).toEqual(["ann@acme.test", "boss@acme.test"]);
     const links = outbox.map((m) => /https:\/\/scaff\.test\/r\/([\w.-]+)/.exec(m.text_body)?.[1]);
     expect(new Set(links).size).toBe(2);
@@ -90,7 +90,7 @@ describe("emails for waits", () => {
   });
 
   it("is sent by the real mail queue consumer (outbox provider): rows marked sent, mail.sent events", async () => {
-    const { runId } = await startRun("queue@acme.test");
+    const { runId } = await startMailRun("queue@acme.test");
     const until = Date.now() + 10_000;
     let sent = 0;
     while (Date.now() < until) {
@@ -108,7 +108,7 @@ describe("emails for waits", () => {
   });
 
   it("retries transient provider failures with backoff, visible on the row and as events; the run keeps waiting", async () => {
-    const { runId, outbox } = await startRun("retry@acme.test");
+    const { runId, outbox } = await startMailRun("retry@acme.test");
     const first = outbox[0];
     if (!first) throw new Error("no outbox row");
     await env.DB.prepare("UPDATE mail_outbox SET status = 'pending' WHERE id = ?").bind(first.id).run();
@@ -181,7 +181,7 @@ describe("emails for waits", () => {
   });
 
   it("marks permanent failures and dead-lettered emails failed without failing the run", async () => {
-    const { runId, outbox } = await startRun("perm@acme.test");
+    const { runId, outbox } = await startMailRun("perm@acme.test");
     const [a, b] = outbox;
     if (!a || !b) throw new Error("no outbox rows");
     await env.DB.prepare("UPDATE mail_outbox SET status = 'pending' WHERE run_id = ?").bind(runId).run();
@@ -202,7 +202,7 @@ describe("emails for waits", () => {
   });
 
   it("writes nothing of a transition when any statement of its batch fails", async () => {
-    const { runId } = await startRun("atomic@acme.test");
+    const { runId } = await startMailRun("atomic@acme.test");
     const before = await loadRun(env.DB, runId);
     if (!before) throw new Error("no run");
     const counts = async () =>

@@ -2,9 +2,10 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
-import { parseTokenSecrets, randomId, signResumeToken, verifyResumeToken } from "../../src/tokens";
 import { type ApiResponse, api, BASE } from "../helpers/api";
 import { query } from "../helpers/html";
+import { getRun, startedRun } from "../helpers/runs";
+import { claimsOf, expiredCopy, tamperedCopy, unknownCopy } from "../helpers/tokens";
 
 // A post is briefed by its author (form, emailed to the author) and signed off by either of two editors.
 const PAGE_FLOW = `
@@ -50,13 +51,6 @@ steps:
     instructions: "<script>alert('instructions')</script> {{runtime.note}} {{{runtime.payload}}}"
 `;
 
-interface Status {
-  run_id: string;
-  status: string;
-  current_step: string | null;
-  waiting?: { resume_url: string; resume_token: string };
-}
-
 const textOf = async (html: string, selector = "main"): Promise<string> =>
   (await query(html, selector)).map((e) => e.text).join(" ");
 
@@ -85,18 +79,6 @@ async function page(
   return { status: res.status, headers: res.headers, body: text, text };
 }
 
-async function start(
-  workflow: string,
-  profile: Record<string, unknown>,
-  inputs: Record<string, unknown> = {},
-) {
-  const res = await api<Status>("POST", "/v1/executions", {
-    json: { workflow_id: workflow, inputs, profile },
-  });
-  expect(res.status, res.text).toBe(202);
-  return res.body;
-}
-
 /** The token of the link mailed to `to` for a step of a run, read from the outbox. */
 async function mailedToken(runId: string, stepId: string, to: string): Promise<string> {
   const row = await env.DB.prepare(
@@ -110,13 +92,12 @@ async function mailedToken(runId: string, stepId: string, to: string): Promise<s
 }
 
 async function tokenRow(token: string) {
-  const claims = await verifyResumeToken(parseTokenSecrets(env.RESUME_TOKEN_SECRETS), token);
+  const claims = await claimsOf(token);
   return env.DB.prepare("SELECT used_at, revoked_at FROM resume_tokens WHERE jti = ?")
     .bind(claims.jti)
     .first<{ used_at: number | null; revoked_at: number | null }>();
 }
 
-const runStatus = async (runId: string) => (await api<Status>("GET", `/v1/executions/${runId}`)).body;
 const runtime = async (runId: string) =>
   (await api<{ runtime: Record<string, unknown> }>("GET", `/v1/executions/${runId}/context`)).body.runtime;
 
@@ -136,7 +117,7 @@ beforeAll(async () => {
 
 describe("the author's form link", () => {
   it("GET and HEAD show the form and never use the link; invalid input keeps it; a valid post uses it once", async () => {
-    const run = await start("page-flow", { email: "ann@acme.test" });
+    const run = await startedRun("page-flow", { profile: { email: "ann@acme.test" } });
     const token = await mailedToken(run.run_id, "brief", "ann@acme.test");
 
     // Mail scanners prefetch links: any number of GETs and HEADs change nothing.
@@ -150,7 +131,7 @@ describe("the author's form link", () => {
       expectPageHeaders(head);
     }
     expect(await tokenRow(token)).toEqual({ used_at: null, revoked_at: null });
-    expect(await runStatus(run.run_id)).toMatchObject({ status: "waiting", current_step: "brief" });
+    expect((await getRun(run.run_id)).body).toMatchObject({ status: "waiting", current_step: "brief" });
 
     const html = (await page("GET", token, { query: "?done=1" })).text; // done=1 on an open link: still the form
     expect((await query(html, "form"))[0]?.attrs).toMatchObject({ method: "post", action: `/r/${token}` });
@@ -194,7 +175,7 @@ describe("the author's form link", () => {
       "executives",
     );
     expect(await tokenRow(token)).toEqual({ used_at: null, revoked_at: null });
-    expect(await runStatus(run.run_id)).toMatchObject({ status: "waiting", current_step: "brief" });
+    expect((await getRun(run.run_id)).body).toMatchObject({ status: "waiting", current_step: "brief" });
 
     // A missing required field, as a browser without validation would post it.
     const missing = await page("POST", token, { form: { words: "" } });
@@ -208,7 +189,7 @@ describe("the author's form link", () => {
     expect(ok.headers.get("location")).toBe(`/r/${token}?done=1`);
     expect(ok.headers.get("cache-control")).toBe("no-store");
     expect((await tokenRow(token))?.used_at).toEqual(expect.any(Number));
-    expect(await runStatus(run.run_id)).toMatchObject({ status: "waiting", current_step: "review" });
+    expect((await getRun(run.run_id)).body).toMatchObject({ status: "waiting", current_step: "review" });
     expect(await runtime(run.run_id)).toMatchObject({
       topic: "Durable Objects",
       audience: "developers",
@@ -244,7 +225,7 @@ describe("the author's form link", () => {
 
 /** Starts a page-flow run and answers its form through the page; returns the run id. */
 async function atReview(email: string, topic: string): Promise<string> {
-  const run = await start("page-flow", { email });
+  const run = await startedRun("page-flow", { profile: { email } });
   const token = await mailedToken(run.run_id, "brief", email);
   const res = await page("POST", token, { form: { topic } });
   expect(res.status, res.text).toBe(303);
@@ -277,7 +258,7 @@ describe("the editors' approval links", () => {
 
     const approved = await page("POST", editor, { form: { decision: "approved", comment: "Ship it" } });
     expect(approved.status).toBe(303);
-    expect(await runStatus(runId)).toMatchObject({ status: "completed", current_step: null });
+    expect((await getRun(runId)).body).toMatchObject({ status: "completed", current_step: null });
     expect((await runtime(runId)).review).toMatchObject({
       decision: "approved",
       approver: "editor@acme.test",
@@ -308,7 +289,7 @@ describe("the editors' approval links", () => {
     const chief = await mailedToken(runId, "review", "chief@acme.test");
     const res = await page("POST", chief, { form: { decision: "rejected", comment: "Off-topic" } });
     expect(res.status).toBe(303);
-    expect((await runStatus(runId)).status).toBe("rejected");
+    expect((await getRun(runId)).body.status).toBe("rejected");
     expect((await runtime(runId)).review).toMatchObject({
       approver: "chief@acme.test",
       comment: "Off-topic",
@@ -318,37 +299,29 @@ describe("the editors' approval links", () => {
 
 describe("links that cannot be used", () => {
   it("answers 410 for an expired link and 401 for garbage, a tampered or an unknown token", async () => {
-    const run = await start("page-flow", { email: "eve@acme.test" });
+    const run = await startedRun("page-flow", { profile: { email: "eve@acme.test" } });
     const token = await mailedToken(run.run_id, "brief", "eve@acme.test");
-    const keyring = parseTokenSecrets(env.RESUME_TOKEN_SECRETS);
-    const claims = await verifyResumeToken(keyring, token);
-    const expired = await signResumeToken(
-      keyring,
-      { ...claims, expiresAt: Date.now() - 60_000 },
-      Date.now() - 120_000,
-    );
+    const expired = await expiredCopy(token);
     for (const method of ["GET", "POST"]) {
       const res = await page(method, expired, { form: { topic: "Too late" } });
       expect(res.status).toBe(410);
       expectPageHeaders(res);
       expect((await query(res.text, "h1"))[0]?.text).toBe("This link has expired");
     }
-    const unknown = await signResumeToken(keyring, { ...claims, jti: randomId() });
-    const [h, p, s] = token.split(".");
-    const tampered = `${h}.${p}.${(s ?? "").startsWith("A") ? "B" : "A"}${s?.slice(1)}`;
-    for (const bad of ["garbage", tampered, unknown]) {
+    const unknown = await unknownCopy(token);
+    for (const bad of ["garbage", tamperedCopy(token), unknown]) {
       for (const method of ["GET", "POST"]) {
         const res = await page(method, bad, { form: { topic: "Forged" } });
         expect(res.status).toBe(401);
         expect((await query(res.text, "h1"))[0]?.text).toBe("This link is not valid");
       }
     }
-    expect((await runStatus(run.run_id)).current_step).toBe("brief");
+    expect((await getRun(run.run_id)).body.current_step).toBe("brief");
     expect(await tokenRow(token)).toEqual({ used_at: null, revoked_at: null });
   });
 
   it("answers 410 'cancelled' once the run is cancelled", async () => {
-    const run = await start("page-flow", { email: "carl@acme.test" });
+    const run = await startedRun("page-flow", { profile: { email: "carl@acme.test" } });
     const token = await mailedToken(run.run_id, "brief", "carl@acme.test");
     expect((await api("POST", `/v1/executions/${run.run_id}/cancel`)).status).toBe(200);
     for (const method of ["GET", "HEAD", "POST"]) {
@@ -357,11 +330,11 @@ describe("links that cannot be used", () => {
     }
     const res = await page("GET", token);
     expect((await query(res.text, "h1"))[0]?.text).toBe("This request was cancelled");
-    expect((await runStatus(run.run_id)).status).toBe("cancelled");
+    expect((await getRun(run.run_id)).body.status).toBe("cancelled");
   });
 
   it("refuses cross-site submissions (403) and bodies that are not forms (415), leaving the link unused", async () => {
-    const run = await start("page-flow", { email: "cora@acme.test" });
+    const run = await startedRun("page-flow", { profile: { email: "cora@acme.test" } });
     const token = await mailedToken(run.run_id, "brief", "cora@acme.test");
     const form = { topic: "Cross-site" };
     const crossSite: Array<Record<string, string>> = [
@@ -425,7 +398,7 @@ describe("links that cannot be used", () => {
   });
 
   it("submits multipart forms too", async () => {
-    const run = await start("page-flow", { email: "mia@acme.test" });
+    const run = await startedRun("page-flow", { profile: { email: "mia@acme.test" } });
     const token = await mailedToken(run.run_id, "brief", "mia@acme.test");
     const body = new FormData();
     body.set("topic", "Multipart");
@@ -441,7 +414,7 @@ describe("links that cannot be used", () => {
 describe("escaping", () => {
   it("renders names, titles, labels, instructions and values with markup as text", async () => {
     const payload = `<script>alert('payload')</script><img src=x onerror=alert(1)>`;
-    const run = await start("xss-flow", { email: "x@acme.test" }, { payload });
+    const run = await startedRun("xss-flow", { profile: { email: "x@acme.test" }, inputs: { payload } });
     const token = await mailedToken(run.run_id, "ask", "x@acme.test");
     const note = `"><script>alert('note')</script>`;
 
@@ -472,7 +445,7 @@ describe("escaping", () => {
 
 describe("the development mailbox", () => {
   it("lists the outbox with clickable links, newest first, as HTML and JSON, and shows each email", async () => {
-    const run = await start("page-flow", { email: "dev@acme.test" });
+    const run = await startedRun("page-flow", { profile: { email: "dev@acme.test" } });
     const token = await mailedToken(run.run_id, "brief", "dev@acme.test");
 
     const json = await api<{

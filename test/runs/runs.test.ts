@@ -1,8 +1,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseTokenSecrets, signResumeToken, verifyResumeToken } from "../../src/tokens";
 import { api, envelope } from "../helpers/api";
+import { getRun, type RunStatus, resumeRun, startRun } from "../helpers/runs";
+import { b64url, expiredCopy, linkToken, tamperedCopy } from "../helpers/tokens";
 
 // A support ticket: a person assesses it (form), CEL routes it, a lead signs off (approval).
 const TRIAGE = `
@@ -79,38 +80,6 @@ steps:
     fields: [{ name: x, type: string }]
 `;
 
-interface Status {
-  run_id: string;
-  status: string;
-  current_step: string | null;
-  workflow_version: number;
-  error?: { code: string; message: string; step_id?: string };
-  waiting?: {
-    step_id: string;
-    type: string;
-    resume_token: string;
-    resume_url: string;
-    expires_at: string;
-    fields?: Array<{ name: string }>;
-    instructions?: string;
-  };
-}
-
-async function start(
-  inputs: Record<string, unknown>,
-  opts: { workflow?: string; key?: string; profile?: Record<string, unknown> } = {},
-) {
-  return api<Status>("POST", "/v1/executions", {
-    json: { workflow_id: opts.workflow ?? "ticket-flow", inputs, profile: opts.profile ?? {} },
-    headers: opts.key ? { "idempotency-key": opts.key } : {},
-  });
-}
-
-const resume = (runId: string, token: string, data: unknown) =>
-  api<Status>("POST", `/v1/executions/${runId}/resume`, { json: { token, data } });
-
-const status = (runId: string) => api<Status>("GET", `/v1/executions/${runId}`);
-
 beforeAll(async () => {
   for (const yaml of [TRIAGE, LOOP, BROKEN_CEL]) {
     const res = await api("POST", "/v1/workflows", { yaml });
@@ -120,10 +89,10 @@ beforeAll(async () => {
 
 describe("a form → conditional → approval run, through the HTTP API only", () => {
   it("rejects invalid form data (422, still waiting) and then completes the story", async () => {
-    const started = await start(
-      { requester: "ann@acme.test", tags: [] },
-      { profile: { email: "ann@acme.test" } },
-    );
+    const started = await startRun("ticket-flow", {
+      inputs: { requester: "ann@acme.test", tags: [] },
+      profile: { email: "ann@acme.test" },
+    });
     expect(started.status).toBe(202);
     const run = started.body;
     expect(run).toMatchObject({ status: "waiting", current_step: "intake", workflow_version: 1 });
@@ -132,19 +101,19 @@ describe("a form → conditional → approval run, through the HTTP API only", (
     expect(run.waiting?.resume_url).toBe(`https://scaff.test/r/${run.waiting?.resume_token}`);
 
     const token = run.waiting?.resume_token ?? "";
-    const invalid = await resume(run.run_id, token, { summary: "hi", score: 150, extra: true });
+    const invalid = await resumeRun(run.run_id, token, { summary: "hi", score: 150, extra: true });
     expect(invalid.status).toBe(422);
     const paths = (envelope(invalid).details ?? []).map((d) => d.path);
     expect(paths).toEqual(expect.arrayContaining(["summary", "score"]));
-    expect((await status(run.run_id)).body).toMatchObject({ status: "waiting", current_step: "intake" });
+    expect((await getRun(run.run_id)).body).toMatchObject({ status: "waiting", current_step: "intake" });
 
-    const ok = await resume(run.run_id, token, { summary: "Checkout is down", score: 95 });
+    const ok = await resumeRun(run.run_id, token, { summary: "Checkout is down", score: 95 });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ status: "waiting", current_step: "review" });
     expect(ok.body.waiting?.type).toBe("approval");
     expect(ok.body.waiting?.instructions).toBe("Escalate 'Checkout is down' for Support?");
 
-    const approved = await resume(run.run_id, ok.body.waiting?.resume_token ?? "", {
+    const approved = await resumeRun(run.run_id, ok.body.waiting?.resume_token ?? "", {
       decision: "approved",
       comment: "Go",
     });
@@ -204,57 +173,61 @@ describe("a form → conditional → approval run, through the HTTP API only", (
   });
 
   it("routes with the CEL conditions: urgent tag → review, neither → default", async () => {
-    const urgent = (await start({ requester: "a@acme.test", tags: ["x", "urgent"] })).body;
-    const r1 = await resume(urgent.run_id, urgent.waiting?.resume_token ?? "", {
+    const urgent = (
+      await startRun("ticket-flow", { inputs: { requester: "a@acme.test", tags: ["x", "urgent"] } })
+    ).body;
+    const r1 = await resumeRun(urgent.run_id, urgent.waiting?.resume_token ?? "", {
       summary: "Minor thing",
       score: 10,
     });
     expect(r1.body.current_step).toBe("review");
 
-    const calm = (await start({ requester: "a@acme.test", tags: [] })).body;
-    const r2 = await resume(calm.run_id, calm.waiting?.resume_token ?? "", {
+    const calm = (await startRun("ticket-flow", { inputs: { requester: "a@acme.test", tags: [] } })).body;
+    const r2 = await resumeRun(calm.run_id, calm.waiting?.resume_token ?? "", {
       summary: "Minor thing",
       score: 10,
     });
     expect(r2.body.current_step).toBe("fyi");
-    const r3 = await resume(calm.run_id, r2.body.waiting?.resume_token ?? "", {});
+    const r3 = await resumeRun(calm.run_id, r2.body.waiting?.resume_token ?? "", {});
     expect(r3.body.status).toBe("completed");
   });
 
   it("ends with status rejected when an approval without on_reject is rejected", async () => {
-    const run = (await start({ requester: "a@acme.test", tags: ["urgent"] })).body;
-    const review = await resume(run.run_id, run.waiting?.resume_token ?? "", {
+    const run = (await startRun("ticket-flow", { inputs: { requester: "a@acme.test", tags: ["urgent"] } }))
+      .body;
+    const review = await resumeRun(run.run_id, run.waiting?.resume_token ?? "", {
       summary: "Looks bad",
       score: 99,
     });
-    const rejected = await resume(run.run_id, review.body.waiting?.resume_token ?? "", {
+    const rejected = await resumeRun(run.run_id, review.body.waiting?.resume_token ?? "", {
       decision: "rejected",
     });
     expect(rejected.status).toBe(200);
     expect(rejected.body.status).toBe("rejected");
-    const bad = await start({ requester: "a@acme.test" });
+    const bad = await startRun("ticket-flow", { inputs: { requester: "a@acme.test" } });
     expect(bad.status).toBe(202);
   });
 
   it("rejects an invalid approval decision with 422 and keeps waiting", async () => {
-    const run = (await start({ requester: "a@acme.test", tags: ["urgent"] })).body;
-    const review = await resume(run.run_id, run.waiting?.resume_token ?? "", {
+    const run = (await startRun("ticket-flow", { inputs: { requester: "a@acme.test", tags: ["urgent"] } }))
+      .body;
+    const review = await resumeRun(run.run_id, run.waiting?.resume_token ?? "", {
       summary: "Looks bad",
       score: 99,
     });
-    const bad = await resume(run.run_id, review.body.waiting?.resume_token ?? "", { decision: "maybe" });
+    const bad = await resumeRun(run.run_id, review.body.waiting?.resume_token ?? "", { decision: "maybe" });
     expect(bad.status).toBe(422);
     expect(envelope(bad).details?.[0]?.path).toBe("decision");
-    expect((await status(run.run_id)).body.current_step).toBe("review");
+    expect((await getRun(run.run_id)).body.current_step).toBe("review");
   });
 });
 
 describe("starting runs", () => {
   it("validates inputs against the workflow's inputs schema", async () => {
-    const res = await start({ requester: "not-an-email" });
+    const res = await startRun("ticket-flow", { inputs: { requester: "not-an-email" } });
     expect(res.status).toBe(422);
     expect(envelope(res).details?.[0]?.path).toBe("inputs.requester");
-    const missing = await start({});
+    const missing = await startRun("ticket-flow");
     expect(missing.status).toBe(422);
   });
 
@@ -274,17 +247,17 @@ describe("starting runs", () => {
     expect(surrogate.status).toBe(422);
     expect(envelope(surrogate).details?.[0]?.path).toBe("profile.name");
 
-    const run = (await start({ requester: "deep@acme.test" })).body;
+    const run = (await startRun("ticket-flow", { inputs: { requester: "deep@acme.test" } })).body;
     const resumeDeep = await raw(
       `{"token":"${run.waiting?.resume_token}","data":${deep(50_000)}}`,
       `/v1/executions/${run.run_id}/resume`,
     );
     expect(resumeDeep.status).toBe(422);
-    expect((await status(run.run_id)).body.status).toBe("waiting");
+    expect((await getRun(run.run_id)).body.status).toBe("waiting");
   });
 
   it("answers 404 for an unknown or deleted workflow and unknown versions", async () => {
-    expect((await start({}, { workflow: "no-such-flow" })).status).toBe(404);
+    expect((await startRun("no-such-flow")).status).toBe(404);
     const res = await api("POST", "/v1/executions", { json: { workflow_id: "ticket-flow", version: 7 } });
     expect(res.status).toBe(404);
   });
@@ -299,7 +272,9 @@ describe("starting runs", () => {
 
   it("is idempotent: 10 concurrent identical requests make one run; another body with the key is 422", async () => {
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => start({ requester: "i@acme.test" }, { key: "idem-1" })),
+      Array.from({ length: 10 }, () =>
+        startRun("ticket-flow", { inputs: { requester: "i@acme.test" }, key: "idem-1" }),
+      ),
     );
     const ids = new Set(results.map((r) => r.body.run_id));
     expect(ids.size).toBe(1);
@@ -311,12 +286,12 @@ describe("starting runs", () => {
     }>();
     expect(count?.n).toBe(1);
 
-    const other = await start({ requester: "other@acme.test" }, { key: "idem-1" });
+    const other = await startRun("ticket-flow", { inputs: { requester: "other@acme.test" }, key: "idem-1" });
     expect(other.status).toBe(422);
     expect(envelope(other).code).toBe("idempotency_mismatch");
 
-    const a = await start({ requester: "i@acme.test" });
-    const b = await start({ requester: "i@acme.test" });
+    const a = await startRun("ticket-flow", { inputs: { requester: "i@acme.test" } });
+    const b = await startRun("ticket-flow", { inputs: { requester: "i@acme.test" } });
     expect(a.body.run_id).not.toBe(b.body.run_id);
   });
 });
@@ -339,30 +314,32 @@ steps:
 
   it("keeps a running run on the version it started with; a deleted workflow's runs continue", async () => {
     expect((await api("POST", "/v1/workflows", { yaml: flow("First") })).status).toBe(201);
-    const old = (await start({}, { workflow: "pinned-flow" })).body;
+    const old = (await startRun("pinned-flow")).body;
     expect((await api("PUT", "/v1/workflows/pinned-flow", { yaml: flow("Second") })).status).toBe(201);
-    const fresh = (await start({}, { workflow: "pinned-flow" })).body;
+    const fresh = (await startRun("pinned-flow")).body;
     expect(fresh.workflow_version).toBe(2);
 
-    const oldNext = await resume(old.run_id, old.waiting?.resume_token ?? "", { x: "a" });
+    const oldNext = await resumeRun(old.run_id, old.waiting?.resume_token ?? "", { x: "a" });
     expect(oldNext.body).toMatchObject({ workflow_version: 1, current_step: "check" });
     expect(oldNext.body.waiting).toMatchObject({ title: "First" });
-    const freshNext = await resume(fresh.run_id, fresh.waiting?.resume_token ?? "", { x: "a" });
+    const freshNext = await resumeRun(fresh.run_id, fresh.waiting?.resume_token ?? "", { x: "a" });
     expect(freshNext.body.waiting).toMatchObject({ title: "Second" });
 
     expect((await api("DELETE", "/v1/workflows/pinned-flow")).status).toBe(204);
-    expect((await start({}, { workflow: "pinned-flow" })).status).toBe(404);
-    const done = await resume(old.run_id, oldNext.body.waiting?.resume_token ?? "", { y: "b" });
+    expect((await startRun("pinned-flow")).status).toBe(404);
+    const done = await resumeRun(old.run_id, oldNext.body.waiting?.resume_token ?? "", { y: "b" });
     expect(done.body.status).toBe("completed");
   });
 });
 
 describe("resume tokens", () => {
   it("lets exactly one of 20 concurrent resumes with one token through; the run advances once", async () => {
-    const run = (await start({ requester: "r@acme.test", tags: [] })).body;
+    const run = (await startRun("ticket-flow", { inputs: { requester: "r@acme.test", tags: [] } })).body;
     const token = run.waiting?.resume_token ?? "";
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => resume(run.run_id, token, { summary: `Attempt ${i}`, score: 10 })),
+      Array.from({ length: 20 }, (_, i) =>
+        resumeRun(run.run_id, token, { summary: `Attempt ${i}`, score: 10 }),
+      ),
     );
     const codes = results.map((r) => r.status).sort();
     expect(codes.filter((c) => c === 200)).toHaveLength(1);
@@ -375,33 +352,29 @@ describe("resume tokens", () => {
   });
 
   it("answers tampering 401, expiry 410, replay 409, wrong run 401, wrong step 409", async () => {
-    const run = (await start({ requester: "t@acme.test", tags: [] }, { profile: { email: "t@acme.test" } }))
-      .body;
+    const run = (
+      await startRun("ticket-flow", {
+        inputs: { requester: "t@acme.test", tags: [] },
+        profile: { email: "t@acme.test" },
+      })
+    ).body;
     const token = run.waiting?.resume_token ?? "";
     const data = { summary: "Tamper test", score: 1 };
 
     const [h, p, s] = token.split(".");
-    const flipped = `${h}.${p}.${(s ?? "").startsWith("A") ? `B${s?.slice(1)}` : `A${s?.slice(1)}`}`;
-    expect((await resume(run.run_id, flipped, data)).status).toBe(401);
-    const forgedPayload = btoa(JSON.stringify({ sub: run.run_id, exp: 9999999999 })).replace(/=+$/, "");
-    expect((await resume(run.run_id, `${h}.${forgedPayload}.${s}`, data)).status).toBe(401);
-    const none = `${btoa(JSON.stringify({ alg: "none", typ: "JWT" })).replace(/=+$/, "")}.${p}.`;
-    expect((await resume(run.run_id, none, data)).status).toBe(401);
-    expect((await resume(run.run_id, "garbage", data)).status).toBe(401);
+    expect((await resumeRun(run.run_id, tamperedCopy(token), data)).status).toBe(401);
+    const forgedPayload = b64url(JSON.stringify({ sub: run.run_id, exp: 9999999999 }));
+    expect((await resumeRun(run.run_id, `${h}.${forgedPayload}.${s}`, data)).status).toBe(401);
+    const none = `${b64url(JSON.stringify({ alg: "none", typ: "JWT" }))}.${p}.`;
+    expect((await resumeRun(run.run_id, none, data)).status).toBe(401);
+    expect((await resumeRun(run.run_id, "garbage", data)).status).toBe(401);
 
-    const keyring = parseTokenSecrets(env.RESUME_TOKEN_SECRETS);
-    const claims = await verifyResumeToken(keyring, token);
-    const expired = await signResumeToken(
-      keyring,
-      { ...claims, expiresAt: Date.now() - 60_000 },
-      Date.now() - 120_000,
-    );
-    const gone = await resume(run.run_id, expired, data);
+    const gone = await resumeRun(run.run_id, await expiredCopy(token), data);
     expect(gone.status).toBe(410);
     expect(envelope(gone).code).toBe("gone");
 
-    const other = (await start({ requester: "o@acme.test", tags: [] })).body;
-    const wrongRun = await resume(other.run_id, token, data);
+    const other = (await startRun("ticket-flow", { inputs: { requester: "o@acme.test", tags: [] } })).body;
+    const wrongRun = await resumeRun(other.run_id, token, data);
     expect(wrongRun.status).toBe(401);
 
     // The assignee's emailed link belongs to the same wait; once the wait is answered it points at a past step.
@@ -410,29 +383,30 @@ describe("resume tokens", () => {
     )
       .bind(run.run_id)
       .first<{ text_body: string }>();
-    const mailed = /\/r\/([A-Za-z0-9_.-]+)/.exec(mail?.text_body ?? "")?.[1] ?? "";
+    const mailed = linkToken(mail?.text_body ?? "");
     expect(mailed).not.toBe("");
 
-    expect((await resume(run.run_id, token, data)).status).toBe(200);
-    const replay = await resume(run.run_id, token, data);
+    expect((await resumeRun(run.run_id, token, data)).status).toBe(200);
+    const replay = await resumeRun(run.run_id, token, data);
     expect(replay.status).toBe(409);
-    const wrongStep = await resume(run.run_id, mailed, { ack: true });
+    const wrongStep = await resumeRun(run.run_id, mailed, { ack: true });
     expect(wrongStep.status).toBe(409);
     expect(envelope(wrongStep).message).toMatch(/not waiting on step 'intake'/);
-    expect((await status(run.run_id)).body.current_step).toBe("fyi");
+    expect((await getRun(run.run_id)).body.current_step).toBe("fyi");
   });
 
   it("an approver's own link records them as the approver", async () => {
-    const run = (await start({ requester: "a@acme.test", tags: ["urgent"] })).body;
-    await resume(run.run_id, run.waiting?.resume_token ?? "", { summary: "Needs a lead", score: 50 });
+    const run = (await startRun("ticket-flow", { inputs: { requester: "a@acme.test", tags: ["urgent"] } }))
+      .body;
+    await resumeRun(run.run_id, run.waiting?.resume_token ?? "", { summary: "Needs a lead", score: 50 });
     const mail = await env.DB.prepare(
       "SELECT text_body, to_address FROM mail_outbox WHERE run_id = ? AND step_id = 'review'",
     )
       .bind(run.run_id)
       .first<{ text_body: string; to_address: string }>();
     expect(mail?.to_address).toBe("lead@acme.test");
-    const link = /\/r\/([A-Za-z0-9_.-]+)/.exec(mail?.text_body ?? "")?.[1] ?? "";
-    const done = await resume(run.run_id, link, { decision: "approved" });
+    const link = linkToken(mail?.text_body ?? "");
+    const done = await resumeRun(run.run_id, link, { decision: "approved" });
     expect(done.body.status).toBe("completed");
     const ctx = await api<{ runtime: { review: { approver: string } } }>(
       "GET",
@@ -444,7 +418,7 @@ describe("resume tokens", () => {
 
 describe("durability and control", () => {
   it("survives its Durable Object being reset between wait and resume", async () => {
-    const run = (await start({ requester: "d@acme.test", tags: [] })).body;
+    const run = (await startRun("ticket-flow", { inputs: { requester: "d@acme.test", tags: [] } })).body;
     const stub = env.RUNS.get(env.RUNS.idFromName(run.run_id));
     await runInDurableObject(stub, async (_instance, state) => {
       await state.storage.deleteAlarm();
@@ -453,7 +427,7 @@ describe("durability and control", () => {
     await runInDurableObject(stub, (_instance, state) => {
       state.abort("reset for the test");
     }).catch(() => undefined);
-    const res = await resume(run.run_id, run.waiting?.resume_token ?? "", {
+    const res = await resumeRun(run.run_id, run.waiting?.resume_token ?? "", {
       summary: "After reset",
       score: 5,
     });
@@ -462,7 +436,8 @@ describe("durability and control", () => {
   });
 
   it("is carried on by its alarm when the object died between two steps", async () => {
-    const run = (await start({ requester: "k@acme.test", tags: ["urgent"] })).body;
+    const run = (await startRun("ticket-flow", { inputs: { requester: "k@acme.test", tags: ["urgent"] } }))
+      .body;
     // As if the object crashed right after committing the form's answer: running at `route`, nothing pending.
     await env.DB.prepare(
       "UPDATE runs SET status = 'running', current_step = 'route', pending = NULL, version = version + 1, context = json_set(context, '$.runtime.score', 5, '$.runtime.summary', 'Crashed') WHERE id = ?",
@@ -474,17 +449,20 @@ describe("durability and control", () => {
       await state.storage.setAlarm(Date.now() + 60_000);
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    const after = (await status(run.run_id)).body;
+    const after = (await getRun(run.run_id)).body;
     expect(after).toMatchObject({ status: "waiting", current_step: "review" });
   });
 
   it("cancels a waiting run: its token stops working; cancelling again is 409", async () => {
-    const run = (await start({ requester: "c@acme.test", tags: [] })).body;
-    const cancelled = await api<Status>("POST", `/v1/executions/${run.run_id}/cancel`);
+    const run = (await startRun("ticket-flow", { inputs: { requester: "c@acme.test", tags: [] } })).body;
+    const cancelled = await api<RunStatus>("POST", `/v1/executions/${run.run_id}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe("cancelled");
     expect(cancelled.body.waiting).toBeUndefined();
-    const late = await resume(run.run_id, run.waiting?.resume_token ?? "", { summary: "Too late", score: 1 });
+    const late = await resumeRun(run.run_id, run.waiting?.resume_token ?? "", {
+      summary: "Too late",
+      score: 1,
+    });
     expect(late.status).toBe(409);
     expect((await api("POST", `/v1/executions/${run.run_id}/cancel`)).status).toBe(409);
     const events = await api<{ items: Array<{ type: string }> }>(
@@ -495,14 +473,14 @@ describe("durability and control", () => {
   });
 
   it("stops an endless loop after 1,000 executed steps with a clear error", async () => {
-    const res = await start({}, { workflow: "endless" });
+    const res = await startRun("endless");
     expect(res.body.status).toBe("failed");
     expect(res.body.error?.code).toBe("loop_limit");
     expect(res.body.error?.message).toMatch(/1000 steps/);
   });
 
   it("fails the run with the expression and message when CEL evaluation fails", async () => {
-    const res = await start({}, { workflow: "broken-cel" });
+    const res = await startRun("broken-cel");
     expect(res.body.status).toBe("failed");
     expect(res.body.error?.step_id).toBe("check");
     expect(res.body.error?.message).toContain("runtime.missing.deep > 1");
@@ -511,41 +489,41 @@ describe("durability and control", () => {
 
 describe("what start, resume and cancel answer", () => {
   it("is exactly what a status read returns afterwards, resume token included", async () => {
-    const started = await start({ requester: "s@acme.test", tags: [] });
+    const started = await startRun("ticket-flow", { inputs: { requester: "s@acme.test", tags: [] } });
     expect(started.status).toBe(202);
-    expect((await status(started.body.run_id)).body).toEqual(started.body);
+    expect((await getRun(started.body.run_id)).body).toEqual(started.body);
 
-    const resumed = await resume(started.body.run_id, started.body.waiting?.resume_token ?? "", {
+    const resumed = await resumeRun(started.body.run_id, started.body.waiting?.resume_token ?? "", {
       summary: "Same answer",
       score: 95,
     });
     expect(resumed.status).toBe(200);
     expect(resumed.body.current_step).toBe("review");
-    expect((await status(started.body.run_id)).body).toEqual(resumed.body);
+    expect((await getRun(started.body.run_id)).body).toEqual(resumed.body);
 
-    const cancelled = await api<Status>("POST", `/v1/executions/${started.body.run_id}/cancel`);
+    const cancelled = await api<RunStatus>("POST", `/v1/executions/${started.body.run_id}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe("cancelled");
-    expect((await status(started.body.run_id)).body).toEqual(cancelled.body);
+    expect((await getRun(started.body.run_id)).body).toEqual(cancelled.body);
   });
 
   it("still carries a working token when the run's object lost its memory since the wait opened", async () => {
-    const run = (await start({ requester: "m@acme.test", tags: [] })).body;
+    const run = (await startRun("ticket-flow", { inputs: { requester: "m@acme.test", tags: [] } })).body;
     const stub = env.RUNS.get(env.RUNS.idFromName(run.run_id));
     await runInDurableObject(stub, (_instance, state) => {
       state.abort("forget what was minted");
     }).catch(() => undefined);
     // The status read finds the token in D1; the resume through the fresh instance mints the next one.
-    const again = await status(run.run_id);
+    const again = await getRun(run.run_id);
     expect(again.body.waiting?.resume_token).toBe(run.waiting?.resume_token);
-    const res = await resume(run.run_id, again.body.waiting?.resume_token ?? "", {
+    const res = await resumeRun(run.run_id, again.body.waiting?.resume_token ?? "", {
       summary: "Fresh object",
       score: 3,
     });
     expect(res.status).toBe(200);
     expect(res.body.current_step).toBe("fyi");
     expect(res.body.waiting?.resume_token).toBeTruthy();
-    expect((await status(run.run_id)).body).toEqual(res.body);
+    expect((await getRun(run.run_id)).body).toEqual(res.body);
   });
 });
 
@@ -562,7 +540,7 @@ steps:
     instructions: "Approve run {{run.id}} at {{run.step_id}} for {{profile.team}}"
 `;
     expect((await api("POST", "/v1/workflows", { yaml })).status).toBe(201);
-    const started = await start({}, { workflow: "view-check", profile: { team: "Ops" } });
+    const started = await startRun("view-check", { profile: { team: "Ops" } });
     expect(started.status).toBe(202);
     const runId = started.body.run_id;
     const expected = `Approve run ${runId} at sign for Ops`;
@@ -613,8 +591,8 @@ describe("reading runs", () => {
   });
 
   it("answers 404 for an unknown run and 422 for a malformed id", async () => {
-    expect((await status("run_00000000000000000000000000")).status).toBe(404);
-    expect((await status("not-a-run")).status).toBe(422);
+    expect((await getRun("run_00000000000000000000000000")).status).toBe(404);
+    expect((await getRun("not-a-run")).status).toBe(422);
     expect((await api("GET", "/v1/executions/run_00000000000000000000000000/history")).status).toBe(404);
   });
 });

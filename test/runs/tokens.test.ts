@@ -10,6 +10,7 @@ import {
   signResumeToken,
   verifyResumeToken,
 } from "../../src/tokens";
+import { b64url, fromB64url } from "../helpers/tokens";
 
 const SECRET_1 = "first-secret-0123456789abcdefghij";
 const SECRET_2 = "second-secret-0123456789abcdefghi";
@@ -34,9 +35,6 @@ async function expectAppError(promise: Promise<unknown>, code: string, message?:
   expect((error as AppError).code).toBe(code);
   if (message !== undefined) expect((error as AppError).message).toBe(message);
 }
-
-const b64url = (s: string): string => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const fromB64url = (s: string): string => atob(s.replace(/-/g, "+").replace(/_/g, "/"));
 
 /** Signs arbitrary claims with a raw secret, bypassing our signer, to forge edge-case tokens. */
 async function forge(

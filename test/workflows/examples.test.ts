@@ -3,6 +3,7 @@
 // are, and each must start a run with the inputs its own header comment suggests.
 import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api";
+import { startedRun } from "../helpers/runs";
 
 // Vite inlines the files at build time: the test runs in workerd, which has no file system.
 const files = import.meta.glob<string>("../../examples/*.yaml", {
@@ -61,12 +62,12 @@ describe("examples/", () => {
       const again = await api("POST", "/v1/workflows", { yaml: source });
       expect(again.status).toBe(409);
 
-      const run = await api<{ status: string; workflow_id: string }>("POST", "/v1/executions", {
-        json: { workflow_id: id, inputs: suggestedInputs(source), profile: { email: "reader@acme.test" } },
+      const run = await startedRun(id ?? "", {
+        inputs: suggestedInputs(source),
+        profile: { email: "reader@acme.test" },
       });
-      expect(run.status, run.text).toBe(202);
-      expect(run.body.workflow_id).toBe(id);
-      expect(["running", "waiting"]).toContain(run.body.status);
+      expect(run.workflow_id).toBe(id);
+      expect(["running", "waiting"]).toContain(run.status);
     });
   }
 });

@@ -3,6 +3,7 @@
  * is merged in, and the keywords that need a decision (`anyOf`, `oneOf`, `not`, `if`) are set aside for
  * the generator. Merging is an approximation; the generator verifies every value it returns.
  */
+import { fragmentPointer, pointerTokens } from "../../lib/json-pointer";
 import type { JsonSchema } from "../types";
 
 export type SchemaObject = Record<string, unknown>;
@@ -56,8 +57,7 @@ export function resolveRef(ref: string, root: JsonSchema): JsonSchema {
   if (pointer === "") return root;
   if (!pointer.startsWith("/")) return true; // A named anchor: not supported, allow anything.
   let node: unknown = root;
-  for (const raw of pointer.slice(1).split("/")) {
-    const key = decodeURIComponent(raw).replaceAll("~1", "/").replaceAll("~0", "~");
+  for (const key of pointerTokens(fragmentPointer(pointer))) {
     node = isObject(node) || Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined;
   }
   return isObject(node) || typeof node === "boolean" ? node : true;
