@@ -142,9 +142,9 @@ describe("emails for waits", () => {
   });
 
   it("drops an email whose run was cancelled or whose wait was answered before it went out", async () => {
-    const cancelled = await startRun("gone@acme.test");
+    const cancelled = await startMailRun("gone@acme.test");
     expect((await api("POST", `/v1/executions/${cancelled.runId}/cancel`)).status).toBe(200);
-    const answered = await startRun("late@acme.test");
+    const answered = await startMailRun("late@acme.test");
     const status = await api<{ waiting?: { resume_token?: string } }>(
       "GET",
       `/v1/executions/${answered.runId}`,
