@@ -20,6 +20,8 @@ export default defineConfig({
           // Debug, so tests that look for secrets in logs see every line the app writes.
           LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "debug",
           SECRET_TEST_TOKEN: "s3cr3t-value-never-logged",
+          // The fake servers listen on 127.0.0.1 at ports chosen at start: any port.
+          SECRETS_ALLOWED_HOSTS: "TEST_TOKEN=127.0.0.1",
         },
       },
     })),

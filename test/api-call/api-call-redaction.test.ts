@@ -52,13 +52,20 @@ describe("redaction of a secret's encoded forms", () => {
     const secret = "pa55-wörd-42";
     const secrets = { S: secret };
     for (const prefix of ["", "u:", "us:", "use:", "user:"]) {
-      for (const encoded of [b64(`${prefix}${secret}`), b64(`${prefix}${secret}!tail`), b64url(prefix + secret)]) {
+      for (const encoded of [
+        b64(`${prefix}${secret}`),
+        b64(`${prefix}${secret}!tail`),
+        b64url(prefix + secret),
+      ]) {
         const redacted = String(redactSecrets(`Basic ${encoded}`, secrets));
         expect(redacted, `${prefix} ${encoded}`).toContain(REDACTED);
         expect(redacted).not.toBe(`Basic ${encoded}`);
       }
     }
-    const asciiJson = JSON.stringify(secret).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    const asciiJson = JSON.stringify(secret).replace(
+      /[^\x20-\x7e]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
     expect(redactSecrets({ text: `{"k":${asciiJson}}` }, secrets)).toEqual({ text: `{"k":"${REDACTED}"}` });
   });
 

@@ -5,7 +5,10 @@ import { deps, newKey, other, SECRET, step, view, wire, wireOf } from "./wire";
 // api_call follows redirects itself: same origin only, at most 5 hops. The wire servers (two
 // origins) record what each hop really sent.
 
-const SECRET_HEADERS = { Authorization: "Bearer {{secrets.TEST_TOKEN}}", "X-Api-Key": "{{secrets.TEST_TOKEN}}" };
+const SECRET_HEADERS = {
+  Authorization: "Bearer {{secrets.TEST_TOKEN}}",
+  "X-Api-Key": "{{secrets.TEST_TOKEN}}",
+};
 const to = (url: string): string => encodeURIComponent(url);
 
 describe("api_call redirects", () => {
@@ -78,10 +81,10 @@ describe("api_call redirects", () => {
 
   it("switches to GET without a body on 303, and on 301/302 after a POST, as browsers do", async () => {
     const cases = [
-      { status: 303, method: "PUT", then: "GET" },
-      { status: 301, method: "POST", then: "GET" },
-      { status: 302, method: "POST", then: "GET" },
-      { status: 302, method: "PATCH", then: "PATCH" },
+      { status: 303, method: "PUT", next: "GET" },
+      { status: 301, method: "POST", next: "GET" },
+      { status: 302, method: "POST", next: "GET" },
+      { status: 302, method: "PATCH", next: "PATCH" },
     ] as const;
     for (const c of cases) {
       const key = newKey(`switch-${c.status}`);
@@ -97,8 +100,8 @@ describe("api_call redirects", () => {
       );
       expect(out.status, JSON.stringify(c)).toBe("completed");
       const [, second] = await wireOf(key);
-      expect(second?.method, JSON.stringify(c)).toBe(c.then);
-      if (c.then === "GET") {
+      expect(second?.method, JSON.stringify(c)).toBe(c.next);
+      if (c.next === "GET") {
         expect(second?.body).toBe("");
         expect(second?.headers["content-type"]).toBeUndefined();
       }

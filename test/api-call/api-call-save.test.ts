@@ -60,7 +60,10 @@ describe("a run whose api_call would send a secret to an unlisted host", () => {
     const url = wire.replace("127.0.0.1", "localhost");
     const yaml = workflow(
       "secret-unlisted-host",
-      [`    url: "${url}/rec/${key}"`, `    headers: { Authorization: "Bearer {{secrets.TEST_TOKEN}}" }`].join("\n"),
+      [
+        `    url: "${url}/rec/${key}"`,
+        `    headers: { Authorization: "Bearer {{secrets.TEST_TOKEN}}" }`,
+      ].join("\n"),
     );
     expect((await api("POST", "/v1/workflows", { yaml })).status).toBe(201);
     const run = await api<{ run_id: string; status: string }>("POST", "/v1/executions", {

@@ -48,13 +48,17 @@ describe("api_call sends a secret only to the hosts SECRETS_ALLOWED_HOSTS lists 
 
   it("never sends a secret that has no entry, nor any secret when SECRETS_ALLOWED_HOSTS is unset", async () => {
     const key = newKey("unlisted");
-    for (const allowed of [`OTHER=${hostOf(wire)}`, "", undefined]) {
-      const out = await executeApiCall(step({ url: `${wire}/rec/${key}`, headers: BEARER }), view, deps(allowed));
+    for (const allowed of [`OTHER=${hostOf(wire)}`, "", null]) {
+      const out = await executeApiCall(
+        step({ url: `${wire}/rec/${key}`, headers: BEARER }),
+        view,
+        deps(allowed),
+      );
       expect(out, String(allowed)).toMatchObject({ status: "failed", error: { code: "secret_not_allowed" } });
     }
     expect(await wireOf(key)).toEqual([]);
     // A request that carries no secret goes anywhere, SECRETS_ALLOWED_HOSTS or not.
-    const plain = await executeApiCall(step({ url: `${other}/rec/${key}` }), view, deps(undefined));
+    const plain = await executeApiCall(step({ url: `${other}/rec/${key}` }), view, deps(null));
     expect(plain.status).toBe("completed");
     expect(await wireOf(key)).toHaveLength(1);
   });
@@ -107,14 +111,23 @@ describe("api_call never puts a secret in a URL", () => {
       { url: `${wire}/rec/${key}`, query: { t: "{{{secrets.TEST_TOKEN}}}" } },
     ];
     for (const c of cases) {
-      const out = await executeApiCall(step({ ...c, headers: BEARER }), view, deps(undefined, { TEST_TOKEN: special }));
+      const out = await executeApiCall(
+        step({ ...c, headers: BEARER }),
+        view,
+        deps(undefined, { TEST_TOKEN: special }),
+      );
       expect(out, JSON.stringify(c)).toMatchObject({
         status: "failed",
         attempts: 0,
         error: { code: "secret_in_url" },
       });
       const stored = JSON.stringify(out);
-      for (const form of [special, "p@ss%20w0rd/%C3%A9|x", "p@ss%20w0rd/%C3%A9%7Cx", encodeURIComponent(special)]) {
+      for (const form of [
+        special,
+        "p@ss%20w0rd/%C3%A9|x",
+        "p@ss%20w0rd/%C3%A9%7Cx",
+        encodeURIComponent(special),
+      ]) {
         expect(stored, JSON.stringify(c)).not.toContain(form);
       }
     }

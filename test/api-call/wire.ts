@@ -38,8 +38,8 @@ export const step = (over: Partial<ApiCallStep>): ApiCallStep => ({
   ...over,
 });
 
-/** The secret may go to the first wire server only (host:port), unless told otherwise. */
+/** The secret may go to the first wire server only (host:port), unless told otherwise; null: unset. */
 export const deps = (
-  allowedHosts: string | undefined = `TEST_TOKEN=${hostOf(wire)}`,
+  allowedHosts: string | null = `TEST_TOKEN=${hostOf(wire)}`,
   secrets: Record<string, string> = { TEST_TOKEN: SECRET },
-): ApiCallDeps => ({ secrets, allowedHosts });
+): ApiCallDeps => ({ secrets, allowedHosts: allowedHosts ?? undefined });

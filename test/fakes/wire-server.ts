@@ -50,7 +50,10 @@ function encodedForms(auth: string, body: string): string {
 }
 
 function redirect(res: ServerResponse, status: number, location: string | null): void {
-  res.writeHead(status, location === null ? { "content-type": "text/plain" } : { location, "content-type": "text/plain" });
+  res.writeHead(
+    status,
+    location === null ? { "content-type": "text/plain" } : { location, "content-type": "text/plain" },
+  );
   res.end(location === null ? "no location" : `see ${location}`);
 }
 
@@ -63,7 +66,13 @@ function handler(server: string) {
       return;
     }
     const body = await readBody(req);
-    const record = { server, method: req.method ?? "", path: url.pathname + url.search, headers: req.headers, body };
+    const record = {
+      server,
+      method: req.method ?? "",
+      path: url.pathname + url.search,
+      headers: req.headers,
+      body,
+    };
     records.set(key, [...(records.get(key) ?? []), record]);
     const status = Number(url.searchParams.get("status") ?? "302");
     if (route === "redirect") return redirect(res, status, url.searchParams.get("to"));
