@@ -39,6 +39,18 @@ describe("saving an api_call with a secret in its URL", () => {
     }
   });
 
+  it("finds a secret however deep in sections it hides", async () => {
+    const open = "{{#runtime.a}}".repeat(40);
+    const close = "{{/runtime.a}}".repeat(40);
+    const yaml = workflow(
+      "secret-deep-in-url",
+      `    url: "https://api.example.test/${open}{{secrets.T}}${close}"`,
+    );
+    const res = await api<Details>("POST", "/v1/workflows/validate", { yaml });
+    expect(res.status, res.text).toBe(422);
+    expect(res.body.error.details.map((i) => i.path)).toEqual(["steps[0].url"]);
+  });
+
   it("accepts secrets in headers and the body", async () => {
     const yaml = workflow(
       "secret-in-header",
