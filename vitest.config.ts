@@ -12,7 +12,8 @@ export default defineConfig({
       miniflare: {
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-          API_KEYS: "tester:test-key-123,other:other-key-456,ops:operator-key-789:operator,viewer:reader-key-000:reader",
+          API_KEYS:
+            "tester:test-key-123,other:other-key-456,ops:operator-key-789:operator,viewer:reader-key-000:reader",
           RESUME_TOKEN_SECRETS: "k2:test-secret-two-0123456789abcdef,k1:test-secret-one-0123456789abcdef",
           PUBLIC_BASE_URL: "https://scaff.test",
           AI_PROVIDER: "mock",
@@ -20,6 +21,8 @@ export default defineConfig({
           // Debug, so tests that look for secrets in logs see every line the app writes.
           LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "debug",
           SECRET_TEST_TOKEN: "s3cr3t-value-never-logged",
+          // The fake servers listen on 127.0.0.1 at ports chosen at start: any port.
+          SECRETS_ALLOWED_HOSTS: "TEST_TOKEN=127.0.0.1",
         },
       },
     })),

@@ -6,6 +6,8 @@ declare namespace Cloudflare {
     OPENAI_API_KEY?: string;
     OPENAI_BASE_URL?: string;
     RESEND_API_KEY?: string;
+    /** `NAME=host[,host…];NAME2=host`: where each SECRET_<NAME> may be sent (config/env.ts). */
+    SECRETS_ALLOWED_HOSTS?: string;
     /** Email Service binding, when EMAIL_PROVIDER=cloudflare. */
     EMAIL?: { send(message: unknown): Promise<unknown> };
     [secret: `SECRET_${string}`]: string | undefined;

@@ -3,6 +3,7 @@ import Mustache from "mustache";
 import { parseExpression } from "../lib/cel";
 import { pointerSegments } from "../lib/json-pointer";
 import { checkSchemaIsValid } from "../lib/json-schema";
+import { templateReads } from "../lib/render";
 import type { IssueList, PathSegment } from "./issues";
 import { asObject, own, ownString, type RawObject, rawList, rawSteps } from "./raw";
 
@@ -91,12 +92,15 @@ function checkApiCall(
 ): void {
   const url = ownString(step, "url");
   if (url !== undefined) {
-    checkMustache(url, at("url"), issues, true);
+    checkMustache(url, at("url"), issues, SECRETS_IN_URL);
     if (!url.includes("{{") && !isHttpUrl(url)) issues.add(at("url"), "must be an http(s) URL");
   }
-  for (const key of ["headers", "query"]) {
+  for (const [key, rule] of [
+    ["headers", null],
+    ["query", SECRETS_IN_URL],
+  ] as const) {
     for (const [name, value] of Object.entries(asObject(own(step, key)) ?? {})) {
-      if (typeof value === "string") checkMustache(value, at(key, name), issues, true);
+      if (typeof value === "string") checkMustache(value, at(key, name), issues, rule);
     }
   }
   checkBodyStrings(own(step, "body"), at("body"), issues, 0);
@@ -105,7 +109,7 @@ function checkApiCall(
 function checkBodyStrings(value: unknown, path: PathSegment[], issues: IssueList, depth: number): void {
   if (depth > 32) return;
   if (typeof value === "string") {
-    checkMustache(value, path, issues, true);
+    checkMustache(value, path, issues, null);
     return;
   }
   if (Array.isArray(value)) {
@@ -139,39 +143,31 @@ function checkSchema(schema: unknown, path: PathSegment[], issues: IssueList): v
   }
 }
 
+const SECRETS_OUTSIDE_API_CALL = "{{secrets.*}} can only be used in api_call steps (headers, body)";
+// A URL ends up in server and proxy logs, browser history and Referer headers: never a secret's place.
+const SECRETS_IN_URL = "a secret may not appear in a URL: send {{secrets.*}} in a header or the body";
+
 /**
- * Reports a template Mustache cannot parse (unclosed tags, unbalanced sections), and `{{secrets.*}}`
- * outside api_call steps: a secret must never reach a prompt, an email or a page.
+ * Reports a template Mustache cannot parse (unclosed tags, unbalanced sections), and a template that
+ * reads `{{secrets.*}}` where it may not (`secretsRule`, the message; null where secrets are allowed):
+ * a secret must never reach a prompt, an email, a page or a URL.
  */
 export function checkMustache(
   template: string,
   path: PathSegment[],
   issues: IssueList,
-  secretsAllowed = false,
+  secretsRule: string | null = SECRETS_OUTSIDE_API_CALL,
 ): void {
-  let tokens: unknown[];
   try {
     // A private Writer: the shared Mustache cache must not keep every template anyone ever submitted.
-    tokens = new Mustache.Writer().parse(template) as unknown[];
+    new Mustache.Writer().parse(template);
   } catch (e) {
     issues.add(path, `invalid template: ${e instanceof Error ? e.message : String(e)}`);
     return;
   }
-  if (!secretsAllowed && usesSecrets(tokens)) {
-    issues.add(path, "{{secrets.*}} can only be used in api_call steps (url, headers, query, body)");
+  if (secretsRule !== null && templateReads(template, "secrets")) {
+    issues.add(path, secretsRule);
   }
-}
-
-const NAMED = new Set(["name", "&", "#", "^"]);
-
-function usesSecrets(tokens: unknown[], depth = 0): boolean {
-  if (depth > 32) return false;
-  return tokens.some((token) => {
-    if (!Array.isArray(token)) return false;
-    const [type, value, , , children] = token as [string, string, number, number, unknown[] | undefined];
-    if (NAMED.has(type) && (value === "secrets" || value.startsWith("secrets."))) return true;
-    return Array.isArray(children) && usesSecrets(children, depth + 1);
-  });
 }
 
 function isHttpUrl(value: string): boolean {

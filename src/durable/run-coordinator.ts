@@ -184,11 +184,11 @@ export class RunCoordinator extends DurableObject<Env> {
   /** Executes steps until the run waits, hands work to a queue, or ends. Each step is one transition. */
   private async drive(def: Definition, start: RunState): Promise<RunState> {
     let state = start;
-    const secrets = collectWorkflowSecrets(this.env);
+    const io = { secrets: collectWorkflowSecrets(this.env), secretHosts: this.env.SECRETS_ALLOWED_HOSTS };
     while (state.status === "running" && !state.pending && state.currentStep) {
       const step = stepById(def, state.currentStep);
       const startedAt = Date.now();
-      const outcome = await executeStep(step, { definition: def, run: state, now: startedAt, secrets });
+      const outcome = await executeStep(step, { definition: def, run: state, now: startedAt, ...io });
       const now = Date.now();
       const t = applyStepOutcome(def, state, outcome, this.deps(now), startedAt);
       await this.commit(def, t, now);

@@ -1,6 +1,6 @@
 /** Turning an api_call step and a view into a concrete HTTP request (everything templated via lib/render). */
 import type { ApiCallStep } from "../definitions/types.js";
-import { renderDeep, renderText, renderUrl } from "../lib/render.js";
+import { renderDeep, renderText, renderUrl, templateReads } from "../lib/render.js";
 
 /** What a step's templates can read; `secrets` is added only here, at render time. */
 export interface ApiCallRenderView {
@@ -18,22 +18,48 @@ export interface BuiltRequest {
   headers: Headers;
   body: string | undefined;
   shownBody: unknown;
+  /** Names of the secrets the headers and body read: where the request may go depends on them. */
+  secrets: string[];
 }
 
-export type BuildResult = { ok: true; request: BuiltRequest } | { ok: false; message: string };
+export type BuildResult =
+  | { ok: true; request: BuiltRequest }
+  | { ok: false; code: "invalid_request" | "secret_in_url"; message: string };
 
 const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/**
+ * The secrets view headers and body render from: it notes every secret a template reads, including
+ * through `{{#secrets}}…{{/secrets}}` and `{{secrets}}` (which reads them all).
+ */
+function recordingSecrets(secrets: Record<string, string>, read: Set<string>): Record<string, string> {
+  return new Proxy(secrets, {
+    get(target, name, receiver) {
+      if (typeof name === "string" && Object.hasOwn(target, name)) read.add(name);
+      return Reflect.get(target, name, receiver) as unknown;
+    },
+  });
+}
+
+/** The url and query templates that read a secret, named for the message; empty when none does. */
+function urlTemplatesReadingSecrets(step: ApiCallStep): string[] {
+  const named: Array<[string, string]> = [["url", step.url]];
+  for (const [name, template] of Object.entries(step.query ?? {})) named.push([`query.${name}`, template]);
+  return named.filter(([, template]) => templateReads(template, "secrets")).map(([name]) => name);
+}
+
+// The URL renders from a view without secrets: whatever its template says, no secret can reach it.
 function buildUrl(step: ApiCallStep, view: ApiCallRenderView): string {
-  const url = new URL(renderUrl(step.url, view));
+  const urlView = { static: view.static, profile: view.profile, runtime: view.runtime, run: view.run };
+  const url = new URL(renderUrl(step.url, urlView));
   // renderUrl checks this too; the check is repeated because a non-http(s) fetch must never happen.
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new Error(`only http and https URLs are allowed, got "${url.protocol}"`);
   }
   for (const [name, template] of Object.entries(step.query ?? {})) {
-    url.searchParams.append(name, renderText(template, view));
+    url.searchParams.append(name, renderText(template, urlView));
   }
   return url.toString();
 }
@@ -62,24 +88,34 @@ function encodeBody(rendered: unknown, headers: Headers): string | undefined {
   return JSON.stringify(rendered);
 }
 
-/** Renders url, query, headers and body; any problem (bad template, bad URL, body on GET) is a message, not a throw. */
+/**
+ * Renders url, query, headers and body; any problem (bad template, bad URL, body on GET, a secret in
+ * the url or query) is a code and a message, not a throw.
+ */
 export function buildApiRequest(step: ApiCallStep, view: ApiCallRenderView): BuildResult {
   const method = step.method.toUpperCase();
+  const inUrl = urlTemplatesReadingSecrets(step);
+  if (inUrl.length > 0) {
+    const message = `a secret may not appear in a URL (${inUrl.join(", ")}): send it in a header or the body`;
+    return { ok: false, code: "secret_in_url", message };
+  }
   let url: string;
   try {
     url = buildUrl(step, view);
   } catch (err) {
-    return { ok: false, message: `invalid url: ${messageOf(err)}` };
+    return { ok: false, code: "invalid_request", message: `invalid url: ${messageOf(err)}` };
   }
   try {
-    const headers = buildHeaders(step, view);
-    const shownBody = step.body === undefined ? undefined : renderDeep(step.body, view);
+    const read = new Set<string>();
+    const secretView = { ...view, secrets: recordingSecrets(view.secrets, read) };
+    const headers = buildHeaders(step, secretView);
+    const shownBody = step.body === undefined ? undefined : renderDeep(step.body, secretView);
     if (shownBody !== undefined && shownBody !== null && BODYLESS_METHODS.has(method)) {
-      return { ok: false, message: `a ${method} request cannot have a body` };
+      return { ok: false, code: "invalid_request", message: `a ${method} request cannot have a body` };
     }
     const body = encodeBody(shownBody, headers);
-    return { ok: true, request: { method, url, headers, body, shownBody } };
+    return { ok: true, request: { method, url, headers, body, shownBody, secrets: [...read] } };
   } catch (err) {
-    return { ok: false, message: messageOf(err) };
+    return { ok: false, code: "invalid_request", message: messageOf(err) };
   }
 }

@@ -10,6 +10,11 @@
  * - method, url, query, headers and body are Mustache templates over
  *   `{ static, profile, runtime, run, secrets }`; `secrets` exists only while rendering.
  * - only http(s) URLs; query values are appended URL-encoded to the rendered URL.
+ * - secrets never appear in a URL: url and query render without them (`secret_in_url` if they try);
+ *   a request whose headers or body read a secret goes only to the hosts SECRETS_ALLOWED_HOSTS
+ *   lists for that secret (`secret_not_allowed`), checked on the rendered URL and on every hop.
+ * - redirects are followed by hand, at most 5, to the same origin only (`redirect_not_allowed`,
+ *   `too_many_redirects`); 303, and 301/302 after a POST, continue as a GET without a body.
  * - an object/array body is sent as JSON (Content-Type application/json unless set), a string as text.
  * - each attempt times out after `timeout` (default 30 s); network errors, timeouts and 5xx are
  *   retried `retry.max` times with exponential backoff and jitter; a 4xx is never retried.
@@ -17,58 +22,25 @@
  * - a 4xx fails the step unless `fail_on_status: false` (then it completes with the 4xx result);
  *   a 5xx that is still failing after the retries always fails it.
  * - a response body over 1 MiB fails the step (`response_too_large`) and is not retried.
- * - every secret value is redacted from the returned request, output and errors, even when the
- *   server echoes it back.
+ * - every secret value is redacted (raw, URL-, JSON- and base64-encoded) from the returned request,
+ *   output and errors, even when the server echoes it back.
  */
 import { type ApiCallStep, DEFAULT_API_TIMEOUT_MS } from "../definitions/types.js";
 import { type Backoff, backoffDelayMs } from "../lib/backoff.js";
 import { redactSecrets } from "../lib/secrets.js";
+import { type HopCheck, secretHopCheck } from "./api-call-hosts.js";
 import { type ApiCallRenderView, type BuiltRequest, buildApiRequest } from "./api-call-request.js";
 import { MAX_RESPONSE_BYTES, parseResponseBody, readCappedBody } from "./api-call-response.js";
+import { describeRequest, sendRequest } from "./api-call-send.js";
+import type { ApiCallError, ApiCallOutcome, ApiCallOutput, RedactedRequest } from "./api-call-types.js";
 
-export interface ApiCallOutput {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-/** The request as it may be stored and shown: rendered, with every secret value redacted. */
-export interface RedactedRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: unknown;
-}
-
-export type ApiCallErrorCode =
-  | "invalid_request"
-  | "timeout"
-  | "network_error"
-  | "http_error"
-  | "response_too_large";
-
-export interface ApiCallError {
-  code: ApiCallErrorCode;
-  message: string;
-  status?: number;
-  body?: unknown;
-}
-
-export type ApiCallOutcome =
-  | {
-      status: "completed";
-      output: ApiCallOutput;
-      attempts: number;
-      request: RedactedRequest;
-      duration_ms: number;
-    }
-  | {
-      status: "failed";
-      error: ApiCallError;
-      attempts: number;
-      request: RedactedRequest;
-      duration_ms: number;
-    };
+export type {
+  ApiCallError,
+  ApiCallErrorCode,
+  ApiCallOutcome,
+  ApiCallOutput,
+  RedactedRequest,
+} from "./api-call-types.js";
 
 /** The run data a step renders from; `run` lets users template an idempotency key. */
 export interface ApiCallView {
@@ -81,6 +53,8 @@ export interface ApiCallView {
 export interface ApiCallDeps {
   /** Workflow secrets (see collectWorkflowSecrets): rendered into the request, redacted from the outcome. */
   secrets: Record<string, string>;
+  /** SECRETS_ALLOWED_HOSTS as configured; unset lets no secret go anywhere. */
+  allowedHosts?: string | undefined;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -97,28 +71,24 @@ type Attempt =
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function describe(request: BuiltRequest): string {
-  const url = new URL(request.url);
-  return `${request.method} ${url.origin}${url.pathname}`;
-}
+const describe = (request: BuiltRequest): string => describeRequest(request.method, new URL(request.url));
 
 async function attemptOnce(
   request: BuiltRequest,
   step: ApiCallStep,
   doFetch: typeof fetch,
   timeoutMs: number,
+  check: HopCheck,
 ): Promise<Attempt> {
   const signal = AbortSignal.timeout(timeoutMs);
   let response: Response;
   let text: string;
   let tooLarge: boolean;
   try {
-    response = await doFetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal,
-    });
+    const sent = await sendRequest(request, doFetch, signal, check);
+    // Redirects and hosts refused are the same on every try: never retried.
+    if (!sent.ok) return { kind: "failed", error: sent.error, retryable: false };
+    response = sent.response;
     ({ text, tooLarge } = await readCappedBody(response, MAX_RESPONSE_BYTES));
   } catch (err) {
     if (signal.aborted) {
@@ -166,6 +136,24 @@ function shownRequest(request: BuiltRequest): RedactedRequest {
   return shown;
 }
 
+type Prepared =
+  | { ok: true; request: BuiltRequest; check: HopCheck }
+  | { ok: false; error: ApiCallError; shown: RedactedRequest };
+
+/** Builds the request and vets where it goes; a refusal here means nothing was sent. */
+function prepare(step: ApiCallStep, view: ApiCallRenderView, allowedHosts: string | undefined): Prepared {
+  const built = buildApiRequest(step, view);
+  if (!built.ok) {
+    const shown: RedactedRequest = { method: step.method, url: step.url, headers: { ...step.headers } };
+    if (step.body !== undefined) shown.body = step.body;
+    return { ok: false, error: { code: built.code, message: built.message }, shown };
+  }
+  const check = secretHopCheck(built.request.secrets, allowedHosts);
+  const refused = check(new URL(built.request.url));
+  if (refused) return { ok: false, error: refused, shown: shownRequest(built.request) };
+  return { ok: true, request: built.request, check };
+}
+
 /** Executes an api_call step (with its retries) and reports what happened, every secret value redacted. */
 export async function executeApiCall(
   step: ApiCallStep,
@@ -180,24 +168,16 @@ export async function executeApiCall(
   const redact = <T>(value: T): T => redactSecrets(value, deps.secrets) as T;
   const renderView: ApiCallRenderView = { ...view, secrets: deps.secrets };
 
-  const built = buildApiRequest(step, renderView);
-  if (!built.ok) {
-    const request: RedactedRequest = { method: step.method, url: step.url, headers: { ...step.headers } };
-    if (step.body !== undefined) request.body = step.body;
-    return redact({
-      status: "failed",
-      error: { code: "invalid_request", message: built.message },
-      attempts: 0,
-      request,
-      duration_ms: now() - started,
-    });
+  const prepared = prepare(step, renderView, deps.allowedHosts);
+  if (!prepared.ok) {
+    const { error, shown } = prepared;
+    return redact({ status: "failed", error, attempts: 0, request: shown, duration_ms: now() - started });
   }
-
-  const request = built.request;
+  const { request, check } = prepared;
   const maxAttempts = 1 + Math.max(0, Math.floor(step.retry?.max ?? 0));
   const timeoutMs = step.timeout_ms ?? DEFAULT_API_TIMEOUT_MS;
   for (let attempt = 1; ; attempt++) {
-    const result = await attemptOnce(request, step, doFetch, timeoutMs);
+    const result = await attemptOnce(request, step, doFetch, timeoutMs, check);
     if (result.kind === "done") {
       return redact({
         status: "completed",

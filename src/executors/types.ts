@@ -8,6 +8,8 @@ export interface ExecutorContext {
   now: number;
   /** Workflow secrets (SECRET_* only), for api_call rendering. */
   secrets: Record<string, string>;
+  /** SECRETS_ALLOWED_HOSTS as configured (api_call parses it): where each secret may be sent. */
+  secretHosts?: string | undefined;
   fetch?: typeof fetch;
 }
 

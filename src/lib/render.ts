@@ -189,6 +189,31 @@ function findPartial(tokens: Tokens): string | undefined {
   return undefined;
 }
 
+// Tags that look a name up: `{{x}}`, `{{{x}}}` / `{{& x}}`, sections and inverted sections.
+const LOOKUP_TAGS = new Set(["name", "&", "#", "^"]);
+
+/**
+ * True when a template reads `root` or anything under it (`{{secrets.X}}`, `{{{secrets.X}}}`,
+ * `{{& secrets.X}}`, `{{#secrets}}…{{/secrets}}`), at any section depth; false when it does not parse.
+ */
+export function templateReads(template: string, root: string): boolean {
+  let pending: Tokens;
+  try {
+    // A private Writer: checking a template must not fill the render cache.
+    pending = [...(new Mustache.Writer().parse(template, TAGS) as Tokens)];
+  } catch {
+    return false;
+  }
+  // A stack, not recursion: section nesting is as deep as the template is long.
+  for (let token = pending.pop(); token !== undefined; token = pending.pop()) {
+    if (!Array.isArray(token)) continue;
+    const [type, name, , , children] = token as [string, string, number, number, unknown];
+    if (LOOKUP_TAGS.has(type) && (name === root || name.startsWith(`${root}.`))) return true;
+    if (Array.isArray(children)) for (const child of children) pending.push(child);
+  }
+  return false;
+}
+
 /** Returns why a template cannot be used (syntax error, or a partial, which Scaff does not support), or null. */
 export function checkTemplate(template: string): string | null {
   let tokens: Tokens;

@@ -61,11 +61,7 @@ steps:
 ${extra}`;
 
 const FLAKY = single("flaky-call", "/flaky/{{run.id}}/2", "    retry: { max: 3 }\n    output: result\n");
-const BAD_REQUEST = single(
-  "bad-request-call",
-  "/status/400?key={{run.id}}&t={{secrets.TEST_TOKEN}}",
-  "    retry: { max: 3 }\n",
-);
+const BAD_REQUEST = single("bad-request-call", "/status/400?key={{run.id}}", "    retry: { max: 3 }\n");
 const DOWN = single("down-call", "/status/503?key={{run.id}}", "    retry: { max: 1 }\n");
 const SLOW = single("slow-call", "/slow/3000", "    timeout: 200ms\n");
 const TOLERANT = `${single(
@@ -245,8 +241,10 @@ describe("an api_call step inside a run", () => {
     expect(status.body.error?.details?.[0]).toMatchObject({ status: 400, body: { status: 400 } });
     const history = await read<History>(runId, "/history");
     expect(history.body.steps.map((s) => `${s.step_id}:${s.status}`)).toEqual(["call:failed"]);
-    // The secret was in the URL: the stored request shows it redacted.
-    expect(history.body.steps[0]?.attempts[0]?.input?.url).toMatch(/&t=\[redacted\]$/);
+    // The secret was in a header: the stored request shows it redacted.
+    expect(history.body.steps[0]?.attempts[0]?.input?.headers).toMatchObject({
+      authorization: "Bearer [redacted]",
+    });
     const all = await everythingAbout(runId);
     for (const form of forms(SECRET)) expect(all).not.toContain(form);
   });

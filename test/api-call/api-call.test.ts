@@ -35,6 +35,7 @@ function deps(extra: Partial<ApiCallDeps> = {}): ApiCallDeps & { delays: number[
   const delays: number[] = [];
   return {
     secrets: collectWorkflowSecrets(env),
+    allowedHosts: env.SECRETS_ALLOWED_HOSTS,
     sleep: async (ms) => {
       delays.push(ms);
     },
@@ -321,8 +322,7 @@ describe("api_call secrets", () => {
     const out = await executeApiCall(
       step({
         method: "POST",
-        url: `${httpServerBase}/echo/{{secrets.TEST_TOKEN}}`,
-        query: { token: "{{secrets.TEST_TOKEN}}" },
+        url: `${httpServerBase}/echo`,
         headers: {
           Authorization: "Bearer {{secrets.TEST_TOKEN}}",
           "X-Api-Keys": "[{{secrets.API_KEYS}}]",
@@ -337,18 +337,16 @@ describe("api_call secrets", () => {
     if (out.status !== "completed") return;
     const echo = out.output.body as {
       headers: Record<string, string>;
-      query: Record<string, string>;
       body: unknown;
     };
     // What the server received: the secret was there (redaction only replaces the secret's value).
     expect(echo.headers.authorization).toBe("Bearer [redacted]");
-    expect(echo.query.token).toBe("[redacted]");
     expect(echo.body).toEqual({ token: "[redacted]" });
     // Other bindings are unreachable: they render empty.
     expect(echo.headers["x-api-keys"]).toBe("[]");
     expect(echo.headers["x-resume"]).toBe("[]");
     expect(out.request.headers.authorization).toBe("Bearer [redacted]");
-    expect(out.request.url).toContain("/echo/[redacted]?token=[redacted]");
+    expect(out.request.body).toEqual({ token: "[redacted]" });
     const stored = JSON.stringify(out);
     expect(stored).not.toContain(SECRET);
     expect(stored).not.toContain("test-key-123");
@@ -358,24 +356,23 @@ describe("api_call secrets", () => {
   it("keeps the secret out of error messages, error bodies and the request of a failed call", async () => {
     const unauthorized = await executeApiCall(
       step({
-        url: `${httpServerBase}/status/401?t={{secrets.TEST_TOKEN}}`,
+        url: `${httpServerBase}/status/401`,
         headers: { Authorization: "{{secrets.TEST_TOKEN}}" },
       }),
       view,
       deps(),
     );
     expect(unauthorized).toMatchObject({ status: "failed", error: { status: 401 } });
-    // Some runtimes put the URL in their network error messages.
-    const failing: typeof fetch = (input) =>
-      Promise.reject(new TypeError(`could not reach ${String(input)}`));
+    // Some runtimes put what they were sent in their network error messages.
+    const failing: typeof fetch = (_input, init) =>
+      Promise.reject(new TypeError(`could not send ${new Headers(init?.headers).get("x-token")}`));
     const down = await executeApiCall(
-      step({ url: "http://127.0.0.1:1/{{secrets.TEST_TOKEN}}" }),
+      step({ url: "http://127.0.0.1:1/down", headers: { "X-Token": "{{secrets.TEST_TOKEN}}" } }),
       view,
       deps({ fetch: failing }),
     );
     expect(down).toMatchObject({ status: "failed", error: { code: "network_error" } });
-    if (down.status === "failed")
-      expect(down.error.message).toContain("could not reach http://127.0.0.1:1/[redacted]");
+    if (down.status === "failed") expect(down.error.message).toContain("could not send [redacted]");
     for (const out of [unauthorized, down]) expect(JSON.stringify(out)).not.toContain(SECRET);
   });
 

@@ -1,5 +1,6 @@
 import { startFakeHttpServer } from "./http-server.js";
 import { startFakeOpenAI } from "./openai-server.js";
+import { startWireServer } from "./wire-server.js";
 
 /** A fake server started once for the whole test run; its URL reaches tests via `inject(key)`. */
 export interface StartedFake {
@@ -8,4 +9,9 @@ export interface StartedFake {
   stop: () => Promise<void>;
 }
 
-export const starters: Array<() => Promise<StartedFake>> = [startFakeOpenAI, startFakeHttpServer];
+export const starters: Array<() => Promise<StartedFake>> = [
+  startFakeOpenAI,
+  startFakeHttpServer,
+  () => startWireServer("wireUrl", "a"),
+  () => startWireServer("wireOtherUrl", "b"),
+];

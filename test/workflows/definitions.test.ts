@@ -444,7 +444,7 @@ describe("the save-time rules of docs/workflows.md, each with its path and locat
       "  - id: c",
       "    type: api_call",
       "    method: POST",
-      "    url: 'https://x.test/{{secrets.PATH}}'",
+      "    url: 'https://x.test/{{runtime.path}}'",
       "    headers: { Authorization: 'Bearer {{secrets.TOKEN}}' }",
       "    body: { k: '{{{secrets.KEY}}}' }",
       "templates: { t1: '{{secrets.T}}' }",
