@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { RunState, Transition } from "../engine/state";
 import { type Db, getDb } from "./client";
 import { insertWhere, runAtVersion } from "./guarded";
@@ -73,28 +73,24 @@ function runStatement(db: Db, run: RunState, next: number, x: Extra) {
     .where(and(eq(runs.id, run.id), eq(runs.version, next - 1)));
 }
 
-/** Step rows, tokens, events and emails of the transition, each guarded by the run's new version. */
-function guardedStatements(db: Db, t: Transition, next: number, x: Extra) {
+/** What each guarded statement builder gets: the client, the transition, its guard and its extras. */
+interface Part {
+  db: Db;
+  t: Transition;
+  guard: SQL;
+  x: Extra;
+}
+
+const keep = <C>(value: unknown, column: C) => (value === undefined ? column : json(value));
+
+function stepStatements({ db, t, guard }: Part) {
   const runId = t.run.id;
-  const guard = runAtVersion(db, runId, next);
-  const keep = <C>(value: unknown, column: C) => (value === undefined ? column : json(value));
   return [
-    ...t.insertSteps.map((s) =>
-      insertWhere(
-        db,
-        runSteps,
-        {
-          ...s,
-          runId,
-          input: json(s.input),
-          output: json(s.output),
-          error: json(s.error),
-          meta: json(s.meta),
-          finishedAt: s.finishedAt ?? null,
-        },
-        guard,
-      ),
-    ),
+    ...t.insertSteps.map((s) => {
+      const row = { ...s, runId, finishedAt: s.finishedAt ?? null };
+      const data = { input: json(s.input), output: json(s.output), error: json(s.error), meta: json(s.meta) };
+      return insertWhere(db, runSteps, { ...row, ...data }, guard);
+    }),
     ...t.updateSteps.map((u) =>
       db
         .update(runSteps)
@@ -108,6 +104,13 @@ function guardedStatements(db: Db, t: Transition, next: number, x: Extra) {
         })
         .where(and(eq(runSteps.id, u.id), eq(runSteps.runId, runId), guard)),
     ),
+  ];
+}
+
+function tokenStatements({ db, t, guard, x }: Part) {
+  const runId = t.run.id;
+  const unused = and(isNull(resumeTokens.usedAt), isNull(resumeTokens.revokedAt));
+  return [
     ...t.mintTokens.map((m) =>
       insertWhere(db, resumeTokens, { ...m, runId, kid: x.kid, createdAt: x.now }, guard),
     ),
@@ -123,69 +126,41 @@ function guardedStatements(db: Db, t: Transition, next: number, x: Extra) {
       db
         .update(resumeTokens)
         .set({ revokedAt: x.now })
-        .where(
-          and(
-            eq(resumeTokens.runId, runId),
-            eq(resumeTokens.waitId, waitId),
-            isNull(resumeTokens.usedAt),
-            isNull(resumeTokens.revokedAt),
-            guard,
-          ),
-        ),
+        .where(and(eq(resumeTokens.runId, runId), eq(resumeTokens.waitId, waitId), unused, guard)),
     ),
+  ];
+}
+
+function mailAndEventStatements({ db, t, guard, x }: Part) {
+  const runId = t.run.id;
+  const event = (e: { type: string; stepId?: string; attemptId?: string; data?: unknown }) =>
+    insertWhere(db, events, { ...e, runId, data: json(e.data), createdAt: x.now }, guard);
+  return [
     ...x.outbox.map((m) =>
       insertWhere(
         db,
         mailOutbox,
         {
-          id: m.id,
-          runId,
-          stepId: m.stepId,
-          waitId: m.waitId,
-          tokenJti: m.tokenJti,
-          kind: m.kind,
-          toAddress: m.to,
-          subject: m.subject,
-          textBody: m.text,
-          htmlBody: m.html,
-          status: "pending",
-          attempts: 0,
-          createdAt: x.now,
+          ...{ id: m.id, runId, stepId: m.stepId, waitId: m.waitId, tokenJti: m.tokenJti, kind: m.kind },
+          ...{ toAddress: m.to, subject: m.subject, textBody: m.text, htmlBody: m.html },
+          ...{ status: "pending" as const, attempts: 0, createdAt: x.now },
         },
         guard,
       ),
     ),
-    ...t.events.map((e) =>
-      insertWhere(
-        db,
-        events,
-        {
-          runId,
-          type: e.type,
-          stepId: e.stepId,
-          attemptId: e.attemptId,
-          data: json(e.data),
-          createdAt: x.now,
-        },
-        guard,
-      ),
-    ),
+    ...t.events.map((e) => event({ type: e.type, stepId: e.stepId, attemptId: e.attemptId, data: e.data })),
     ...x.outbox.map((m) =>
-      insertWhere(
-        db,
-        events,
-        {
-          runId,
-          type: "mail.queued",
-          stepId: m.stepId,
-          data: json({ outbox_id: m.id, to: m.to, kind: m.kind }),
-          createdAt: x.now,
-        },
-        guard,
-      ),
+      event({ type: "mail.queued", stepId: m.stepId, data: { outbox_id: m.id, to: m.to, kind: m.kind } }),
     ),
   ];
 }
+
+/** Step rows, tokens, emails and events of the transition, each guarded by the run's new version. */
+const guardedStatements = (p: Part) => [
+  ...stepStatements(p),
+  ...tokenStatements(p),
+  ...mailAndEventStatements(p),
+];
 
 /**
  * Writes one transition as ONE atomic batch. The run row is compare-and-set on its version and every
@@ -197,7 +172,7 @@ export async function writeTransition(d1: D1Database, t: Transition, extra: Extr
   const next = t.run.version + 1;
   const [first] = await db.batch([
     runStatement(db, t.run, next, extra),
-    ...guardedStatements(db, t, next, extra),
+    ...guardedStatements({ db, t, guard: runAtVersion(db, t.run.id, next), x: extra }),
   ]);
   if ((first.meta.changes ?? 0) === 0) return false;
   t.run.version = next;

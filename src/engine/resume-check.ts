@@ -1,6 +1,7 @@
 import type { ApprovalStep, FormStep } from "../definitions/types";
 import { applyDefaults, fieldsToJsonSchema } from "../executors/form-fields";
 import type { ErrorDetail } from "../lib/errors";
+import { fieldPath } from "../lib/json-pointer";
 import { compileSchema, type SchemaError } from "../lib/json-schema";
 import { MAX_COMMENT_LENGTH } from "../lib/limits";
 import type { WaitResolution } from "./outcomes";
@@ -16,13 +17,8 @@ const APPROVAL_SCHEMA = {
 };
 
 /** `/topic` → `topic`, `/tags/0` → `tags[0]`: the field path users see. */
-function fieldPath(e: SchemaError): string {
-  const parts = e.path.split("/").slice(1);
-  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "");
-}
-
 const toDetails = (errors: SchemaError[]): ErrorDetail[] =>
-  errors.map((e) => ({ path: fieldPath(e) || "data", keyword: e.keyword, message: e.message }));
+  errors.map((e) => ({ path: fieldPath(e.path) || "data", keyword: e.keyword, message: e.message }));
 
 export type ResumeCheck = { ok: true; resolution: WaitResolution } | { ok: false; details: ErrorDetail[] };
 
