@@ -7,6 +7,7 @@ import { AppError } from "../lib/errors";
 import { getDb } from "./client";
 import { type RunRecord, type TokenState, toRunRecord } from "./run-model";
 import { resumeTokens, runs } from "./schema";
+import { workingTokens } from "./token-filters";
 
 /** The API's (recipient-less) token of a run's current wait: what its status body signs. */
 export interface ApiToken {
@@ -18,13 +19,7 @@ export interface ApiToken {
 
 /** A wait's API token: the one minted without a recipient, while it still works. */
 const openApiToken = (runId: string, waitId: string | SQL) =>
-  and(
-    eq(resumeTokens.runId, runId),
-    eq(resumeTokens.waitId, waitId),
-    isNull(resumeTokens.recipient),
-    isNull(resumeTokens.usedAt),
-    isNull(resumeTokens.revokedAt),
-  );
+  and(workingTokens(runId, waitId), isNull(resumeTokens.recipient));
 
 const apiTokenColumns = {
   waitId: resumeTokens.waitId,

@@ -3,6 +3,7 @@ import type { RunState, Transition } from "../engine/state";
 import { type Db, getDb } from "./client";
 import { insertWhere, runAtVersion } from "./guarded";
 import { events, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
+import { workingTokens } from "./token-filters";
 
 /** A mail outbox row prepared before the batch (the email carries a freshly signed link). */
 export interface OutboxInsert {
@@ -109,7 +110,6 @@ function stepStatements({ db, t, guard }: Part) {
 
 function tokenStatements({ db, t, guard, x }: Part) {
   const runId = t.run.id;
-  const unused = and(isNull(resumeTokens.usedAt), isNull(resumeTokens.revokedAt));
   return [
     ...t.mintTokens.map((m) =>
       insertWhere(db, resumeTokens, { ...m, runId, kid: x.kid, createdAt: x.now }, guard),
@@ -126,7 +126,7 @@ function tokenStatements({ db, t, guard, x }: Part) {
       db
         .update(resumeTokens)
         .set({ revokedAt: x.now })
-        .where(and(eq(resumeTokens.runId, runId), eq(resumeTokens.waitId, waitId), unused, guard)),
+        .where(and(workingTokens(runId, waitId), guard)),
     ),
   ];
 }

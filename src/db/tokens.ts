@@ -1,9 +1,10 @@
 // Resume tokens read outside a transition: what a link page checks, what a reminder re-sends, and
 // what a used link shows. Tokens are minted, used and revoked in their transition's batch
 // (src/db/run-store.ts).
-import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import { getDb } from "./client";
 import { events, resumeTokens, runSteps } from "./schema";
+import { workingTokens } from "./token-filters";
 
 /** What a used link shows: the answer recorded for its wait. */
 export interface Recorded {
@@ -20,15 +21,7 @@ export async function openRecipientTokens(
   const rows = await getDb(d1)
     .select({ jti: resumeTokens.jti, recipient: resumeTokens.recipient, expiresAt: resumeTokens.expiresAt })
     .from(resumeTokens)
-    .where(
-      and(
-        eq(resumeTokens.runId, runId),
-        eq(resumeTokens.waitId, waitId),
-        isNotNull(resumeTokens.recipient),
-        isNull(resumeTokens.usedAt),
-        isNull(resumeTokens.revokedAt),
-      ),
-    )
+    .where(and(workingTokens(runId, waitId), isNotNull(resumeTokens.recipient)))
     .all();
   return rows.flatMap((r) => (r.recipient === null ? [] : [{ ...r, recipient: r.recipient }]));
 }

@@ -21,15 +21,8 @@ export interface ResumeClaims {
   expiresAt: number;
 }
 
-export interface SignResumeClaims {
-  runId: string;
-  stepId: string;
-  waitId: string;
-  jti: string;
-  recipient?: string;
-  /** Milliseconds since the epoch; truncated to whole seconds so the token never outlives it. */
-  expiresAt: number;
-}
+/** What is signed: the same claims (`expiresAt` is truncated to whole seconds so the token never outlives it). */
+export type SignResumeClaims = ResumeClaims;
 
 const unauthorized = (): AppError => new AppError("unauthorized", "This link is not valid");
 
