@@ -13,17 +13,26 @@ const SPACE =
 const NOT_SPACE = `[^${SPACE}]`;
 const LABEL = "(?:[a-z\\x{a1}-\\x{ffff}0-9]+-?)*[a-z\\x{a1}-\\x{ffff}0-9]+";
 const NAME = `${LABEL}(?:\\.${LABEL})*\\.[a-z\\x{a1}-\\x{ffff}]{2,}`;
-const PUBLIC_IPV4 =
-  "(?:[1-9]\\d?|1\\d\\d|2[01]\\d|22[0-3])(?:\\.(?:1?\\d{1,2}|2[0-4]\\d|25[0-5])){2}(?:\\.(?:[1-9]\\d?|1\\d\\d|2[0-4]\\d|25[0-4]))";
-/** cfworker's expression with the host captured; its lookaheads become the PRIVATE_HOST check. */
-const URL_SHAPE = `(?i)^(?:https?|ftp)://(?:${NOT_SPACE}+(?::${NOT_SPACE}*)?@)?(${PUBLIC_IPV4}|${NAME})(?::\\d{2,5})?(?:/${NOT_SPACE}*)?$`;
-const PRIVATE_HOST =
-  "^(?:10(?:\\.\\d{1,3}){3}|127(?:\\.\\d{1,3}){3}|169\\.254(?:\\.\\d{1,3}){2}|192\\.168(?:\\.\\d{1,3}){2}|172\\.(?:1[6-9]|2\\d|3[0-1])(?:\\.\\d{1,3}){2})";
+const MID = "(?:1?\\d{1,2}|2[0-4]\\d|25[0-5])";
+const LAST = "(?:[1-9]\\d?|1\\d\\d|2[0-4]\\d|25[0-4])";
+const IPV4 = `(?:[1-9]\\d?|1\\d\\d|2[01]\\d|22[0-3])(?:\\.${MID}){2}\\.${LAST}`;
+/** The addresses cfworker's lookaheads exclude (private, loopback, link-local), in IPV4's grammar. */
+const PRIVATE_IPV4 = `(?:(?:10|127)(?:\\.${MID}){2}|169\\.254\\.${MID}|192\\.168\\.${MID}|172\\.(?:1[6-9]|2\\d|3[01])\\.${MID})\\.${LAST}`;
 
-/** An http(s) or ftp URL whose host is a public IPv4 address or a name with a top-level domain. */
+/** cfworker's `url` expression around a given host; without captures RE2 runs it on its fast DFA. */
+const urlWith = (host: string): string =>
+  `(?i)^(?:https?|ftp)://(?:${NOT_SPACE}+(?::${NOT_SPACE}*)?@)?(?:${host})(?::\\d{2,5})?(?:/${NOT_SPACE}*)?$`;
+const NAMED_URL = urlWith(NAME);
+const IPV4_URL = urlWith(IPV4);
+const PRIVATE_URL = urlWith(PRIVATE_IPV4);
+
+/**
+ * An http(s) or ftp URL whose host is a name with a top-level domain or a public IPv4 address.
+ * (When several `@` allow both a public and a private address as the host, it is refused.)
+ */
 export function isUrl(text: string): boolean {
-  const match = compilePattern(URL_SHAPE).matcher(text);
-  return match.matches() && !compilePattern(PRIVATE_HOST).test(match.group(1) ?? "");
+  if (compilePattern(NAMED_URL).test(text)) return true;
+  return compilePattern(IPV4_URL).test(text) && !compilePattern(PRIVATE_URL).test(text);
 }
 
 let installed = false;
