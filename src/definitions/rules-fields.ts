@@ -1,6 +1,6 @@
 /** Form field rules: unique names, constraints that fit the field type and agree with each other. */
 
-import { nestedQuantifier } from "../lib/safe-regex";
+import { patternFinds, patternProblem } from "../lib/re2";
 import type { IssueList, PathSegment } from "./issues";
 import { own, ownString, type RawObject, rawList, rawSteps } from "./raw";
 
@@ -53,14 +53,8 @@ function checkField(
   checkRange(field, "minimum", "maximum", at, issues);
   checkRange(field, "min_length", "max_length", at, issues);
   const pattern = ownString(field, "pattern");
-  if (pattern !== undefined && compilePattern(pattern) === undefined) {
-    issues.add(at("pattern"), "is not a valid regular expression");
-  } else if (pattern !== undefined && nestedQuantifier(pattern)) {
-    issues.add(
-      at("pattern"),
-      "repeats a group that itself repeats (like (a+)+), which can take exponential time; simplify it",
-    );
-  }
+  const unusable = pattern === undefined ? undefined : patternProblem(pattern);
+  if (unusable) issues.add(at("pattern"), unusable);
   const values = own(field, "enum");
   if (Array.isArray(values) && type !== "boolean") {
     values.forEach((value, k) => {
@@ -115,18 +109,11 @@ function defaultProblem(field: RawObject, value: unknown): string | undefined {
     const max = own(field, "max_length");
     if (typeof min === "number" && length < min) return `is shorter than min_length (${min})`;
     if (typeof max === "number" && length > max) return `is longer than max_length (${max})`;
+    // A form pattern is the JSON Schema `pattern` of the field: it matches anywhere in the value.
     const pattern = ownString(field, "pattern");
-    const regex = pattern === undefined ? undefined : compilePattern(pattern);
-    if (regex && !regex.test(value)) return "does not match pattern";
+    if (pattern !== undefined && patternProblem(pattern) === undefined && !patternFinds(pattern, value)) {
+      return "does not match pattern";
+    }
   }
   return undefined;
-}
-
-/** Patterns are JSON Schema patterns: compiled with the `u` flag, as the validator does. */
-function compilePattern(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(pattern, "u");
-  } catch {
-    return undefined;
-  }
 }

@@ -3,6 +3,7 @@
  * workflow can run. Expressions are bounded in length, AST size, nesting and comprehension work.
  */
 import { type ASTNode, Environment, type ParseResult } from "@marcbachmann/cel-js";
+import { registerLinearMatches } from "./cel-matches";
 import { fromCelValue, toCelInput } from "./cel-values";
 import { AppError } from "./errors";
 
@@ -62,6 +63,7 @@ function celEnvironment(): Environment {
     },
   });
   for (const name of VARIABLES) env.registerVariable(name, "map");
+  registerLinearMatches(env);
   // JSON numbers arrive as CEL doubles; without these, `runtime.score + 1` would be a type error.
   const ops: Record<string, (a: number, b: number) => number> = {
     "+": (a, b) => a + b,

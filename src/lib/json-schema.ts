@@ -5,6 +5,8 @@
 import { type OutputUnit, type Schema, Validator } from "@cfworker/json-schema";
 import type { JsonSchema } from "../definitions/types";
 import { escapeToken, fragmentPointer } from "./json-pointer";
+import { installLinearFormats } from "./json-schema-formats";
+import { withLinearRegExp } from "./re2";
 
 export { checkSchemaIsValid } from "./json-schema-check";
 
@@ -45,8 +47,12 @@ const neverValid: SchemaValidator = () => ({
   errors: [{ path: "", keyword: "false", message: "No value is allowed here." }],
 });
 
-/** Compiles a JSON Schema (draft 2020-12) into a reusable validator; compiled validators are cached. */
+/**
+ * Compiles a JSON Schema (draft 2020-12) into a reusable validator; compiled validators are cached.
+ * `pattern` and `patternProperties` run on RE2 (lib/re2), `format` checks are linear.
+ */
 export function compileSchema(schema: JsonSchema): SchemaValidator {
+  installLinearFormats();
   if (schema === true) return alwaysValid;
   if (schema === false) return neverValid;
   const cached = cache.get(schema);
@@ -56,7 +62,8 @@ export function compileSchema(schema: JsonSchema): SchemaValidator {
   const compiled: SchemaValidator = (value) => {
     let units: OutputUnit[];
     try {
-      const result = validator.validate(value);
+      // cfworker builds `new RegExp(pattern)` itself: give it RE2 for the length of this call.
+      const result = withLinearRegExp(() => validator.validate(value));
       if (result.valid) return { valid: true };
       units = result.errors;
     } catch (e) {

@@ -1,4 +1,5 @@
 /** Objects and arrays for a flat schema: required and optional properties, counts, contains, uniqueness. */
+import { patternFinds } from "../../lib/re2";
 import type { JsonSchema } from "../types";
 import { type Flat, isObject } from "./flatten";
 import { WORDS } from "./formats";
@@ -27,11 +28,12 @@ export function stableKey(v: unknown): string {
   return JSON.stringify(v) ?? "undefined";
 }
 
-const safeRegex = (pattern: string): RegExp | null => {
+/** Whether a patternProperties pattern applies to `key`, on RE2 as the validator runs it. */
+const patternApplies = (pattern: string, key: string): boolean => {
   try {
-    return new RegExp(pattern, "u");
+    return patternFinds(pattern, key);
   } catch {
-    return null;
+    return false; // An invalid pattern is the schema check's problem, not the generator's.
   }
 };
 
@@ -105,7 +107,7 @@ function propertySchema(
   const applying: JsonSchema[] = [];
   if (key in props) applying.push(props[key] as JsonSchema);
   for (const [pattern, sub] of Object.entries(patternProps)) {
-    if (safeRegex(pattern)?.test(key)) applying.push(sub);
+    if (patternApplies(pattern, key)) applying.push(sub);
   }
   if (applying.length === 0 && additional !== undefined) applying.push(additional);
   if (applying.length === 0) return { type: "string" };

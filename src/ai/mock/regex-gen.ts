@@ -1,7 +1,7 @@
 /**
  * Generates strings from simple regular expressions (`^[A-Z]{3}-\d{4}$`, `^(foo|bar)_[a-z0-9]+$`, ...):
  * literals, classes, escapes, groups, alternation and quantifiers. Lookarounds and back-references are
- * not supported (`null` is returned); callers always re-test the result against the real RegExp.
+ * not supported (`null` is returned); callers always re-test the result with the pattern engine (lib/re2).
  */
 import type { Rng } from "./prng";
 

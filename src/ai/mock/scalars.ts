@@ -1,5 +1,6 @@
 /** Strings and numbers within a flat schema's bounds, formats, patterns and multipleOf. */
 
+import { patternFinds } from "../../lib/re2";
 import type { Flat } from "./flatten";
 import { generateFormat, WORDS } from "./formats";
 import type { Rng } from "./prng";
@@ -20,7 +21,7 @@ function fitsLength(s: string, min: number, max: number): boolean {
 function matchesAll(s: string, patterns: string[]): boolean {
   return patterns.every((p) => {
     try {
-      return new RegExp(p, "u").test(s);
+      return patternFinds(p, s);
     } catch {
       return true; // An invalid pattern is the schema check's problem, not the generator's.
     }
