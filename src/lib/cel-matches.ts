@@ -3,7 +3,7 @@
  * the pattern can come from run data (`runtime.x.matches(runtime.y)`), so it must run in linear time.
  */
 import type { Environment } from "@marcbachmann/cel-js";
-import { compilePattern, PatternError, patternProblem } from "./re2";
+import { PatternError, patternFinds, patternProblem } from "./re2";
 
 /** The slice of cel-js's macro interface used here (its own types are `any`). */
 interface Node {
@@ -65,7 +65,7 @@ function evaluate(ev: Evaluator, macro: Call, ctx: unknown): boolean {
     );
   }
   try {
-    return compilePattern(pattern).test(text);
+    return patternFinds(pattern, text);
   } catch (e) {
     if (!(e instanceof PatternError)) throw e;
     throw ev.createError("invalid_regular_expression", message(pattern, e.problem), macro.call);

@@ -11,6 +11,11 @@ const cache = new Map<string, RE2JS | PatternError>();
 const MAX_CACHED = 256;
 /** Longer patterns are refused: compiling costs time in proportion to the program it expands to. */
 export const MAX_PATTERN_LENGTH = 1000;
+/**
+ * Text longer than this never matches a pattern: without a DFA RE2 costs a few µs per character, so
+ * this bounds one match to ~50 ms of CPU whatever the pattern.
+ */
+export const MAX_MATCH_INPUT = 16_384;
 /** Matching costs up to this much per input character once RE2's DFA gives up; bigger is refused. */
 export const MAX_PROGRAM_SIZE = 10_000;
 
@@ -100,7 +105,8 @@ export function patternProblem(source: string): string | undefined {
  * `matches` define it; anchor with `^…$` to match the whole text). Throws PatternError.
  */
 export function patternFinds(source: string, text: string): boolean {
-  return compilePattern(source).test(text);
+  const re = compilePattern(source);
+  return text.length <= MAX_MATCH_INPUT && re.test(text);
 }
 
 /** A `RegExp` stand-in that only offers `test`, on RE2; see withLinearRegExp. */
@@ -115,7 +121,8 @@ class LinearRegExp {
   }
 
   test(text: unknown): boolean {
-    return this.#re.test(String(text));
+    const s = String(text);
+    return s.length <= MAX_MATCH_INPUT && this.#re.test(s);
   }
 }
 

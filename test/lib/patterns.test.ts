@@ -9,6 +9,7 @@ import { compileSchema } from "../../src/lib/json-schema";
 import { isUrl } from "../../src/lib/json-schema-formats";
 import {
   compilePattern,
+  MAX_MATCH_INPUT,
   MAX_PATTERN_LENGTH,
   PatternError,
   patternFinds,
@@ -183,5 +184,15 @@ describe("CEL matches() runs on RE2", () => {
     expect(parseExpression("runtime.x.matches(1)")).toMatchObject({ ok: false });
     expect(parseExpression("1.matches('a')")).toMatchObject({ ok: false });
     expect(parseExpression('"abc".matches("^a")')).toEqual({ ok: true, type: "bool" });
+  });
+});
+
+describe("the match input cap", () => {
+  it("never runs a pattern on text over MAX_MATCH_INPUT characters: it does not match", () => {
+    const slow = "(a|b)*a(a|b){20}c";
+    expect(patternFinds(slow, `${"ab".repeat(100)}a${"a".repeat(20)}c`)).toBe(true);
+    expect(patternFinds(".*", "x".repeat(MAX_MATCH_INPUT))).toBe(true);
+    expect(patternFinds(".*", "x".repeat(MAX_MATCH_INPUT + 1))).toBe(false);
+    expect(patternFinds(slow, "ab".repeat(MAX_MATCH_INPUT))).toBe(false);
   });
 });
