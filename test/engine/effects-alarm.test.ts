@@ -99,12 +99,12 @@ async function failingEffects(runId: string, effect: Effect, failures = 1): Prom
   });
 }
 
-const oversizeMail = (p: Pending): Effect => ({
+const oversizeMail = (p: Pending, outboxIds = [OVERSIZE]): Effect => ({
   kind: "mail",
   waitId: p.waitId,
   mail: "request",
   recipients: ["lead@acme.test"],
-  outboxIds: [OVERSIZE],
+  outboxIds,
 });
 
 /** The invariant after every failure: the run is finished, or its object has a timer set. */
@@ -214,7 +214,7 @@ describe("a queue send that fails after its batch", () => {
     const run = await start("effects-sign");
     const { pending } = await runRow(run.run_id);
     const ids = Array.from({ length: 150 }, (_, i) => `mail_unknown_${i}`);
-    await failingEffects(run.run_id, { ...oversizeMail(pending), outboxIds: ids });
+    await failingEffects(run.run_id, oversizeMail(pending, ids));
     expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
     expect(await recordOf(run.run_id)).toBeUndefined();
     expect(await alarmOf(run.run_id)).toBe(pending.remindAt);
