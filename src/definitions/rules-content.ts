@@ -6,6 +6,7 @@ import { checkSchemaIsValid } from "../lib/json-schema";
 import { templateReads } from "../lib/render";
 import type { IssueList, PathSegment } from "./issues";
 import { asObject, own, ownString, type RawObject, rawList, rawSteps } from "./raw";
+import { checkLiteralRecipients } from "./rules-recipients";
 
 /** Runs every content rule over the raw definition. */
 export function checkContent(raw: unknown, issues: IssueList): void {
@@ -28,6 +29,7 @@ export function checkContent(raw: unknown, issues: IssueList): void {
     const at = (...rest: PathSegment[]): PathSegment[] => ["steps", index, ...rest];
     if (type === "ai_generate") checkAiStep(step, templates, at, issues);
     if (type === "conditional") checkConditions(step, at, issues);
+    if (type === "form" || type === "approval") checkLiteralRecipients(step, at(), issues);
     if (type === "form") checkStrings(step, ["assignee"], at, issues);
     if (type === "approval") {
       checkStrings(step, ["instructions"], at, issues);

@@ -1,4 +1,3 @@
-import { blank } from "../engine/engine";
 import type { AiPending, RunState } from "../engine/state";
 import { backoffDelayMs } from "../lib/backoff";
 import type { Logger } from "../lib/logger";
@@ -44,14 +43,14 @@ export async function resendAiJob(
   const count = (record?.attemptId === pending.attemptId ? record.count : 0) + 1;
   if (count > MAX_AI_RESENDS) return "give_up";
   await storage.put(KEY, { attemptId: pending.attemptId, count } satisfies AiResendRecord);
-  const effect = {
-    kind: "ai_job" as const,
-    stepId: pending.stepId,
-    attemptId: pending.attemptId,
-    seq: pending.seq,
-    prompt: pending.prompt,
-  };
-  await runEffects(env, { ...blank(run), effects: [effect] }, log);
-  log.warn("ai job re-sent", { step_id: pending.stepId, attempt_id: pending.attemptId, resend: count });
+  const { stepId, attemptId, seq, prompt } = pending;
+  const ids = { step_id: stepId, attempt_id: attemptId, resend: count };
+  try {
+    await runEffects(env, run.id, [{ kind: "ai_job", stepId, attemptId, seq, prompt }], log);
+    log.warn("ai job re-sent", ids);
+  } catch (e) {
+    // Counted all the same: a job that cannot even be sent ends in ai_lost like one never answered.
+    log.error("ai job re-send failed", { ...ids, reason: e instanceof Error ? e.message : String(e) });
+  }
   return "resent";
 }

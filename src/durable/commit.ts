@@ -1,23 +1,17 @@
 import { type RunOrigin, writeTransition } from "../db/run-store";
 import type { Definition } from "../definitions/types";
-import type { RunState, Transition } from "../engine/state";
+import type { Effect, RunState, Transition } from "../engine/state";
 import { AppError } from "../lib/errors";
 import type { Logger } from "../lib/logger";
 import { parseTokenSecrets } from "../tokens";
-import { runEffects, WATCHDOG_MS } from "./effects";
+import { EFFECTS_KEY, flushEffects, owedRecord, type PendingEffects, WATCHDOG_MS } from "./effects";
 import { prepareOutbox } from "./outbox";
-
-/** Effects written to local storage before a batch, so a crash between batch and effects is repaired. */
-export interface PendingEffects {
-  runId: string;
-  version: number;
-  transition: Transition;
-}
 
 /**
  * One transition, in the order docs/architecture.md describes: prepare the emails (signed links), arm the
  * watchdog alarm, write ONE batch (compare-and-set on the run's version), then send queue messages.
- * A crash anywhere leaves either nothing written, or a written batch whose alarm finishes the job.
+ * A crash anywhere leaves either nothing written, or a written batch whose alarm finishes the job; a
+ * send that fails after the batch is kept for the alarm to retry (see flushEffects): never thrown.
  */
 export async function commitTransition(
   env: Env,
@@ -29,10 +23,12 @@ export async function commitTransition(
   const needsKeys = t.mintTokens.length > 0 || t.effects.some((e) => e.kind === "mail");
   const keyring = needsKeys ? parseTokenSecrets(env.RESUME_TOKEN_SECRETS) : undefined;
   const outbox = keyring ? await prepareOutbox(env, env.DB, def, t, keyring, now) : [];
-  const hasEffects = t.effects.length > 0;
-  if (hasEffects) {
-    const record: PendingEffects = { runId: t.run.id, version: t.run.version + 1, transition: t };
-    await storage.put("effects", record);
+  // An earlier transition's effects still being retried go along, if the run still waits on them
+  // (t.run has the version the batch builds on and the wait it leaves open).
+  const earlier = await storage.get<PendingEffects>(EFFECTS_KEY);
+  const record = await pendingRecord(storage, t, earlier);
+  if (record) {
+    await storage.put(EFFECTS_KEY, record);
     await storage.setAlarm(now + WATCHDOG_MS);
   } else if (t.run.status === "running") {
     // The run will still be running after this batch: if the object dies before the next step,
@@ -41,27 +37,39 @@ export async function commitTransition(
   }
   const written = await writeTransition(env.DB, t, { now, kid: keyring?.signingKid ?? "-", outbox, origin });
   if (!written) {
-    if (hasEffects) await storage.delete("effects");
+    if (earlier) await storage.put(EFFECTS_KEY, earlier);
+    else if (record) await storage.delete(EFFECTS_KEY);
     throw new AppError("conflict", "The run changed concurrently; retry");
   }
   for (const e of t.events) log.info(e.type, { event: e.type, step_id: e.stepId, attempt_id: e.attemptId });
-  if (hasEffects) {
-    await runEffects(env, t, log);
-    await storage.delete("effects");
-  }
+  if (record) await flushEffects(env, storage, record, log);
 }
 
-/** Redoes the effects of a transition the object died in (see PendingEffects); true when there was one. */
+/** The record of what this transition owes after its batch: its own effects and earlier ones still owed. */
+async function pendingRecord(
+  storage: DurableObjectStorage,
+  t: Transition,
+  earlier: PendingEffects | undefined,
+): Promise<PendingEffects | undefined> {
+  const carried = earlier ? await owedRecord(storage, t.run) : undefined;
+  const effects: Effect[] = [...(carried?.effects ?? []), ...t.effects];
+  if (effects.length === 0) return undefined;
+  return { runId: t.run.id, version: t.run.version + 1, effects, failures: carried?.failures ?? 0 };
+}
+
+/**
+ * What the alarm finds of effects a committed transition still owes the run: none; sent (now, or a
+ * retry still due later); or given up after MAX_EFFECT_SENDS failures (`abandoned`, the step fails).
+ */
 export async function repairEffects(
   env: Env,
   storage: DurableObjectStorage,
   state: RunState,
   log: Logger,
-): Promise<boolean> {
-  const pending = await storage.get<PendingEffects>("effects");
-  if (!pending) return false;
-  // The batch committed if the run reached the version it was to write; then redo its effects.
-  if (state.version >= pending.version) await runEffects(env, pending.transition, log);
-  await storage.delete("effects");
-  return true;
+): Promise<{ repaired: boolean; abandoned: Effect[] }> {
+  const record = await owedRecord(storage, state);
+  if (!record) return { repaired: false, abandoned: [] };
+  if (record.retryAt !== undefined && Date.now() < record.retryAt) return { repaired: true, abandoned: [] };
+  const sent = await flushEffects(env, storage, record, log);
+  return { repaired: true, abandoned: sent === "gave_up" ? record.effects : [] };
 }

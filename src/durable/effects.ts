@@ -1,47 +1,134 @@
-import type { RunState, Transition } from "../engine/state";
+import { owedEffects } from "../engine/alarm";
+import type { Effect, RunState } from "../engine/state";
+import { MAX_EFFECT_SENDS, QUEUE_BATCH_MAX_BYTES, QUEUE_BATCH_MAX_MESSAGES, utf8Bytes } from "../lib/limits";
 import type { Logger } from "../lib/logger";
+import { retryDelaySeconds } from "../queue/backoff";
 import type { AiJobMessage, MailMessage } from "../queue/messages";
 import { aiWatchdogAt } from "./ai-watchdog";
 
 /** How long after a batch the watchdog alarm fires if the effects that follow it never finished. */
 export const WATCHDOG_MS = 30_000;
 
-/** Sends what a committed transition asks for. Consumers drop duplicates, so repeating this is safe. */
-export async function runEffects(env: Env, t: Transition, log: Logger): Promise<void> {
-  for (const effect of t.effects) {
+/** The storage key of the effects a committed transition still owes (see docs/guarantees.md). */
+export const EFFECTS_KEY = "effects";
+
+/**
+ * Queue messages a transition owes, written to the object's storage before its batch and deleted once
+ * sent: a crash or a failing send leaves the record, and the alarm sends it again with backoff.
+ */
+export interface PendingEffects {
+  runId: string;
+  /** The run version the batch writes: until the run reaches it, the batch did not commit. */
+  version: number;
+  effects: Effect[];
+  /** Sends that failed so far; at MAX_EFFECT_SENDS the step gives up (`queue_send_failed`). */
+  failures: number;
+  /** When the alarm tries again after a failed send (unset: the commit is still sending). */
+  retryAt?: number;
+}
+
+/** Sends the effects; throws on the first failing send. Consumers drop duplicates: repeating is safe. */
+export async function runEffects(
+  env: Env,
+  runId: string,
+  effects: readonly Effect[],
+  log: Logger,
+): Promise<void> {
+  for (const effect of effects) {
     if (effect.kind === "ai_job") {
-      const msg: AiJobMessage = {
-        kind: "ai",
-        runId: t.run.id,
-        stepId: effect.stepId,
-        attemptId: effect.attemptId,
-        seq: effect.seq,
-        prompt: effect.prompt,
-      };
+      const { stepId, attemptId, seq, prompt } = effect;
+      const msg: AiJobMessage = { kind: "ai", runId, stepId, attemptId, seq, prompt };
       await env.AI_JOBS.send(msg);
-      log.debug("ai job queued", { step_id: effect.stepId, attempt_id: effect.attemptId });
+      log.debug("ai job queued", { step_id: stepId, attempt_id: attemptId });
     } else {
       // Only this transition's emails: an older one still in retry backoff keeps its own schedule.
-      const messages = (effect.outboxIds ?? []).map((id) => ({
-        body: { kind: "mail", outboxId: id } satisfies MailMessage,
-      }));
-      if (messages.length > 0) await env.MAIL.sendBatch(messages);
+      const bodies = (effect.outboxIds ?? []).map((id): MailMessage => ({ kind: "mail", outboxId: id }));
+      for (const chunk of batches(bodies)) await env.MAIL.sendBatch(chunk.map((body) => ({ body })));
     }
   }
 }
 
-/** Sets the object's alarm to the run's next deadline (timeout or reminder), or clears it. */
+/** Splits message bodies into sendBatch calls within Queues' limits (count and total size). */
+export function batches<T>(bodies: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const body of bodies) {
+    const size = utf8Bytes(JSON.stringify(body));
+    if (
+      current.length > 0 &&
+      (current.length >= QUEUE_BATCH_MAX_MESSAGES || bytes + size > QUEUE_BATCH_MAX_BYTES)
+    ) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(body);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/**
+ * Sends a record's effects. Never throws for a failing send (what the caller still has to do, a
+ * timeout or a reminder, must happen regardless): the record is kept with its retry time, or answered
+ * "gave_up" and deleted once MAX_EFFECT_SENDS sends failed.
+ */
+export async function flushEffects(
+  env: Env,
+  storage: DurableObjectStorage,
+  record: PendingEffects,
+  log: Logger,
+): Promise<"sent" | "retrying" | "gave_up"> {
+  try {
+    await runEffects(env, record.runId, record.effects, log);
+    await storage.delete(EFFECTS_KEY);
+    return "sent";
+  } catch (e) {
+    const failures = record.failures + 1;
+    const reason = e instanceof Error ? e.message : String(e);
+    if (failures >= MAX_EFFECT_SENDS) {
+      log.error("queue send given up", { failures, reason });
+      await storage.delete(EFFECTS_KEY);
+      return "gave_up";
+    }
+    const retryAt = Date.now() + retryDelaySeconds(failures) * 1000;
+    log.warn("queue send failed; retrying", { failures, reason, retry_at: retryAt });
+    await storage.put(EFFECTS_KEY, { ...record, failures, retryAt } satisfies PendingEffects);
+    return "retrying";
+  }
+}
+
+/** Effects an earlier committed transition still owes `run` (a moot or uncommitted record is dropped). */
+export async function owedRecord(
+  storage: DurableObjectStorage,
+  run: RunState,
+): Promise<PendingEffects | undefined> {
+  const record = await storage.get<PendingEffects>(EFFECTS_KEY);
+  if (!record) return undefined;
+  const effects = run.version >= record.version ? owedEffects(run, record.effects) : [];
+  if (effects.length === 0) {
+    await storage.delete(EFFECTS_KEY);
+    return undefined;
+  }
+  return { ...record, effects };
+}
+
+/** Sets the object's alarm to the run's next deadline (timeout, reminder, AI watchdog, effects retry), or clears it. */
 export async function scheduleAlarm(storage: DurableObjectStorage, run: RunState): Promise<void> {
-  if (await storage.get("effects")) return; // the watchdog alarm stays until the effects are done
+  const record = await storage.get<PendingEffects>(EFFECTS_KEY);
+  if (record && record.retryAt === undefined) return; // the watchdog alarm stays until the effects are sent
+  const at = Math.min(record?.retryAt ?? Number.POSITIVE_INFINITY, await runDeadline(storage, run));
+  if (at === Number.POSITIVE_INFINITY) await storage.deleteAlarm();
+  else await storage.setAlarm(at);
+}
+
+async function runDeadline(storage: DurableObjectStorage, run: RunState): Promise<number> {
   const wait = run.pending;
   if (run.status === "waiting" && wait?.kind === "human") {
-    const at = Math.min(wait.expiresAt, wait.remindAt ?? Number.POSITIVE_INFINITY);
-    await storage.setAlarm(at);
-    return;
+    return Math.min(wait.expiresAt, wait.remindAt ?? Number.POSITIVE_INFINITY);
   }
-  if (run.status === "running" && wait?.kind === "ai") {
-    await storage.setAlarm(await aiWatchdogAt(storage, wait, Date.now()));
-    return;
-  }
-  await storage.deleteAlarm();
+  if (run.status === "running" && wait?.kind === "ai") return aiWatchdogAt(storage, wait, Date.now());
+  return Number.POSITIVE_INFINITY;
 }

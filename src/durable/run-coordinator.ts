@@ -4,7 +4,7 @@ import type { RunOrigin } from "../db/run-store";
 import type { Definition } from "../definitions/types";
 import { type AiStepResult, acceptsAiResult, applyAiResult } from "../engine/ai-result";
 import { AI_LOST, type AlarmAction, decideAlarm } from "../engine/alarm";
-import { cancelRun, remindWait } from "../engine/control";
+import { cancelRun, failPending, remindWait } from "../engine/control";
 import { applyStepOutcome, stepById } from "../engine/engine";
 import { resolveWait } from "../engine/resolve-wait";
 import { checkResumeData } from "../engine/resume-check";
@@ -139,9 +139,10 @@ export class RunCoordinator extends DurableObject<Env> {
       const state = await loadRun(this.env.DB, runId);
       if (!state) return;
       const def = await definitionOf(this.env.DB, state);
-      const repaired = await repairEffects(this.env, this.ctx.storage, state, this.log(runId));
+      // A failing send is kept for a later alarm: it never keeps this one from its timeout or reminder.
+      const { repaired, abandoned } = await repairEffects(this.env, this.ctx.storage, state, this.log(runId));
       const now = Date.now();
-      const action = decideAlarm(state, def, now, repaired);
+      const action = decideAlarm(state, def, now, repaired, abandoned);
       await scheduleAlarm(this.ctx.storage, await this.perform(action, def, state, now));
     });
   }
@@ -167,6 +168,11 @@ export class RunCoordinator extends DurableObject<Env> {
         const t = applyAiResult(def, run, AI_LOST, this.deps(now));
         await this.commit(def, t, now);
         return this.drive(def, t.run);
+      }
+      case "fail_unsent": {
+        const t = failPending(run, action.error, this.deps(now));
+        await this.commit(def, t, now);
+        return t.run;
       }
       case "none":
         return run;

@@ -37,13 +37,14 @@ export function acceptsAiResult(state: RunState, attemptId: string): boolean {
 export function applyAiResult(
   def: Definition,
   state: RunState,
-  result: AiStepResult,
+  reported: AiStepResult,
   deps: EngineDeps,
 ): Transition {
   const t = blank(structuredClone(state));
   const pending = t.run.pending;
   if (pending?.kind !== "ai") throw new Error(`run ${state.id} has no AI step in flight`);
   const step = stepById(def, pending.stepId);
+  const result = fitResult(t, step, reported);
   for (const a of result.attempts) recordAttempt(t, pending, step, a, deps);
   if (result.attempts.length === 0) {
     // Failed before any provider call (e.g. the dead-letter queue gave up): close the open attempt row.
@@ -63,13 +64,29 @@ export function applyAiResult(
       type: "step.completed",
       data: { attempts: result.attempts.length, duration_ms: deps.now - pending.startedAt },
     });
-    storeResult(t.run.context, step.output, result.output);
     goTo(t, step.next);
     return t;
   }
   const { code, message, errors } = result;
   failStep(t, ids, { code, message, step_id: step.id, ...(errors ? { details: errors } : {}) });
   return t;
+}
+
+/**
+ * Stores a completed result in the run's context; one that does not fit becomes the step's failure
+ * (`context_too_large`), its last attempt failed and without the output that did not fit.
+ */
+function fitResult(t: Transition, step: Step, result: AiStepResult): AiStepResult {
+  if (result.status !== "completed") return result;
+  const error = storeResult(t.run.context, step.output, result.output);
+  if (!error) return result;
+  const last = result.attempts.length - 1;
+  const attempts = result.attempts.map((a, i) =>
+    i === last
+      ? { ...a, status: "failed" as const, output: undefined, error: { message: error.message } }
+      : a,
+  );
+  return { status: "failed", code: error.code, message: error.message, attempts };
 }
 
 /** One provider call: its request and response events, and its attempt row (the first one is open). */

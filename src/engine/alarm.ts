@@ -3,7 +3,7 @@ import type { AiStepResult } from "./ai-result";
 import { stepById } from "./engine";
 import type { WaitResolution } from "./outcomes";
 import { timeoutResolution } from "./resume-check";
-import type { RunState } from "./state";
+import type { Effect, RunError, RunState } from "./state";
 
 /** What the run's alarm does when it fires; the run's object performs it. */
 export type AlarmAction =
@@ -15,6 +15,8 @@ export type AlarmAction =
   | { kind: "drive" }
   /** An AI job may be lost: re-send it, or give the step up once re-sent too often. */
   | { kind: "resend_ai" }
+  /** The step's queue messages (its AI job or emails) could not be sent, however often tried: fail it. */
+  | { kind: "fail_unsent"; error: RunError }
   | { kind: "none" };
 
 /** What an AI step reports when the watchdog gave up on its job. */
@@ -25,11 +27,39 @@ export const AI_LOST: AiStepResult = {
   attempts: [],
 };
 
+/** What a step fails with when its queue messages could never be sent. */
+export const QUEUE_SEND_FAILED: RunError = {
+  code: "queue_send_failed",
+  message:
+    "The step's work (its AI job or its emails) could not be handed to its queue, however often tried; the step gave up",
+};
+
 /**
- * Decides what a firing alarm does for `run` at `now`. `repaired` is true when this alarm just redid a
- * transition's lost effects: an AI job those effects re-sent is not re-sent again.
+ * The effects of `effects` that the run still waits on: the AI job of the attempt in flight, the emails
+ * of the open wait. Any other one is moot (its consumer would drop it) and is not sent again.
  */
-export function decideAlarm(run: RunState, def: Definition, now: number, repaired: boolean): AlarmAction {
+export function owedEffects(run: RunState, effects: readonly Effect[]): Effect[] {
+  const wait = run.pending;
+  return effects.filter((e) =>
+    e.kind === "ai_job"
+      ? wait?.kind === "ai" && wait.attemptId === e.attemptId
+      : wait?.kind === "human" && wait.waitId === e.waitId,
+  );
+}
+
+/**
+ * Decides what a firing alarm does for `run` at `now`. `repaired` is true when this alarm found a
+ * transition's effects still owed (it re-sent them, or will retry them): an AI job among them is not
+ * re-sent a second way. `abandoned` are owed effects whose sends were given up on: their step fails.
+ */
+export function decideAlarm(
+  run: RunState,
+  def: Definition,
+  now: number,
+  repaired: boolean,
+  abandoned: readonly Effect[] = [],
+): AlarmAction {
+  if (owedEffects(run, abandoned).length > 0) return { kind: "fail_unsent", error: QUEUE_SEND_FAILED };
   const wait = run.pending;
   if (run.status === "waiting" && wait?.kind === "human") {
     const step = stepById(def, wait.stepId);

@@ -1,7 +1,8 @@
 import type { Definition } from "../definitions/types";
 import { MAX_REMINDERS } from "../lib/limits";
 import { blank, type EngineDeps, stepById } from "./engine";
-import { type RunState, TERMINAL, type Transition } from "./state";
+import { failStep } from "./run-end";
+import { type RunError, type RunState, TERMINAL, type Transition } from "./state";
 
 /** Cancels a non-terminal run: its wait's tokens stop working and a late AI result is ignored. */
 export function cancelRun(state: RunState, deps: EngineDeps, by: string): Transition {
@@ -38,5 +39,17 @@ export function remindWait(def: Definition, state: RunState, deps: EngineDeps): 
     attemptId: wait.attemptId,
     data: { reminder: wait.reminders },
   });
+  return t;
+}
+
+/** Fails the step the run is parked on (an open wait's links stop working), e.g. its work was never sent. */
+export function failPending(state: RunState, error: RunError, deps: EngineDeps): Transition {
+  const t = blank(structuredClone(state));
+  const pending = t.run.pending;
+  if (!pending) throw new Error(`run ${state.id} has no step in flight`);
+  t.updateSteps.push({ id: pending.attemptId, status: "failed", error, finishedAt: deps.now });
+  if (pending.kind === "human") t.revokeWaits.push(pending.waitId);
+  t.run.pending = null;
+  failStep(t, { stepId: pending.stepId, attemptId: pending.attemptId }, error);
   return t;
 }

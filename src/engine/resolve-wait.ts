@@ -32,10 +32,15 @@ export function resolveWait(
     return t;
   }
   const output = resolution.output;
-  t.updateSteps.push({ id: wait.attemptId, status: "completed", output, finishedAt: deps.now });
   t.events.push({ ...ids, type: "run.resumed", data: { by: resumeActor(output) } });
+  const tooLarge = storeResult(t.run.context, step.output, output);
+  if (tooLarge) {
+    t.updateSteps.push({ id: wait.attemptId, status: "failed", error: tooLarge, finishedAt: deps.now });
+    failStep(t, ids, tooLarge);
+    return t;
+  }
+  t.updateSteps.push({ id: wait.attemptId, status: "completed", output, finishedAt: deps.now });
   t.events.push({ ...ids, type: "step.completed", data: { duration_ms: deps.now - wait.startedAt } });
-  storeResult(t.run.context, step.output, output);
   moveOn(t, step, resolution);
   return t;
 }

@@ -15,7 +15,7 @@ export type AttemptStart = Pick<
 
 type Reported<K extends StepOutcome["kind"]> = Extract<StepOutcome, { kind: K }>;
 
-/** The step finished: record it, store its result and move on. */
+/** The step finished: record it, store its result and move on (or fail it when the result does not fit). */
 export function recordCompleted(
   t: Transition,
   step: Step,
@@ -23,6 +23,13 @@ export function recordCompleted(
   outcome: Reported<"completed">,
   now: number,
 ): void {
+  const stores = step.type !== "conditional" || step.output;
+  const error = stores ? storeResult(t.run.context, step.output, outcome.output) : undefined;
+  if (error) {
+    // The result is not written anywhere: it is what did not fit.
+    recordFailed(t, attempt, { kind: "failed", error, meta: outcome.meta }, now);
+    return;
+  }
   t.insertSteps.push({
     ...attempt,
     status: "completed",
@@ -36,7 +43,6 @@ export function recordCompleted(
     attemptId: attempt.id,
     data: { duration_ms: now - attempt.startedAt },
   });
-  if (step.type !== "conditional" || step.output) storeResult(t.run.context, step.output, outcome.output);
   goTo(t, outcome.next === undefined ? step.next : outcome.next);
 }
 

@@ -1,5 +1,6 @@
 import { type ApprovalStep, DEFAULT_WAIT_TIMEOUT_MS, type FormStep } from "../definitions/types";
 import type { StepOutcome } from "../engine/outcomes";
+import { MAX_RECIPIENTS } from "../lib/limits";
 import { renderRecipients } from "./recipients";
 import { type ExecutorContext, viewOf } from "./types";
 
@@ -7,6 +8,17 @@ import { type ExecutorContext, viewOf } from "./types";
 export function executeHumanWait(step: FormStep | ApprovalStep, ctx: ExecutorContext): StepOutcome {
   const templates = step.type === "form" ? (step.assignee ? [step.assignee] : []) : step.approvers;
   const { valid, dropped } = renderRecipients(templates, viewOf(ctx.run));
+  const invalid = dropped.length > 0 ? { invalid_recipients: dropped } : {};
+  if (valid.length > MAX_RECIPIENTS) {
+    return {
+      kind: "failed",
+      error: {
+        code: "too_many_recipients",
+        message: `The step addresses ${valid.length} people; the limit is ${MAX_RECIPIENTS} per step`,
+      },
+      input: { recipients: valid.slice(0, MAX_RECIPIENTS), recipient_count: valid.length, ...invalid },
+    };
+  }
   const expiresAt = ctx.now + (step.timeout_ms ?? DEFAULT_WAIT_TIMEOUT_MS);
   const remindAt = step.remind_after_ms ? ctx.now + step.remind_after_ms : undefined;
   return {
@@ -15,6 +27,6 @@ export function executeHumanWait(step: FormStep | ApprovalStep, ctx: ExecutorCon
     expiresAt,
     remindAt: remindAt !== undefined && remindAt < expiresAt ? remindAt : undefined,
     recipients: valid,
-    input: { recipients: valid, ...(dropped.length > 0 ? { invalid_recipients: dropped } : {}) },
+    input: { recipients: valid, ...invalid },
   };
 }

@@ -427,12 +427,10 @@ describe("the watchdog alarm", () => {
       await state.storage.put("effects", {
         runId: run.run_id,
         version,
-        transition: {
-          run: { id: run.run_id },
-          effects: [
-            { kind: "mail", waitId: wait.waitId, mail: "request", recipients: wait.recipients, outboxIds },
-          ],
-        },
+        effects: [
+          { kind: "mail", waitId: wait.waitId, mail: "request", recipients: wait.recipients, outboxIds },
+        ],
+        failures: 0,
       });
       await state.storage.setAlarm(Date.now() + 30_000);
     });
