@@ -10,6 +10,7 @@ declare namespace Cloudflare {
 		DB: D1Database;
 		AI_JOBS: Queue;
 		MAIL: Queue;
+		ASSETS: Fetcher;
 		PUBLIC_BASE_URL: string;
 		AI_PROVIDER: string;
 		MOCK_AI_SEED: string;

@@ -3,8 +3,9 @@
 // Starts `node scripts/start.mjs` on E2E_PORT (default 8799), creates the fixture workflow
 // test/e2e/fixtures/form-approval.yaml, starts a run through the API, opens the author's link from
 // /dev/mail.json in Chromium (playwright-core + Debian's /usr/bin/chromium), submits an invalid then
-// a valid brief, opens the editor's link on a phone-sized viewport, approves with a comment and polls
-// the API until the run completes. Screenshots go to test/e2e/artifacts/. The last line is
+// a valid brief, opens the editor's link on a phone-sized viewport (only the step's `show` values),
+// approves with a comment, opens the other approver's closed link, polls the API until the run
+// completes, and opens /docs offline (scripts/lib/docs-check.mjs). Screenshots go to test/e2e/artifacts/. The last line is
 // "N passed, N failed"; the exit code is non-zero on any failure. The server's process group is
 // stopped at the end, whatever happens.
 //
@@ -16,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { firstApiKey, readDevVars } from "./lib/dev-vars.mjs";
+import { checkDocsPage } from "./lib/docs-check.mjs";
 import { assertPortFree, killGroup, ROOT, waitForOk } from "./lib/wrangler.mjs";
 
 const PORT = Number(process.env.E2E_PORT ?? 8799);
@@ -27,6 +29,7 @@ const FIXTURE = join(ROOT, "test", "e2e", "fixtures", "form-approval.yaml");
 const WORKFLOW_ID = "e2e-form-approval";
 const AUTHOR = "author@example.test";
 const EDITOR = "editor@example.test";
+const CHIEF = "chief@example.test";
 const SERVER_START_MS = 150_000;
 const SERVER_STOP_MS = 20_000;
 const CHROMIUM_ARGS = [
@@ -276,6 +279,9 @@ async function scenario(key) {
       `instructions: ${instructions}`,
     );
     assert((await editor.getByText(`You are responding as ${EDITOR}.`).count()) === 1, "approver named");
+    // The step's show paths and nothing else of the run (no audience, no word count).
+    const shown = await editor.locator("dt").allTextContents();
+    assert(shown.join() === "runtime.topic,runtime.urgent,profile.email", `shown: ${shown.join()}`);
     await shot(editor, "06-approval-mobile");
   });
 
@@ -287,6 +293,17 @@ async function scenario(key) {
     ]);
     assert((await h1(editor)) === "Thank you", `heading: ${await h1(editor)}`);
     await shot(editor, "07-approval-thanks");
+  });
+
+  await check("the other approver's link says it is answered, not by whom or how", async () => {
+    const p = await desktop.newPage();
+    const res = await p.goto(await mailedLink(runId, "review", CHIEF));
+    assert(res?.status() === 409, `status ${res?.status()}`);
+    assert((await h1(p)) === "This request is no longer open", `heading: ${await h1(p)}`);
+    const text = (await p.locator("main").textContent()) ?? "";
+    assert(!text.includes(EDITOR) && !text.includes("Ship it on Tuesday."), `shows: ${text}`);
+    await shot(p, "07b-approval-closed");
+    await p.close();
   });
 
   await check("the run completes with the editor's decision", async () => {
@@ -304,6 +321,10 @@ async function scenario(key) {
     assert(runtime.review?.approver === EDITOR, `approver ${runtime.review?.approver}`);
     assert(runtime.review?.comment === "Ship it on Tuesday.", "comment recorded");
   });
+
+  await check("/docs renders Swagger UI offline, from this origin, with no CSP violation", () =>
+    checkDocsPage(browser, BASE, key, shot),
+  );
 }
 
 async function main() {

@@ -1,6 +1,6 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./api/app-env";
+import { docsPage } from "./api/docs-page";
 import { errorBody, handleError } from "./api/errors";
 import { apiKeyAuth } from "./api/middleware/auth";
 import { limitBody } from "./api/middleware/body-limit";
@@ -47,7 +47,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
       { name: "System", description: "Health" },
     ],
   });
-  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Scaff API" }));
+  // Swagger UI from this origin's static assets (wrangler.toml [assets]); the page itself sets the CSP.
+  app.get("/docs", docsPage);
 
   app.notFound((c) =>
     c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404),

@@ -5,6 +5,7 @@
 
 import { finishIssues, fromZodIssues, IssueList } from "./issues";
 import { jsonErrorOffset, lineColumn } from "./json-position";
+import { checkApprovals } from "./rules-approval";
 import { checkContent } from "./rules-content";
 import { checkJsonData } from "./rules-data";
 import { checkFormFields } from "./rules-fields";
@@ -65,6 +66,7 @@ function validate(raw: unknown, locate?: Locator): ParseResult {
   checkGraph(raw, issues);
   checkFormFields(raw, issues);
   checkContent(raw, issues);
+  checkApprovals(raw, issues);
   if (issues.items.length > 0 || !shaped.success) {
     return { ok: false, issues: finishIssues(issues, locate) };
   }

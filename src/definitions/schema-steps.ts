@@ -3,6 +3,7 @@
  * Cross-step rules (targets, reachability, CEL, templates) live in the semantic checks instead.
  */
 import { z } from "zod";
+import { MAX_SHOW_PATHS } from "./context-path";
 import { durationProblem, parseDuration } from "./duration";
 import { HEADER_NAME_PATTERN, ID_PATTERN, ID_RULE, isRuntimeName, NAME_RULE } from "./identifiers";
 import {
@@ -95,6 +96,8 @@ const approvalStep = z
     type: z.literal("approval"),
     approvers: z.array(template).min(1),
     instructions: template.optional(),
+    // Each path's grammar is checked by rules-approval.ts, with a message naming the path.
+    show: z.array(z.string()).max(MAX_SHOW_PATHS, `at most ${MAX_SHOW_PATHS} paths`).optional(),
     remind_after: duration.optional(),
     on_timeout: z.enum(["reject", "approve", "fail"]).optional(),
     on_reject: stepId.optional(),

@@ -47,6 +47,11 @@ export interface ApprovalStep extends StepBase {
   /** Mustache templates of recipients' email addresses. */
   approvers: string[];
   instructions?: string;
+  /**
+   * Context paths (`runtime.topic`, `profile.email`, `static.policy`) whose values the page shows
+   * beside the instructions; nothing else of the context is shown. Absent: nothing.
+   */
+  show?: string[];
   remind_after_ms?: number;
   on_timeout?: "reject" | "approve" | "fail";
   on_reject?: string;

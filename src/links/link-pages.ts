@@ -1,19 +1,29 @@
 import { htmlResponse, renderConfirmationPage, renderErrorPage } from "../html";
+import type { ResumeClaims } from "../tokens";
 import type { LinkState } from "./link-state";
-import { recordedValues } from "./page-views";
+import { ownRecordedValues } from "./page-views";
 
 /** An error page as a Response with the page headers. */
 export function errorPage(status: number, title: string, message: string): Response {
   return htmlResponse(renderErrorPage({ title, message }), status);
 }
 
+const CLOSED_MESSAGES = {
+  someone: "Someone else already responded to this request.",
+  timeout: "Nobody answered in time, so the workflow decided on its own.",
+};
+
 /**
  * The page for a link that cannot take a submission any more (every state but `open`):
  * - used: what this link recorded; 200 right after the person's own submit (`justSubmitted`), else 409;
  * - cancelled: 410, the run is gone for good;
- * - closed: 409, with what was recorded when someone else (or a timeout) answered the request.
+ * - closed: 409, saying that someone else (or a timeout) answered, never what they answered.
  */
-export function settledPage(state: Exclude<LinkState, { kind: "open" }>, justSubmitted: boolean): Response {
+export function settledPage(
+  state: Exclude<LinkState, { kind: "open" }>,
+  claims: ResumeClaims,
+  justSubmitted: boolean,
+): Response {
   const workflowName = state.def.name;
   if (state.kind === "cancelled") {
     return errorPage(
@@ -22,8 +32,10 @@ export function settledPage(state: Exclude<LinkState, { kind: "open" }>, justSub
       `The workflow "${workflowName}" was cancelled, so nothing more is needed from you.`,
     );
   }
-  const recorded = state.recorded ? recordedValues(state.step, state.recorded.output) : [];
   if (state.kind === "used") {
+    const recorded = state.recorded
+      ? ownRecordedValues(state.step, state.recorded.output, claims.recipient)
+      : [];
     const page = renderConfirmationPage(
       justSubmitted
         ? { title: "Thank you", message: "Your response was recorded.", workflowName, recorded }
@@ -36,24 +48,17 @@ export function settledPage(state: Exclude<LinkState, { kind: "open" }>, justSub
     );
     return htmlResponse(page, justSubmitted ? 200 : 409);
   }
-  if (recorded.length > 0) {
-    const timedOut = (state.recorded?.output as { timed_out?: unknown } | undefined)?.timed_out === true;
+  const title = "This request is no longer open";
+  if (state.answered) {
     return htmlResponse(
-      renderConfirmationPage({
-        title: "This request is no longer open",
-        message: timedOut
-          ? "Nobody answered in time, so the workflow decided on its own."
-          : "Someone already responded to this request.",
-        workflowName,
-        recorded,
-      }),
+      renderConfirmationPage({ title, message: CLOSED_MESSAGES[state.answered], workflowName }),
       409,
     );
   }
   const ended = ["completed", "rejected", "failed"].includes(state.run.status);
   return errorPage(
     409,
-    "This request is no longer open",
+    title,
     ended
       ? `The workflow "${workflowName}" has finished, so nothing more is needed from you.`
       : `The workflow "${workflowName}" has moved on, so this link is no longer needed.`,

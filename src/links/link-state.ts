@@ -6,21 +6,29 @@ import { openWait, tokenMatches } from "../engine/link-check";
 import { AppError } from "../lib/errors";
 import type { ResumeClaims } from "../tokens";
 
-/** What the wait's step attempt recorded, once the wait was answered (or timed out). */
-
 /**
  * Where a verified link stands, read from D1 only (GET/HEAD must never change anything):
  * - `open`: the run waits on this link's wait and the token is unused: show the page;
  * - `used`: this token's submission was accepted; `recorded` is what it recorded;
  * - `cancelled`: the run was cancelled;
  * - `closed`: the wait ended another way (another recipient answered, a timeout, the run moved on
- *   or ended); `recorded` is set when the wait's step completed with an output.
+ *   or ended); `answered` says whether someone else or the timeout answered it. What they recorded
+ *   is never carried: a recipient's page shows only their own answer.
  */
 export type LinkState =
   | { kind: "open"; run: RunRecord; def: Definition; step: FormStep | ApprovalStep }
   | { kind: "used"; run: RunRecord; def: Definition; step: FormStep | ApprovalStep; recorded?: Recorded }
   | { kind: "cancelled"; run: RunRecord; def: Definition }
-  | { kind: "closed"; run: RunRecord; def: Definition; step: FormStep | ApprovalStep; recorded?: Recorded };
+  | { kind: "closed"; run: RunRecord; def: Definition; step: FormStep | ApprovalStep; answered?: Answered };
+
+/** Who answered a wait this link did not: another recipient (or the API), or the step's timeout. */
+export type Answered = "someone" | "timeout";
+
+const answeredBy = (recorded: Recorded | undefined): Answered | undefined => {
+  if (recorded === undefined) return undefined;
+  const output = recorded.output as { timed_out?: unknown } | null;
+  return output?.timed_out === true ? "timeout" : "someone";
+};
 
 const invalid = (): AppError => new AppError("unauthorized", "This link is not valid");
 
@@ -46,5 +54,6 @@ export async function readLinkState(db: D1Database, claims: ResumeClaims): Promi
   }
   if (run.status === "cancelled") return { kind: "cancelled", run, def };
   if (openWait(run, token, claims)) return { kind: "open", run, def, step };
-  return { kind: "closed", run, def, step, recorded: await readRecorded(db, run.id, claims.waitId) };
+  const answered = answeredBy(await readRecorded(db, run.id, claims.waitId));
+  return { kind: "closed", run, def, step, ...(answered ? { answered } : {}) };
 }

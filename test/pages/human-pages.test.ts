@@ -6,6 +6,7 @@ import { type ApiResponse, api, BASE } from "../helpers/api";
 import { query } from "../helpers/html";
 import { getRun, startedRun } from "../helpers/runs";
 import { claimsOf, expiredCopy, tamperedCopy, unknownCopy } from "../helpers/tokens";
+import { mailedToken, page, recorded, runtime, textOf } from "./link-helpers";
 
 // A post is briefed by its author (form, emailed to the author) and signed off by either of two editors.
 const PAGE_FLOW = `
@@ -29,6 +30,7 @@ steps:
     type: approval
     approvers: ["editor@acme.test", "chief@acme.test"]
     instructions: "Approve the post about {{runtime.topic}} for {{runtime.audience}}?"
+    show: [runtime.topic, runtime.audience]
     output: review
 `;
 
@@ -49,47 +51,8 @@ steps:
     type: approval
     approvers: ["{{profile.email}}"]
     instructions: "<script>alert('instructions')</script> {{runtime.note}} {{{runtime.payload}}}"
+    show: [runtime.payload, runtime.note]
 `;
-
-const textOf = async (html: string, selector = "main"): Promise<string> =>
-  (await query(html, selector)).map((e) => e.text).join(" ");
-
-/** What the recorded section (a dl of label/value pairs) says, as an object. */
-async function recorded(html: string): Promise<Record<string, string>> {
-  const dts = await query(html, "dt");
-  const dds = await query(html, "dd");
-  return Object.fromEntries(dts.map((dt, i) => [dt.text, dds[i]?.text ?? ""]));
-}
-
-/** Calls a human page as a browser would, without following redirects (to see the 303 itself). */
-async function page(
-  method: string,
-  token: string,
-  opts: { form?: Record<string, string>; headers?: Record<string, string>; query?: string } = {},
-): Promise<ApiResponse<string>> {
-  const res = await exports.default.fetch(
-    new Request(`${BASE}/r/${token}${opts.query ?? ""}`, {
-      method,
-      headers: opts.headers,
-      body: opts.form && method === "POST" ? new URLSearchParams(opts.form) : undefined,
-      redirect: "manual",
-    }),
-  );
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text, text };
-}
-
-/** The token of the link mailed to `to` for a step of a run, read from the outbox. */
-async function mailedToken(runId: string, stepId: string, to: string): Promise<string> {
-  const row = await env.DB.prepare(
-    "SELECT text_body FROM mail_outbox WHERE run_id = ? AND step_id = ? AND to_address = ? AND kind = 'request'",
-  )
-    .bind(runId, stepId, to)
-    .first<{ text_body: string }>();
-  const token = /https:\/\/scaff\.test\/r\/([A-Za-z0-9_.-]+)/.exec(row?.text_body ?? "")?.[1];
-  if (!token) throw new Error(`no link mailed to ${to} for ${runId}/${stepId}`);
-  return token;
-}
 
 async function tokenRow(token: string) {
   const claims = await claimsOf(token);
@@ -97,9 +60,6 @@ async function tokenRow(token: string) {
     .bind(claims.jti)
     .first<{ used_at: number | null; revoked_at: number | null }>();
 }
-
-const runtime = async (runId: string) =>
-  (await api<{ runtime: Record<string, unknown> }>("GET", `/v1/executions/${runId}/context`)).body.runtime;
 
 function expectPageHeaders(res: ApiResponse) {
   expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
@@ -233,7 +193,7 @@ async function atReview(email: string, topic: string): Promise<string> {
 }
 
 describe("the editors' approval links", () => {
-  it("shows the instructions and the run's values; approving with a comment records the editor", async () => {
+  it("shows the instructions and the shown values; approving with a comment records the editor", async () => {
     const runId = await atReview("bob@acme.test", "Queues & retries");
     const editor = await mailedToken(runId, "review", "editor@acme.test");
     const chief = await mailedToken(runId, "review", "chief@acme.test");
@@ -243,7 +203,10 @@ describe("the editors' approval links", () => {
     expect(await textOf(view.text, "section[aria-labelledby=instructions-heading] p")).toBe(
       "Approve the post about Queues & retries for developers?",
     );
-    expect(await recorded(view.text)).toMatchObject({ Topic: "Queues & retries", audience: "developers" });
+    expect(await recorded(view.text)).toEqual({
+      "runtime.topic": "Queues & retries",
+      "runtime.audience": "developers",
+    });
     expect(await textOf(view.text)).toContain("You are responding as editor@acme.test.");
     const buttons = await query(view.text, "button[name=decision]");
     expect(buttons.map((b) => b.attrs.value)).toEqual(["approved", "rejected"]);
@@ -267,17 +230,14 @@ describe("the editors' approval links", () => {
 
     const thanks = await page("GET", editor, { query: "?done=1" });
     expect(thanks.status).toBe(200);
-    expect(await recorded(thanks.text)).toMatchObject({
-      Decision: "Approved",
-      By: "editor@acme.test",
-      Comment: "Ship it",
-    });
+    expect(await recorded(thanks.text)).toMatchObject({ Decision: "Approved", Comment: "Ship it" });
 
-    // The other editor's link: the request is answered; they see by whom instead of a form.
+    // The other editor's link: the request is answered by someone else; they see neither who nor how.
     const late = await page("GET", chief);
     expect(late.status).toBe(409);
     expect((await query(late.text, "h1"))[0]?.text).toBe("This request is no longer open");
-    expect(await recorded(late.text)).toMatchObject({ Decision: "Approved", By: "editor@acme.test" });
+    expect(await textOf(late.text)).toContain("Someone else already responded");
+    expect(await recorded(late.text)).toEqual({});
     const lateVote = await page("POST", chief, { form: { decision: "rejected" } });
     expect(lateVote.status).toBe(409);
     expect((await runtime(runId)).review).toMatchObject({ decision: "approved" });
@@ -438,8 +398,8 @@ describe("escaping", () => {
     expect(await textOf(approval.text, "section[aria-labelledby=instructions-heading] p")).toBe(
       `<script>alert('instructions')</script> ${long} ${payload}`,
     );
-    // Runtime values show under their form field's label, escaped like everything else.
-    expect(await recorded(approval.text)).toEqual({ payload, "\"><script>alert('label')</script>": long });
+    // The shown values, labelled by their path, escaped like everything else.
+    expect(await recorded(approval.text)).toEqual({ "runtime.payload": payload, "runtime.note": long });
   });
 });
 

@@ -223,7 +223,7 @@ describe("approval page", () => {
     workflowName: "Content review",
     stepTitle: "Review the draft",
     instructions: "Approve 'Ten tips'?\nCheck the tone.",
-    context: [
+    shown: [
       { label: "Title", value: "Ten tips" },
       { label: "Score", value: "91" },
     ],
@@ -232,7 +232,7 @@ describe("approval page", () => {
     approver: "editor@acme.test",
   };
 
-  it("offers approve and reject buttons, a comment box, the instructions and the context", async () => {
+  it("offers approve and reject buttons, a comment box, the instructions and the shown values", async () => {
     const html = renderApprovalPage(view);
     expect((await one(html, "form")).attrs).toMatchObject({ method: "post", action: "/r/tok-9" });
     const buttons = await query(html, "button");
@@ -258,14 +258,14 @@ describe("approval page", () => {
     expect((await one(html, "textarea")).text).toBe("Looks fine");
   });
 
-  it("escapes instructions, context, names and the approver", () => {
+  it("escapes instructions, shown values, names and the approver", () => {
     const evil = "<script>alert(1)</script>";
     const html = renderApprovalPage({
       ...view,
       workflowName: evil,
       stepTitle: evil,
       instructions: `<img src=x onerror=alert(1)>\n${evil}`,
-      context: [{ label: evil, value: evil }],
+      shown: [{ label: evil, value: evil }],
       approver: evil,
       error: evil,
       comment: `</textarea>${evil}`,
@@ -304,7 +304,7 @@ describe("layout and response", () => {
   it("is a complete, accessible, self-contained document", async () => {
     for (const html of [
       renderFormPage(formView()),
-      renderApprovalPage({ workflowName: "W", instructions: "", context: [], action: "/r/t", expiresAt: 0 }),
+      renderApprovalPage({ workflowName: "W", instructions: "", shown: [], action: "/r/t", expiresAt: 0 }),
       renderConfirmationPage({ title: "Thanks", message: "Recorded." }),
       renderErrorPage({ title: "Invalid link", message: "No." }),
     ]) {

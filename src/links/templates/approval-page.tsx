@@ -8,7 +8,12 @@ export interface ApprovalPageView {
   stepTitle?: string | undefined;
   /** Rendered plain text; shown escaped, line breaks kept. */
   instructions: string;
-  context: LabeledValue[];
+  /**
+   * The values at the step's `show` paths, labelled by path: all the page shows of the run's context.
+   * (The reviewed AI output, `review`, will be a view field of its own, shown between these and the
+   * instructions.)
+   */
+  shown: LabeledValue[];
   /** Where the form posts; a same-origin path such as `/r/{token}`. */
   action: string;
   expiresAt: number;
@@ -19,7 +24,7 @@ export interface ApprovalPageView {
   comment?: string | undefined;
 }
 
-/** Renders the approval step's page: instructions, context, a comment box, Approve and Reject buttons. */
+/** Renders the approval step's page: instructions, the shown values, a comment box, Approve and Reject buttons. */
 export function renderApprovalPage(view: ApprovalPageView): string {
   const title = view.stepTitle ?? "Approval requested";
   return renderDocument(
@@ -36,7 +41,8 @@ export function renderApprovalPage(view: ApprovalPageView): string {
           <p class="text">{view.instructions}</p>
         </section>
       ) : null}
-      <Pairs id="details-heading" title="Details" items={view.context} />
+      {/* The reviewed AI output (`review`) goes here, between the instructions and the shown values. */}
+      <Pairs id="details-heading" title="Details" items={view.shown} />
       {view.approver ? <p class="meta">You are responding as {view.approver}.</p> : null}
       <Deadline expiresAt={view.expiresAt} />
       <form method="post" action={view.action}>
