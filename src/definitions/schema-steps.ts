@@ -151,6 +151,7 @@ const apiCallStep = z
     body: z.unknown().optional(),
     retry: z.strictObject({ max: z.int().min(0).max(10) }).default({ max: 0 }),
     fail_on_status: z.boolean().default(true),
+    store: z.boolean().default(true),
   })
   .transform((s): ApiCallStep => withDurations(s));
 

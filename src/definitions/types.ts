@@ -96,6 +96,8 @@ export interface ApiCallStep extends StepBase {
   body?: unknown;
   retry: { max: number };
   fail_on_status: boolean;
+  /** false: the response body is neither read nor kept (the result is `{status, headers, body: null}`). */
+  store: boolean;
 }
 
 export type Step = FormStep | ApprovalStep | AiGenerateStep | ConditionalStep | ApiCallStep;

@@ -21,16 +21,18 @@
  * - result `{ status, headers, body }`, body parsed when the response is JSON, `null` when empty.
  * - a 4xx fails the step unless `fail_on_status: false` (then it completes with the 4xx result);
  *   a 5xx that is still failing after the retries always fails it.
- * - a response body over 1 MiB fails the step (`response_too_large`) and is not retried.
+ * - a response body over 256 KiB fails the step (`response_too_large`, not retried for a 2xx/4xx)
+ *   unless the step says `store: false`, which reads and keeps no body at all.
  * - every secret value is redacted (raw, URL-, JSON- and base64-encoded) from the returned request,
  *   output and errors, even when the server echoes it back.
  */
 import { type ApiCallStep, DEFAULT_API_TIMEOUT_MS } from "../definitions/types.js";
 import { type Backoff, backoffDelayMs } from "../lib/backoff.js";
+import { MAX_STORED_RESPONSE_BYTES } from "../lib/limits";
 import { redactSecrets } from "../lib/secrets.js";
 import { type HopCheck, secretHopCheck } from "./api-call-hosts.js";
 import { type ApiCallRenderView, type BuiltRequest, buildApiRequest } from "./api-call-request.js";
-import { MAX_RESPONSE_BYTES, parseResponseBody, readCappedBody } from "./api-call-response.js";
+import { parseResponseBody, readCappedBody } from "./api-call-response.js";
 import { describeRequest, sendRequest } from "./api-call-send.js";
 import type { ApiCallError, ApiCallOutcome, ApiCallOutput, RedactedRequest } from "./api-call-types.js";
 
@@ -89,7 +91,12 @@ async function attemptOnce(
     // Redirects and hosts refused are the same on every try: never retried.
     if (!sent.ok) return { kind: "failed", error: sent.error, retryable: false };
     response = sent.response;
-    ({ text, tooLarge } = await readCappedBody(response, MAX_RESPONSE_BYTES));
+    if (step.store === false) {
+      await response.body?.cancel();
+      ({ text, tooLarge } = { text: "", tooLarge: false });
+    } else {
+      ({ text, tooLarge } = await readCappedBody(response, MAX_STORED_RESPONSE_BYTES));
+    }
   } catch (err) {
     if (signal.aborted) {
       const message = `${describe(request)} timed out after ${timeoutMs} ms`;
@@ -102,7 +109,7 @@ async function attemptOnce(
 
   const status = response.status;
   if (tooLarge) {
-    const message = `${describe(request)} answered ${status} with a body over ${MAX_RESPONSE_BYTES} bytes (1 MiB), which is not kept`;
+    const message = `${describe(request)} answered ${status} with a body over ${MAX_STORED_RESPONSE_BYTES} bytes (256 KiB), which is not kept; set store: false if the step does not need it`;
     // A 5xx may answer smaller next time; an oversized success will not.
     return {
       kind: "failed",
@@ -113,7 +120,7 @@ async function attemptOnce(
   const output: ApiCallOutput = {
     status,
     headers: Object.fromEntries(response.headers),
-    body: parseResponseBody(text, response.headers.get("content-type")),
+    body: step.store === false ? null : parseResponseBody(text, response.headers.get("content-type")),
   };
   if (status >= 500 || (status >= 400 && step.fail_on_status !== false)) {
     const message = `${describe(request)} answered ${status}${response.statusText ? ` ${response.statusText}` : ""}`;

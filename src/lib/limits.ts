@@ -16,6 +16,9 @@ export const MAX_PROMPT_BYTES = 100 * 1024;
 /** Largest run context, serialised as JSON in UTF-8 bytes (D1 takes 2 MB a row). */
 export const MAX_CONTEXT_BYTES = 1024 * 1024;
 
+/** Largest `api_call` response body kept in the run, in bytes (`store: false` keeps none). */
+export const MAX_STORED_RESPONSE_BYTES = 256 * 1024;
+
 /** Messages in one queue `sendBatch` (Queues' own limit is 100). */
 export const QUEUE_BATCH_MAX_MESSAGES = 100;
 

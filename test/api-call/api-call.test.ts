@@ -27,6 +27,7 @@ const step = (over: Partial<ApiCallStep>): ApiCallStep => ({
   url: `${httpServerBase}/echo`,
   retry: { max: 0 },
   fail_on_status: true,
+  store: true,
   ...over,
 });
 
@@ -282,6 +283,36 @@ describe("api_call requests", () => {
     expect(bad).toMatchObject({ status: "failed", error: { code: "invalid_request" } });
   });
 
+  it("keeps a response up to 256 KiB and fails a bigger one with response_too_large", async () => {
+    const kept = await executeApiCall(
+      step({ url: `${httpServerBase}/big?bytes=${200 * 1024}` }),
+      view,
+      deps(),
+    );
+    expect(kept.status).toBe("completed");
+    if (kept.status === "completed") expect(String(kept.output.body)).toHaveLength(200 * 1024);
+    const over = await executeApiCall(
+      step({ url: `${httpServerBase}/big?bytes=${300 * 1024}` }),
+      view,
+      deps(),
+    );
+    expect(over).toMatchObject({ status: "failed", error: { code: "response_too_large", status: 200 } });
+    if (over.status === "failed") expect(over.error.message).toContain("store: false");
+  });
+
+  it("with store: false reads and keeps no body, however big, and completes with status and headers", async () => {
+    const out = await executeApiCall(
+      step({ url: `${httpServerBase}/big?type=json&bytes=${2 * 1024 * 1024}`, store: false }),
+      view,
+      deps(),
+    );
+    expect(out.status).toBe("completed");
+    if (out.status === "completed") {
+      expect(out.output).toMatchObject({ status: 200, body: null });
+      expect(out.output.headers["content-type"]).toBe("application/json");
+    }
+  });
+
   it("fails clearly when the response body is over 1 MiB (text or JSON), without retrying", async () => {
     for (const path of ["/big", "/big?type=json"]) {
       const out = await executeApiCall(
@@ -294,7 +325,7 @@ describe("api_call requests", () => {
       if (out.status === "failed") {
         expect(out.error.code).toBe("response_too_large");
         expect(out.error.status).toBe(200);
-        expect(out.error.message).toContain("1 MiB");
+        expect(out.error.message).toContain("256 KiB");
       }
     }
   });

@@ -35,6 +35,7 @@ export const step = (over: Partial<ApiCallStep>): ApiCallStep => ({
   url: `${wire}/rec/none`,
   retry: { max: 0 },
   fail_on_status: true,
+  store: true,
   ...over,
 });
 

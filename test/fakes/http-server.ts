@@ -9,7 +9,7 @@ import { listenOnLoopback } from "./listen.js";
  *   /slow/:ms              answers 200 after `ms` milliseconds
  *   /echo                  echoes method, headers, query and body as JSON
  *   /text                  a plain-text body
- *   /big                   a body just over 1 MiB (`?type=json` for a JSON one)
+ *   /big                   a body just over 1 MiB (`?type=json` for a JSON one, `?bytes=N` for N bytes)
  *   GET /__hits/:key       how many requests counted under `key`
  * Every request with `?key=<k>` is counted under that key (a /flaky hit under its path key), so
  * tests that run at the same time never share a counter.
@@ -44,9 +44,9 @@ function parseEchoBody(text: string, contentType: string | undefined): unknown {
   return text;
 }
 
-function bigBody(json: boolean): { type: string; text: string } {
-  if (!json) return { type: "text/plain; charset=utf-8", text: "x".repeat(BIG_BYTES) };
-  return { type: "application/json", text: JSON.stringify({ filler: "y".repeat(BIG_BYTES) }) };
+function bigBody(json: boolean, bytes = BIG_BYTES): { type: string; text: string } {
+  if (!json) return { type: "text/plain; charset=utf-8", text: "x".repeat(bytes) };
+  return { type: "application/json", text: JSON.stringify({ filler: "y".repeat(bytes) }) };
 }
 
 /** Starts the fake API on an ephemeral port; its base URL reaches tests as `inject("httpServerUrl")`. */
@@ -121,7 +121,8 @@ export async function startFakeHttpServer(): Promise<StartedFake> {
         return;
       }
       case "big": {
-        const big = bigBody(url.searchParams.get("type") === "json");
+        const bytes = Number(url.searchParams.get("bytes") ?? BIG_BYTES);
+        const big = bigBody(url.searchParams.get("type") === "json", bytes);
         res.writeHead(200, { "content-type": big.type });
         res.end(big.text);
         return;
