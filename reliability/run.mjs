@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run test:reliability`: tries to break Scaff. Starts `wrangler dev` on a free port with state
-// persisted to a temp dir, then runs five scenarios (crash, races, redelivery, bad input, load), prints
+// persisted to a temp dir, then runs six scenarios (crash, races, redelivery, bad input, load, and hostile
+// on a server of its own), prints
 // tried / held / lost for each and a last line `N passed, N failed`; exits non-zero on anything lost.
-// SCENARIOS=crash,races picks scenarios. The server's whole process group is killed at the end.
+// SCENARIOS=crash,races picks scenarios; REL_VERBOSE=1 prints every check as it is judged. The server's whole process group is killed at the end.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { DevServer } from "./lib/server.mjs";
 import { ALL } from "./lib/workflows.mjs";
 import { badInputScenario } from "./scenarios/bad-input.mjs";
 import { crashScenario } from "./scenarios/crash.mjs";
+import { hostileScenario } from "./scenarios/hostile.mjs";
 import { loadScenario } from "./scenarios/load.mjs";
 import { racesScenario } from "./scenarios/races.mjs";
 import { redeliveryScenario } from "./scenarios/redelivery.mjs";
@@ -22,6 +24,7 @@ const SCENARIOS = {
   redelivery: redeliveryScenario,
   "bad-input": badInputScenario,
   load: loadScenario,
+  hostile: hostileScenario,
 };
 const OVERALL_LIMIT_MS = 420_000;
 const INCIDENTS_SHOWN = 5;

@@ -11,6 +11,7 @@ export function tally(name) {
     /** Records one check: holds when `ok`; otherwise lost with evidence. */
     check(ok, what, evidence) {
       t.tried++;
+      if (process.env.REL_VERBOSE) console.log(`   ${ok ? "held" : "LOST"}: ${what}`);
       if (ok) t.held++;
       else t.lost.push({ what, evidence });
       return ok;

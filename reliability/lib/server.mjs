@@ -107,6 +107,7 @@ const alive = (pid) => {
 /** The files the Worker is built from, copied so concurrent edits in the work tree never reload it. */
 const SNAPSHOT = [
   "src",
+  "assets",
   "migrations",
   "wrangler.toml",
   "package.json",
@@ -131,7 +132,9 @@ const wrangler = (cwd, args, timeoutMs) => runWrangler(args, { cwd, timeoutMs })
 
 /** One wrangler dev server over a project snapshot and a persisted state dir; start/crash/stop may repeat. */
 export class DevServer {
-  constructor(workDir) {
+  /** `vars` are added to (or override) the suite's settings for this server. */
+  constructor(workDir, { vars: extra = {} } = {}) {
+    this.extraVars = extra;
     this.root = join(workDir, "project");
     this.persistDir = join(workDir, "state");
     snapshotProject(this.root);
@@ -174,12 +177,14 @@ export class DevServer {
       String(this.port),
       "--persist-to",
       this.persistDir,
-      // info: one line per request with its status, plus the runtime's own warnings and errors, so the
+      // log: the Worker's own console lines (one JSON line per request with its id and status) besides
+      // wrangler's request lines and the runtime's warnings and errors, so the
       // lines around a failed request explain it (see linesAround).
       "--log-level",
-      "info",
+      "log",
     ];
-    for (const [k, v] of Object.entries(vars(this.base))) args.push("--var", `${k}:${v}`);
+    for (const [k, v] of Object.entries({ ...vars(this.base), ...this.extraVars }))
+      args.push("--var", `${k}:${v}`);
     // Its own process group (detached), so the whole tree can be signalled at once.
     const child = spawn(requireWrangler(), args, {
       cwd: this.root,

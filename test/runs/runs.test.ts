@@ -1,9 +1,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { signResumeToken } from "../../src/tokens";
 import { api, envelope } from "../helpers/api";
 import { getRun, type RunStatus, resumeRun, startRun } from "../helpers/runs";
-import { b64url, expiredCopy, linkToken, tamperedCopy } from "../helpers/tokens";
+import { b64url, claimsOf, expiredCopy, linkToken, tamperedCopy, testKeyring } from "../helpers/tokens";
 
 // A support ticket: a person assesses it (form), CEL routes it, a lead signs off (approval).
 const TRIAGE = `
@@ -368,6 +369,15 @@ describe("resume tokens", () => {
     const none = `${b64url(JSON.stringify({ alg: "none", typ: "JWT" }))}.${p}.`;
     expect((await resumeRun(run.run_id, none, data)).status).toBe(401);
     expect((await resumeRun(run.run_id, "garbage", data)).status).toBe(401);
+
+    // Signed with the real key, but the stored token is another wait's: not this link (401), as the page says.
+    const claims = await claimsOf(token);
+    const otherWait = await signResumeToken(testKeyring(), {
+      ...claims,
+      waitId: "wait_00000000000000000000000000",
+    });
+    expect((await resumeRun(run.run_id, otherWait, data)).status).toBe(401);
+    expect((await exports.default.fetch(new Request(`https://scaff.test/r/${otherWait}`))).status).toBe(401);
 
     const gone = await resumeRun(run.run_id, await expiredCopy(token), data);
     expect(gone.status).toBe(410);

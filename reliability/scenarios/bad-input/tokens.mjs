@@ -169,12 +169,13 @@ export function tokenCases(ctx) {
       }),
       [401],
     ),
+    // The stored token names another wait than the signed one: not this link (as the link page says).
     c(
       "other wait id",
       signed((_h, p) => {
         p.wait_id = "wait_00000000000000000000000000";
       }),
-      [409],
+      [401],
     ),
     c(
       "other step id",
