@@ -38,7 +38,11 @@ async function wireOrigin(name) {
 /** Two origins, `a` (secrets allowed) and `b` (not). */
 export async function startWire() {
   const [a, b] = await Promise.all([wireOrigin("a"), wireOrigin("b")]);
-  return { a, b, close: () => (a.close(), b.close()) };
+  const close = () => {
+    a.close();
+    b.close();
+  };
+  return { a, b, close };
 }
 
 /** What the fake model answers for each case: the content of its one choice. */
