@@ -83,6 +83,18 @@ export async function queryD1(stateDir, sql) {
 
 const BENCH_CONFIG = "bench/wrangler.toml";
 
+/**
+ * The LOG_LEVEL a deployment ships with: wrangler.toml's [vars]. The bench runs the Worker with it, never a
+ * quieter one (every log line is work the Worker does on each request).
+ */
+export function shippedLogLevel() {
+  const toml = readFileSync(join(import.meta.dirname, "..", "..", "wrangler.toml"), "utf8");
+  const vars = /^\[vars\]\s*$([\s\S]*?)(?=^\[)/m.exec(toml)?.[1] ?? "";
+  const level = /^LOG_LEVEL\s*=\s*"([a-z]+)"/m.exec(vars)?.[1];
+  if (!level) throw new Error("wrangler.toml [vars] has no LOG_LEVEL: the bench cannot tell what ships");
+  return level;
+}
+
 /** Secrets for this bench only: a random API key and resume-token secret (never the .dev.vars ones). */
 export function benchSecrets() {
   const apiKey = randomBytes(24).toString("hex");
@@ -90,13 +102,13 @@ export function benchSecrets() {
 }
 
 /** Starts wrangler dev on a free port; resolves once /health answers. Keeps its last output for errors. */
-export async function startServer(stateDir, secrets) {
+export async function startServer(stateDir, secrets, logLevel) {
   const port = await freePort();
   const inspectorPort = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const vars = {
     DEV_MODE: "false",
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: logLevel,
     API_KEYS: secrets.apiKeys,
     RESUME_TOKEN_SECRETS: secrets.tokenSecrets,
     AI_PROVIDER: "mock",
@@ -117,6 +129,8 @@ export async function startServer(stateDir, secrets) {
       stateDir,
       "--inspector-port",
       String(inspectorPort),
+      // wrangler's own output level: the Worker still writes every line at LOG_LEVEL and wrangler still
+      // receives and parses each one; it only does not print them to the bench's pipe.
       "--log-level",
       "warn",
     ],
