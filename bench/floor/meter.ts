@@ -110,65 +110,62 @@ export function meterEnv<E extends { DB: D1Database }>(env: E): E {
   return m;
 }
 
-/** Binds methods to their real receiver (workerd's objects refuse a Proxy as `this`). */
-function bound(target: object, prop: string | symbol): unknown {
-  const v: unknown = Reflect.get(target, prop, target);
-  return typeof v === "function" ? v.bind(target) : v;
-}
+type Fn = (...args: never[]) => unknown;
 
-function meteredSql(sql: SqlStorage): SqlStorage {
-  return new Proxy(sql, {
-    get(target, prop) {
-      if (prop !== "exec") return bound(target, prop);
-      return (query: string, ...bindings: unknown[]) => {
-        const cursor = target.exec(query, ...bindings);
-        meter.do_sql_statements++;
-        // SQLite makes every change of an INSERT/UPDATE/DELETE (RETURNING too) during its first step,
-        // which exec has already taken.
-        meter.do_sql_rows_written += cursor.rowsWritten;
-        return cursor;
-      };
-    },
-  });
+/** Replaces obj[name] (a method) on obj itself by wrap(original bound to obj). */
+function patch<T extends object>(obj: T, name: string, wrap: (original: Fn) => Fn): void {
+  const original = Reflect.get(obj, name) as Fn | undefined;
+  if (typeof original !== "function") return;
+  Object.defineProperty(obj, name, { value: wrap(original.bind(obj)), configurable: true, writable: true });
 }
 
 const keyCount = (keys: unknown): number =>
   typeof keys === "string" ? 1 : Array.isArray(keys) ? keys.length : Object.keys(keys ?? {}).length;
 
-function meteredKv<T extends object>(kv: T): T {
-  return new Proxy(kv, {
-    get(target, prop) {
-      const v = bound(target, prop);
-      if ((prop !== "put" && prop !== "delete") || typeof v !== "function") return v;
-      return (first: unknown, ...rest: unknown[]) => {
-        meter.do_kv_rows_written += keyCount(first);
-        return (v as (...a: unknown[]) => unknown)(first, ...rest);
-      };
-    },
-  });
+/** Counts the keys every put/delete of a KV interface (async storage, a transaction, sync kv) writes. */
+function meterKv(kv: object): void {
+  for (const name of ["put", "delete"]) {
+    patch(kv, name, (original) => (first: unknown, ...rest: unknown[]) => {
+      meter.do_kv_rows_written += keyCount(first);
+      return (original as (...a: unknown[]) => unknown)(first, ...rest);
+    });
+  }
 }
 
+const metered = new WeakSet<object>();
+
 /**
- * The object's state with its storage metered: sql.exec, put/delete (async KV, in or out of a transaction)
- * and kv.put/delete (sync KV). Alarms are not rows and are not counted.
+ * Meters the object's storage in place (workerd refuses a Proxy for the state its DurableObject base is
+ * built with): sql.exec with its cursor's rowsWritten, and keys put or deleted through the async KV API (in
+ * or out of a transaction) and the sync kv API. Alarms are not rows and are not counted.
  */
 export function meterState(ctx: DurableObjectState): DurableObjectState {
-  const storage = meteredKv(ctx.storage);
-  const sql = meteredSql(ctx.storage.sql);
-  const kv = ctx.storage.kv ? meteredKv(ctx.storage.kv) : undefined;
-  const meteredStorage = new Proxy(storage, {
-    get(target, prop) {
-      if (prop === "sql") return sql;
-      if (prop === "kv") return kv;
-      if (prop === "transaction")
-        return <T>(fn: (txn: DurableObjectTransaction) => Promise<T>) =>
-          ctx.storage.transaction((txn) => fn(meteredKv(txn)));
-      return Reflect.get(target, prop);
-    },
+  const storage = ctx.storage;
+  if (metered.has(storage)) return ctx;
+  metered.add(storage);
+  const sql = storage.sql;
+  patch(sql, "exec", (original) => (query: string, ...bindings: unknown[]) => {
+    const cursor = (
+      original as (q: string, ...b: unknown[]) => SqlStorageCursor<Record<string, SqlStorageValue>>
+    )(query, ...bindings);
+    // Miniflare names each new object in its own table (__miniflare_do_name): local only, not counted.
+    if (query.includes("__miniflare_")) return cursor;
+    meter.do_sql_statements++;
+    // SQLite makes every change of an INSERT/UPDATE/DELETE (RETURNING too) during its first step, which
+    // exec has already taken.
+    meter.do_sql_rows_written += cursor.rowsWritten;
+    return cursor;
   });
-  return new Proxy(ctx, {
-    get(target, prop) {
-      return prop === "storage" ? meteredStorage : bound(target, prop);
-    },
-  });
+  meterKv(storage);
+  if (storage.kv) meterKv(storage.kv);
+  patch(
+    storage,
+    "transaction",
+    (original) => (fn: (txn: DurableObjectTransaction) => Promise<unknown>) =>
+      (original as (f: typeof fn) => Promise<unknown>)((txn) => {
+        meterKv(txn);
+        return fn(txn);
+      }),
+  );
+  return ctx;
 }

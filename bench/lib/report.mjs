@@ -67,12 +67,22 @@ export function computeTargets(results) {
   });
   const w = results.rows_written;
   rows.push({
-    what: "D1 rows written per transition (mean, complete runs)",
+    what: "D1 rows written per transition (D1's meta.rows_written, index entries included; complete runs)",
     mode: "both",
     value: w?.d1_per_transition,
     unit: "",
     target: TARGETS.d1_rows_per_transition,
     verdict: verdict(w?.d1_per_transition, TARGETS.d1_rows_per_transition),
+  });
+  const full = results.d1_rows?.full;
+  const added = full?.transitions ? Number((full.total / full.transitions).toFixed(2)) : undefined;
+  rows.push({
+    what: "D1 rows added per transition (rows a complete run leaves ÷ its transitions)",
+    mode: "both",
+    value: added,
+    unit: "",
+    target: TARGETS.d1_rows_per_transition,
+    verdict: verdict(added, TARGETS.d1_rows_per_transition),
   });
   rows.push({
     what: "DO storage rows written per transition (mean, complete runs)",

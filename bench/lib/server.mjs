@@ -101,8 +101,24 @@ export function benchSecrets() {
   return { apiKey, apiKeys: `bench:${apiKey}`, tokenSecrets: `b1:${randomBytes(32).toString("hex")}` };
 }
 
-/** Starts wrangler dev on a free port; resolves once /health answers. Keeps its last output for errors. */
+/**
+ * Starts wrangler dev on a free port (never a fixed one such as 8787); resolves once /health answers.
+ * Another process may take the port between the check and wrangler's bind (other servers share the
+ * machine): then it tries again on new ports, three times in all.
+ */
 export async function startServer(stateDir, secrets, logLevel) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(stateDir, secrets, logLevel);
+    } catch (e) {
+      const taken = e instanceof Error && /Address already in use|EADDRINUSE/.test(e.message);
+      if (!taken || attempt >= 3) throw e;
+    }
+  }
+}
+
+/** One attempt of startServer. Keeps wrangler's last output for errors. */
+async function startOnce(stateDir, secrets, logLevel) {
   const port = await freePort();
   const inspectorPort = await freePort();
   const base = `http://127.0.0.1:${port}`;
