@@ -1,19 +1,24 @@
 #!/usr/bin/env node
-// `npm run bench`: builds the Worker (gzip size), starts it under `wrangler dev` with state on tmpfs and
-// the benchmark floor on, then measures in one run, side by side, the platform floor and Scaff's own
-// operations, closed-loop and fixed-rate. Writes bench/results/latest.{json,md} and prints the table.
-// Knobs (env): BENCH_DURATION (s per scenario, default 5), BENCH_CONNECTIONS (10), BENCH_RATE (req/s, 30),
-// BENCH_RUNS_CONCURRENCY (10), BENCH_RUNS_RATE (runs/s, 3), BENCH_IN_FLIGHT (concurrent starts for the heap
-// row, 100); BENCH_ONLY=in-flight measures only the heap per in-flight start (and writes no results).
+// `npm run bench`: builds the Worker (gzip size), starts it under `wrangler dev` with state on tmpfs, the
+// benchmark floor on and the shipped LOG_LEVEL, then measures in one run, side by side, the platform floor
+// and Scaff's own operations, closed-loop and fixed-rate, each BENCH_SAMPLES times in alternating rounds
+// (floors, Scaff, floors, Scaff…) so drift hits both; then complete runs (with the index-lag probe and the
+// rows-written meter). Writes bench/results/latest.{json,md} and prints the report.
+// Knobs (env): BENCH_SAMPLES (3), BENCH_DURATION (s per sample, default 4), BENCH_CONNECTIONS (10),
+// BENCH_RATE (req/s, 30), BENCH_RUNS_CONCURRENCY (10), BENCH_RUNS_RATE (runs/s, 3), BENCH_IN_FLIGHT
+// (concurrent starts for the heap row, 100); BENCH_ONLY=in-flight measures only the heap per in-flight
+// start (and writes no results).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { rowsPerRun } from "./lib/d1-rows.mjs";
 import { closedLoopRuns, fixedRateRuns } from "./lib/flows.mjs";
 import { heapPerInFlightStart, openInspector } from "./lib/heap.mjs";
+import { indexLag, LAG_WORKFLOW, poolLag } from "./lib/lag.mjs";
 import { runLoad } from "./lib/load.mjs";
 import { sampleMemory } from "./lib/memory.mjs";
-import { computeRatios, toMarkdown } from "./lib/report.mjs";
+import { computeRatios, computeTargets, toMarkdown } from "./lib/report.mjs";
+import { foldRuns, foldScenario } from "./lib/samples.mjs";
 import {
   FLOOR_OBJECTS,
   FORM_WORKFLOW,
@@ -29,6 +34,7 @@ import {
   makeStateDir,
   migrate,
   removeStateDir,
+  shippedLogLevel,
   startServer,
   stopServer,
 } from "./lib/server.mjs";
@@ -40,14 +46,18 @@ const num = (name, fallback) => {
   return v;
 };
 const params = {
-  duration_s: num("BENCH_DURATION", 5),
+  samples: num("BENCH_SAMPLES", 3),
+  duration_s: num("BENCH_DURATION", 4),
   connections: num("BENCH_CONNECTIONS", 10),
   rate: num("BENCH_RATE", 30),
   fixed_connections: 4,
   runs_concurrency: num("BENCH_RUNS_CONCURRENCY", 10),
   runs_rate: num("BENCH_RUNS_RATE", 3),
   in_flight: num("BENCH_IN_FLIGHT", 100),
+  log_level: shippedLogLevel(),
 };
+/** Transitions per completed run when D1 no longer says (runs.version): today's counts of the two workflows. */
+const TRANSITIONS = { [FULL_WORKFLOW]: 7, [LAG_WORKFLOW]: 2 };
 
 const log = (m) => console.error(`[bench] ${m}`);
 const load1 = () => loadavg().map((v) => Number(v.toFixed(2)));
@@ -86,8 +96,14 @@ async function api(base, headers, method, path, body, contentType) {
 }
 
 async function createWorkflows(base, headers) {
-  for (const id of [FORM_WORKFLOW, FULL_WORKFLOW]) {
-    const yaml = readFileSync(join(HERE, "fixtures", `${id}.yaml`), "utf8");
+  const fixture = (id) => readFileSync(join(HERE, "fixtures", `${id}.yaml`), "utf8");
+  const workflows = [
+    [FORM_WORKFLOW, fixture(FORM_WORKFLOW)],
+    [FULL_WORKFLOW, fixture(FULL_WORKFLOW)],
+    // The index-lag probe's own copy of bench-form, so its runs are the newest of theirs on a list page.
+    [LAG_WORKFLOW, fixture(FORM_WORKFLOW).replace(/^id: bench-form$/m, `id: ${LAG_WORKFLOW}`)],
+  ];
+  for (const [id, yaml] of workflows) {
     const res = await api(base, headers, "POST", "/v1/workflows", yaml, "application/yaml");
     if (res.status !== 201) throw new Error(`creating ${id}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
   }
@@ -99,15 +115,15 @@ async function createWorkflows(base, headers) {
     );
 }
 
-/** One pass over every request scenario in one mode (rate undefined: closed-loop). */
-async function requestScenarios(base, headers, mode, memory) {
+/** One pass over every request scenario of one mode, floors first: returns one sample per scenario. */
+async function requestScenarios(base, headers, mode, memory, round) {
   const fixed = mode === "fixed-rate";
   const opts = fixed
     ? { connections: params.fixed_connections, durationS: params.duration_s, rate: params.rate }
     : { connections: params.connections, durationS: params.duration_s };
   const out = [];
   const run = async (spec) => {
-    log(`${mode}: ${spec.name}`);
+    log(`round ${round}/${params.samples}, ${mode}: ${spec.name}`);
     const r = await runLoad(base, headers, spec, opts);
     out.push({ id: spec.id, ...r, workerd_rss_mib: memory.phase() });
     return r;
@@ -119,6 +135,81 @@ async function requestScenarios(base, headers, mode, memory) {
   await run(statusSpec(pool));
   await run(resumeSpec(pool, opts.connections));
   return out;
+}
+
+/** Every request scenario, params.samples rounds, modes alternating inside a round; rows of medians. */
+async function allRequestScenarios(base, headers, memory) {
+  const samples = [];
+  for (let round = 1; round <= params.samples; round++) {
+    for (const mode of ["closed-loop", "fixed-rate"]) {
+      samples.push(...(await requestScenarios(base, headers, mode, memory, round)));
+    }
+  }
+  const rows = [];
+  for (const mode of ["closed-loop", "fixed-rate"]) {
+    const ofMode = samples.filter((s) => s.mode === mode);
+    for (const id of [...new Set(ofMode.map((s) => s.id))])
+      rows.push(foldScenario(ofMode.filter((s) => s.id === id)));
+  }
+  return rows;
+}
+
+const readMeter = async (base, headers) => {
+  const res = await api(base, headers, "GET", "/v1/_floor/meter");
+  if (res.status !== 200) throw new Error(`meter: HTTP ${res.status}`);
+  return JSON.parse(res.text);
+};
+
+/** The meter once it stops moving (queued work, outbox and mirroring done), at most 15 s later. */
+async function settledMeter(base, headers) {
+  let last = await readMeter(base, headers);
+  let still = 0;
+  for (let i = 0; i < 30 && still < 2; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await readMeter(base, headers);
+    still = JSON.stringify(now) === JSON.stringify(last) ? still + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
+/**
+ * Complete runs, params.samples rounds of closed-loop then fixed-rate, the index-lag probe running
+ * beside the closed-loop ones; the meter is read before and after (settled) for rows per transition.
+ */
+async function completeRuns(base, headers, memory) {
+  const before = await readMeter(base, headers);
+  const closed = [];
+  const fixed = [];
+  const lags = [];
+  for (let round = 1; round <= params.samples; round++) {
+    log(
+      `round ${round}/${params.samples}, complete runs: closed-loop, ${params.runs_concurrency} in flight (+ index-lag probe)…`,
+    );
+    let done = false;
+    const lag = indexLag(base, headers, () => done);
+    const c = await closedLoopRuns(base, headers, {
+      concurrency: params.runs_concurrency,
+      durationS: params.duration_s + 3,
+    });
+    done = true;
+    lags.push(await lag);
+    c.workerd_rss_mib = memory.phase();
+    closed.push(c);
+    log(`round ${round}/${params.samples}, complete runs: fixed-rate, ${params.runs_rate}/s…`);
+    const f = await fixedRateRuns(base, headers, {
+      rate: params.runs_rate,
+      durationS: params.duration_s + 3,
+      maxInFlight: 50,
+    });
+    f.workerd_rss_mib = memory.phase();
+    fixed.push(f);
+  }
+  const after = await settledMeter(base, headers);
+  const meter = Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - (before[k] ?? 0)]));
+  const runs = [...closed, ...fixed].reduce((n, r) => n + r.runs_completed, 0);
+  const lagRuns = lags.reduce((n, l) => n + l.runs_completed, 0);
+  return { rows: [foldRuns(closed), foldRuns(fixed)], meter, runs, lagRuns, lags };
 }
 
 /** A short unmeasured pass so isolates, caches and Durable Object classes are warm. */
@@ -143,7 +234,7 @@ async function main() {
   const [bundle] = await Promise.all([buildBundle(join(stateDir, "build")), migrate(stateDir)]);
   log(`bundle ${bundle.raw_kib} KiB, gzip ${bundle.gzip_kib} KiB; starting wrangler dev…`);
   const secrets = benchSecrets();
-  server = await startServer(stateDir, secrets);
+  server = await startServer(stateDir, secrets, params.log_level);
   const memory = sampleMemory(server.child.pid);
   await new Promise((r) => setTimeout(r, 500));
   const idleMiB = memory.now();
@@ -164,31 +255,34 @@ async function main() {
   }
   memory.phase();
 
-  const scenarios = [
-    ...(await requestScenarios(server.base, headers, "closed-loop", memory)),
-    ...(await requestScenarios(server.base, headers, "fixed-rate", memory)),
-  ];
-  log(`complete runs: closed-loop, ${params.runs_concurrency} in flight…`);
-  const closed = await closedLoopRuns(server.base, headers, {
-    concurrency: params.runs_concurrency,
-    durationS: params.duration_s + 3,
-  });
-  closed.workerd_rss_mib = memory.phase();
-  log(`complete runs: fixed-rate, ${params.runs_rate}/s…`);
-  const fixed = await fixedRateRuns(server.base, headers, {
-    rate: params.runs_rate,
-    durationS: params.duration_s + 3,
-    maxInFlight: 50,
-  });
-  fixed.workerd_rss_mib = memory.phase();
+  const scenarios = await allRequestScenarios(server.base, headers, memory);
+  const runs = await completeRuns(server.base, headers, memory);
   const mem = memory.stop();
   const wrangler = server.output();
   await stopServer(server.child);
   server = undefined;
   log("counting D1 rows…");
-  const d1_rows = {
-    full: await rowsPerRun(stateDir, FULL_WORKFLOW),
-    form: await rowsPerRun(stateDir, FORM_WORKFLOW),
+  const d1_rows = {};
+  try {
+    d1_rows.full = await rowsPerRun(stateDir, FULL_WORKFLOW);
+    d1_rows.form = await rowsPerRun(stateDir, FORM_WORKFLOW);
+    d1_rows.lag = await rowsPerRun(stateDir, LAG_WORKFLOW);
+  } catch (e) {
+    d1_rows.error = (e instanceof Error ? e.message : String(e)).split("\n").slice(0, 3).join(" ");
+  }
+  const perRun = d1_rows.full?.transitions ?? TRANSITIONS[FULL_WORKFLOW];
+  const perLagRun = d1_rows.lag?.transitions ?? TRANSITIONS[LAG_WORKFLOW];
+  const transitions = runs.runs * perRun + runs.lagRuns * perLagRun;
+  const per = (n) => (transitions ? Number((n / transitions).toFixed(2)) : undefined);
+  const rows_written = {
+    runs: runs.runs,
+    transitions_per_run: perRun,
+    lag_runs: runs.lagRuns,
+    lag_transitions_per_run: perLagRun,
+    transitions,
+    meter: runs.meter,
+    d1_per_transition: per(runs.meter.d1_rows_written),
+    do_per_transition: per(runs.meter.do_rows_written),
   };
   removeStateDir(stateDir);
   stateDir = undefined;
@@ -210,7 +304,9 @@ async function main() {
     memory: { ...mem, idle_workerd_rss_mib: idleMiB },
     in_flight_starts,
     scenarios,
-    complete_runs: [closed, fixed].map(({ run_ids, ...r }) => r),
+    complete_runs: runs.rows,
+    rows_written,
+    index_lag: poolLag(runs.lags),
     d1_rows,
     wrangler_warnings: wrangler
       .split("\n")
@@ -218,6 +314,7 @@ async function main() {
       .slice(-20),
   };
   results.ratios = computeRatios(results);
+  results.targets = computeTargets(results);
   const md = toMarkdown(results);
   const outDir = join(HERE, "results");
   mkdirSync(outDir, { recursive: true });

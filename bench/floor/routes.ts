@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../src/api/app-env";
+import { readMeter } from "./meter";
 import { FLOOR_PAYLOAD, FLOOR_TABLE_SQL, FLOOR_UPSERT } from "./sql";
 import type { FloorEnv } from "./worker";
 
@@ -33,6 +34,16 @@ benchFloorRoutes.post(`${FLOOR_PREFIX}/do-noop`, async (c) => {
   const stub = c.env.RUNS.get(c.env.RUNS.idFromName(keyOf(c.req.query("key"))));
   return c.json({ ok: true, result: await stub.floorPing() }, 200);
 });
+
+// One row written in the object's own SQLite, in one synchronous transaction (ctx.storage.transactionSync).
+benchFloorRoutes.post(`${FLOOR_PREFIX}/do-sqlite`, async (c) => {
+  const key = keyOf(c.req.query("key"));
+  const stub = c.env.RUNS.get(c.env.RUNS.idFromName(key));
+  return c.json({ ok: true, rows_written: await stub.floorSqlWrite(key) }, 200);
+});
+
+// What the meter has counted in this isolate so far (bench/floor/meter.ts); the bench diffs two reads.
+benchFloorRoutes.get(`${FLOOR_PREFIX}/meter`, (c) => c.json(readMeter(), 200));
 
 benchFloorRoutes.post(`${FLOOR_PREFIX}/d1-batch`, async (c) => {
   const results = await c.env.DB.batch([

@@ -13,7 +13,11 @@ SELECT (SELECT COUNT(*) FROM r) AS runs,
 
 const per = (n, runs) => Number((n / runs).toFixed(2));
 
-/** Mean rows per completed run of workflowId, per table, plus transitions (= D1 batches) per run. */
+/**
+ * Mean rows per completed run of workflowId, per table, plus transitions (the run's version) per run.
+ * Reads today's D1 tables: once the run's record lives in its object, tables that moved there are gone
+ * from D1 and this throws (the caller reports why).
+ */
 export async function rowsPerRun(stateDir, workflowId) {
   const [row] = await queryD1(stateDir, sql(workflowId));
   if (!row || row.runs === 0) return undefined;

@@ -1,7 +1,11 @@
 // One load scenario with autocannon: closed-loop (fixed connections) or fixed-rate (overallRate).
 // Latencies are recorded per response and summarised exactly (p50/p95/p99), because autocannon's own
 // histogram has no p95 and, under overallRate, "corrects" every sample as if 1 ms were the
-// intended interval (Math.ceil(1 / rate) in lib/run.js), which inflates its percentiles.
+// intended interval (Math.ceil(1 / rate) in lib/run.js), which inflates its percentiles. Every answer's
+// latency counts, 2xx or not (a fast 500 is not left out, nor a slow 409); answers are counted by status and
+// the first non-2xx bodies and connection errors are kept, so a failing scenario shows why.
+const KEEP_ERRORS = 3;
+
 import autocannon from "autocannon";
 import { summarize } from "./stats.mjs";
 
@@ -11,11 +15,20 @@ import { summarize } from "./stats.mjs";
  */
 export async function runLoad(base, headers, spec, { connections, durationS, rate }) {
   const latencies = [];
+  const okLatencies = [];
   const statuses = {};
+  const errorBodies = [];
+  const errorMessages = [];
   const request = { method: spec.method, path: spec.path };
   if (spec.body !== undefined) request.body = spec.body;
   if (spec.setupRequest) request.setupRequest = spec.setupRequest;
-  if (spec.onResponse) request.onResponse = spec.onResponse;
+  // Always set, so every scenario (floors too) pays the same for autocannon keeping the body.
+  request.onResponse = (status, body, context, resHeaders) => {
+    if ((status < 200 || status >= 300) && errorBodies.length < KEEP_ERRORS) {
+      errorBodies.push({ status, body: String(body ?? "").slice(0, 300) });
+    }
+    spec.onResponse?.(status, body, context, resHeaders);
+  };
   const opts = {
     url: base,
     connections,
@@ -29,14 +42,18 @@ export async function runLoad(base, headers, spec, { connections, durationS, rat
   const instance = autocannon(opts);
   instance.on("response", (_client, status, _bytes, ms) => {
     statuses[status] = (statuses[status] ?? 0) + 1;
-    if (status >= 200 && status < 300) latencies.push(ms);
+    latencies.push(ms);
+    if (status >= 200 && status < 300) okLatencies.push(ms);
+  });
+  instance.on("reqError", (err) => {
+    if (errorMessages.length < KEEP_ERRORS) errorMessages.push(err?.message ?? String(err));
   });
   // `amount` overrides duration in autocannon; the clock still bounds the scenario.
   const timer = spec.amount !== undefined ? setTimeout(() => instance.stop(), durationS * 1000) : undefined;
   const result = await instance;
   if (timer) clearTimeout(timer);
   const total = Object.values(statuses).reduce((s, n) => s + n, 0);
-  const ok = latencies.length;
+  const ok = okLatencies.length;
   return {
     name: spec.name,
     mode: rate ? "fixed-rate" : "closed-loop",
@@ -46,10 +63,17 @@ export async function runLoad(base, headers, spec, { connections, durationS, rat
     requests: total,
     ok,
     rps: Number((total / result.duration).toFixed(1)),
+    // Latency of every answer (2xx and not); ok_p50_ms/ok_p99_ms over the 2xx ones only.
     ...summarize(latencies),
-    errors: result.errors,
+    ok_p50_ms: ok === total ? undefined : summarize(okLatencies).p50_ms,
+    ok_p99_ms: ok === total ? undefined : summarize(okLatencies).p99_ms,
+    // errors: every request that did not get a 2xx (connection errors, timeouts, non-2xx answers).
+    errors: result.errors + (total - ok),
+    connection_errors: result.errors - result.timeouts,
     timeouts: result.timeouts,
     non2xx: total - ok,
     statuses,
+    ...(errorBodies.length ? { first_error_bodies: errorBodies } : {}),
+    ...(errorMessages.length ? { first_request_errors: errorMessages } : {}),
   };
 }

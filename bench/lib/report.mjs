@@ -1,49 +1,167 @@
-// The Markdown report: every scenario side by side, then each Scaff operation as a multiple of its floor.
+// The Markdown report: the "Done means" table of issue 12 (each figure against its target, OVER TARGET
+// when missed), every scenario as the median of its samples with the spread, errors with their first
+// bodies, complete runs, rows written per transition, the index lag.
+import { median, spread } from "./samples.mjs";
 import { ratio } from "./stats.mjs";
 
-/** Which floor each Scaff operation is measured against, and why. */
-export const FLOOR_OF = {
-  start: {
-    floor: "do-d1-batch",
-    why: "a start is one Durable Object RPC whose object writes one D1 batch (the first transition)",
-  },
-  resume: {
-    floor: "do-d1-batch",
-    why: "a resume is one Durable Object RPC whose object writes one D1 batch (the form's transition)",
-  },
-  status: { floor: "d1-read", why: "a status read is D1 reads and JSON, no Durable Object, no write" },
+/** The floors the targets are set against, and today's nearest floor of each operation (context only). */
+export const TARGET_FLOOR = { start: "do-sqlite", resume: "do-sqlite", status: "do-noop" };
+export const NEAREST_FLOOR = { start: "do-d1-batch", resume: "do-d1-batch", status: "d1-read" };
+
+/** Targets (issue 12, "Done means"): ratios are op ÷ floor; ms and rows are absolute. */
+export const TARGETS = {
+  start: { p50: 1.5, p95: 1.8 },
+  resume: { p50: 1.5, p95: 1.8 },
+  status: { p50: 1.3 },
+  complete_run_p50_ms: 250,
+  d1_rows_per_transition: 2,
+  index_lag_p99_ms: 1000,
 };
 
 const fmt = (v) => (v === undefined || v === null ? "–" : String(v));
 const x = (v) => (v === undefined ? "–" : `${v}×`);
+const range = (s, unit = "") => (s ? `${s.min}–${s.max}${unit}` : "–");
+const verdict = (value, target) =>
+  value === undefined ? "not measured" : value <= target ? "ok" : "**OVER TARGET**";
 
-function scenarioRow(s) {
-  const bad = s.errors + s.timeouts + s.non2xx;
-  return `| ${s.name} | ${s.mode} | ${fmt(s.requests)} | ${fmt(s.rps)} | ${fmt(s.p50_ms)} | ${fmt(s.p95_ms)} | ${fmt(s.p99_ms)} | ${bad === 0 ? "0" : `${s.errors} err, ${s.timeouts} t/o, ${s.non2xx} non-2xx`} | ${fmt(s.workerd_rss_mib?.peak_mib)} |`;
+/** The scenario row of `id` in `mode`. */
+const find = (results, id, mode) => results.scenarios.find((s) => s.id === id && s.mode === mode);
+
+/** op ÷ floor on figure `k`: of the medians, and the spread of the same ratio round by round. */
+function opRatio(results, op, floor, mode, k) {
+  const s = find(results, op, mode);
+  const f = find(results, floor, mode);
+  if (!s || !f) return undefined;
+  const rounds = s.samples.map((sample, i) => ratio(sample[k], f.samples[i]?.[k], 2));
+  return { value: ratio(s[k], f[k], 2), spread: spread(rounds), median_of_rounds: median(rounds) };
 }
 
-/** Ratios of each Scaff op to its floor, per mode: p50, p99, and floor throughput / Scaff throughput. */
+/** Every figure "Done means" names, with its target and verdict. */
+export function computeTargets(results) {
+  const rows = [];
+  for (const mode of ["closed-loop", "fixed-rate"]) {
+    for (const op of ["start", "resume", "status"]) {
+      for (const [fig, target] of Object.entries(TARGETS[op])) {
+        const r = opRatio(results, op, TARGET_FLOOR[op], mode, `${fig}_ms`);
+        rows.push({
+          what: `${op} ${fig} ÷ ${find(results, TARGET_FLOOR[op], mode)?.name ?? TARGET_FLOOR[op]}`,
+          mode,
+          value: r?.value,
+          unit: "×",
+          spread: r?.spread,
+          target,
+          verdict: verdict(r?.value, target),
+        });
+      }
+    }
+  }
+  const fixedRuns = results.complete_runs.find((r) => r.mode === "fixed-rate");
+  rows.push({
+    what: `complete run p50 at ${fixedRuns?.target_rate ?? "?"} runs/s (mock AI)`,
+    mode: "fixed-rate",
+    value: fixedRuns?.p50_ms,
+    unit: " ms",
+    spread: fixedRuns?.spread.p50_ms,
+    target: TARGETS.complete_run_p50_ms,
+    verdict: verdict(fixedRuns?.p50_ms, TARGETS.complete_run_p50_ms),
+  });
+  const w = results.rows_written;
+  rows.push({
+    what: "D1 rows written per transition (D1's meta.rows_written, index entries included; complete runs)",
+    mode: "both",
+    value: w?.d1_per_transition,
+    unit: "",
+    target: TARGETS.d1_rows_per_transition,
+    verdict: verdict(w?.d1_per_transition, TARGETS.d1_rows_per_transition),
+  });
+  const full = results.d1_rows?.full;
+  const added = full?.transitions ? Number((full.total / full.transitions).toFixed(2)) : undefined;
+  rows.push({
+    what: "D1 rows added per transition (rows a complete run leaves ÷ its transitions)",
+    mode: "both",
+    value: added,
+    unit: "",
+    target: TARGETS.d1_rows_per_transition,
+    verdict: verdict(added, TARGETS.d1_rows_per_transition),
+  });
+  rows.push({
+    what: "DO storage rows written per transition (mean, complete runs)",
+    mode: "both",
+    value: w?.do_per_transition,
+    unit: "",
+    target: undefined,
+    verdict: "informational",
+  });
+  const lag = results.index_lag;
+  rows.push({
+    what: "index lag p99 (answer → listed with that status)",
+    mode: "closed-loop runs",
+    value: lag?.all.p99_ms,
+    unit: " ms",
+    target: TARGETS.index_lag_p99_ms,
+    verdict: verdict(lag?.all.p99_ms, TARGETS.index_lag_p99_ms),
+  });
+  return rows;
+}
+
+/** Each op ÷ today's nearest floor and ÷ bare, for context (no target). */
 export function computeRatios(results) {
   const out = [];
   for (const mode of ["closed-loop", "fixed-rate"]) {
-    const find = (id) => results.scenarios.find((s) => s.id === id && s.mode === mode);
-    for (const [op, { floor, why }] of Object.entries(FLOOR_OF)) {
-      const s = find(op);
-      const f = find(floor);
+    for (const [op, floor] of Object.entries(NEAREST_FLOOR)) {
+      const s = find(results, op, mode);
+      const f = find(results, floor, mode);
       if (!s || !f) continue;
       out.push({
         op,
         mode,
         floor,
-        why,
         p50: ratio(s.p50_ms, f.p50_ms),
         p99: ratio(s.p99_ms, f.p99_ms),
         throughput: mode === "closed-loop" ? ratio(f.rps, s.rps) : undefined,
-        vs_bare_p50: ratio(s.p50_ms, find("bare")?.p50_ms),
+        vs_bare_p50: ratio(s.p50_ms, find(results, "bare", mode)?.p50_ms),
       });
     }
   }
   return out;
+}
+
+function targetsSection(results) {
+  return [
+    "### Issue 12 “Done means” (medians of the samples; spread = the same ratio round by round, min–max)",
+    "",
+    "| figure | mode | value | spread | target | verdict |",
+    "|---|---|---|---|---|---|",
+    ...results.targets.map(
+      (t) =>
+        `| ${t.what} | ${t.mode} | ${t.value === undefined ? "–" : `${t.value}${t.unit}`} | ${range(t.spread, t.unit)} | ${t.target === undefined ? "–" : `≤ ${t.target}${t.unit}`} | ${t.verdict} |`,
+    ),
+  ];
+}
+
+const cell = (s, k) => `${fmt(s[k])} (${range(s.spread[k])})`;
+
+function scenarioRow(s) {
+  const bad = s.errors_total === 0 ? "0" : `**${s.errors_total}** (${statusList(s.statuses)})`;
+  return `| ${s.name} | ${s.mode} | ${s.requests} | ${cell(s, "rps")} | ${cell(s, "p50_ms")} | ${cell(s, "p95_ms")} | ${cell(s, "p99_ms")} | ${bad} | ${fmt(s.workerd_rss_peak_mib)} |`;
+}
+
+const statusList = (statuses) =>
+  Object.entries(statuses)
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(", ");
+
+function errorsSection(results) {
+  const failing = results.scenarios.filter((s) => s.errors_total > 0);
+  if (failing.length === 0) return ["", "No request got anything but a 2xx answer."];
+  const lines = ["", "### Errors (every answer counts in the latencies above, 2xx or not)", ""];
+  for (const s of failing) {
+    lines.push(`- ${s.name}, ${s.mode}: ${s.errors_total} of ${s.requests} — ${statusList(s.statuses)}`);
+    for (const b of s.first_error_bodies ?? [])
+      lines.push(`  - HTTP ${b.status}: \`${b.body.replace(/`/g, "'")}\``);
+    for (const m of s.first_request_errors ?? []) lines.push(`  - request error: ${m}`);
+  }
+  return lines;
 }
 
 function runsSection(results) {
@@ -59,7 +177,21 @@ function runsSection(results) {
     const mode =
       r.mode === "closed-loop" ? `closed-loop, ${r.concurrency} in flight` : `fixed-rate ${r.target_rate}/s`;
     lines.push(
-      `| ${mode} | ${r.runs_completed} / ${r.runs_failed} | ${r.runs_per_s} | ${fmt(r.p50_ms)} | ${fmt(r.p95_ms)} | ${fmt(r.p99_ms)} | ${fmt(p.start)} / ${fmt(p.form)} / ${fmt(p.ai_wait)} / ${fmt(p.approve)} | ${r.polls_per_run} | ${fmt(r.workerd_rss_mib?.peak_mib)} |`,
+      `| ${mode} | ${r.runs_completed} / ${r.runs_failed_total} | ${cell(r, "runs_per_s")} | ${cell(r, "p50_ms")} | ${cell(r, "p95_ms")} | ${cell(r, "p99_ms")} | ${fmt(p.start)} / ${fmt(p.form)} / ${fmt(p.ai_wait)} / ${fmt(p.approve)} | ${fmt(r.polls_per_run)} | ${fmt(r.workerd_rss_peak_mib)} |`,
+    );
+  }
+  for (const r of results.complete_runs.filter((c) => c.failures.length))
+    lines.push("", `${r.mode} failures: ${r.failures.join("; ")}`);
+  return [...lines, ...rowsLines(results)];
+}
+
+function rowsLines(results) {
+  const lines = [];
+  const w = results.rows_written;
+  if (w) {
+    lines.push(
+      "",
+      `Rows written while the complete runs ran (the bench Worker's meter, bench/floor/meter.ts; ${w.transitions} transitions: ${w.runs} complete runs × ${w.transitions_per_run} + ${w.lag_runs} lag-probe runs × ${w.lag_transitions_per_run}): D1 ${w.meter.d1_rows_written} rows written (D1's own meta.rows_written) in ${w.meter.d1_statements} statements (${w.meter.d1_unmetered} without meta: reads through first/raw), ${w.d1_per_transition} per transition; Durable Object storage ${w.meter.do_rows_written} rows (${w.meter.do_sql_rows_written} by SQL in ${w.meter.do_sql_statements} statements, ${w.meter.do_kv_rows_written} KV keys put or deleted), ${w.do_per_transition} per transition.`,
     );
   }
   const rows = results.d1_rows;
@@ -67,16 +199,27 @@ function runsSection(results) {
     const f = rows.full;
     lines.push(
       "",
-      `D1 rows per complete run (mean over ${f.runs} runs): ${f.total} — runs ${f.runs_rows}, run_steps ${f.run_steps}, events ${f.events}, resume_tokens ${f.resume_tokens}, mail_outbox ${f.mail_outbox}; ${f.transitions} transitions (one D1 batch each; rows updated in place are not counted).`,
+      `D1 rows left per complete run (mean over ${f.runs} runs): ${f.total} — runs ${f.runs_rows}, run_steps ${f.run_steps}, events ${f.events}, resume_tokens ${f.resume_tokens}, mail_outbox ${f.mail_outbox}; ${f.transitions} transitions (rows updated in place are not counted here).`,
     );
   }
   if (rows?.form) {
     const f = rows.form;
     lines.push(
-      `D1 rows per form run (start + resume, ${f.runs} runs): ${f.total} — runs ${f.runs_rows}, run_steps ${f.run_steps}, events ${f.events}, resume_tokens ${f.resume_tokens}; ${f.transitions} transitions.`,
+      `D1 rows left per form run (start + resume, ${f.runs} runs): ${f.total} — runs ${f.runs_rows}, run_steps ${f.run_steps}, events ${f.events}, resume_tokens ${f.resume_tokens}; ${f.transitions} transitions.`,
     );
   }
+  if (rows?.error) lines.push("", `D1 rows left per run: not counted (${rows.error}).`);
   return lines;
+}
+
+function lagLines(results) {
+  const l = results.index_lag;
+  if (!l) return [];
+  const s = (v) => `p50 ${fmt(v.p50_ms)} ms, p99 ${fmt(v.p99_ms)} ms, max ${fmt(v.max_ms)} ms (${v.samples})`;
+  return [
+    "",
+    `Index lag (answer → \`GET /v1/executions?status=…\` lists the run with that status; probed one run at a time during the closed-loop complete runs, poll every ${l.poll_ms} ms): waiting ${s(l.waiting)}; completed ${s(l.completed)}; list request p50 ${fmt(l.list_request.p50_ms)} ms. ${l.unlisted_after_10s} not listed within 10 s, ${l.failed} probe failures${l.failures.length ? ` (${l.failures.join("; ")})` : ""}.`,
+  ];
 }
 
 /** The heap row: what one in-flight start holds in the Worker's isolate (128 MB in production). */
@@ -90,16 +233,22 @@ function inFlightLine(results) {
 
 /** The whole report as Markdown. */
 export function toMarkdown(results) {
+  const p = results.params;
   const lines = [
     `## Scaff benchmark — ${results.finished_at}`,
     "",
-    `Local \`wrangler dev\` (workerd ${results.env.workerd}), 127.0.0.1, state on tmpfs; ${results.env.cpus} CPUs, load average ${results.env.loadavg_before.join(" / ")} before, ${results.env.loadavg_after.join(" / ")} after (other processes share the CPU: treat numbers as noisy). Closed-loop: ${results.params.connections} connections, ${results.params.duration_s} s each; fixed-rate: ${results.params.rate} req/s budget (autocannon overallRate), ${results.params.fixed_connections} connections. Every request carries the API key, floor routes included.`,
+    `Local \`wrangler dev\` (workerd ${results.env.workerd}), 127.0.0.1, state on tmpfs; ${results.env.cpus} CPUs, load average ${results.env.loadavg_before.join(" / ")} before, ${results.env.loadavg_after.join(" / ")} after (other processes share the CPU: absolute numbers are noisy, ratios less so). The Worker runs with LOG_LEVEL=${p.log_level}, as wrangler.toml ships it. Every scenario ran ${p.samples} times, rounds alternating floors and Scaff (round by round: closed-loop floors, closed-loop Scaff, fixed-rate floors, fixed-rate Scaff); figures are the median of the samples, (min–max) their spread. Closed-loop: ${p.connections} connections, ${p.duration_s} s per sample; fixed-rate: ${p.rate} req/s (autocannon overallRate), ${p.fixed_connections} connections. Latencies count every answer, 2xx or not. Every request carries the API key, floor routes included.`,
     "",
-    "| scenario | mode | requests | req/s | p50 ms | p95 ms | p99 ms | errors | workerd RSS peak MiB |",
+    ...targetsSection(results),
+    "",
+    "### Scenarios",
+    "",
+    "| scenario | mode | requests | req/s | p50 ms | p95 ms | p99 ms | not 2xx | workerd RSS peak MiB |",
     "|---|---|---|---|---|---|---|---|---|",
     ...results.scenarios.map(scenarioRow),
+    ...errorsSection(results),
     "",
-    "### Scaff operation ÷ floor",
+    "### Scaff operation ÷ today's nearest floor (context, no target)",
     "",
     "| operation | mode | floor | p50 × | p99 × | floor req/s ÷ Scaff req/s | p50 × bare |",
     "|---|---|---|---|---|---|---|",
@@ -108,6 +257,7 @@ export function toMarkdown(results) {
         `| ${r.op} | ${r.mode} | ${r.floor} | ${x(r.p50)} | ${x(r.p99)} | ${x(r.throughput)} | ${x(r.vs_bare_p50)} |`,
     ),
     ...runsSection(results),
+    ...lagLines(results),
     "",
     `Bundle (wrangler deploy --dry-run --minify): ${results.bundle.raw_kib} KiB, gzip ${results.bundle.gzip_kib} KiB (wrangler reports ${fmt(results.bundle.wrangler_reported_gzip_kib)} KiB).`,
     ...inFlightLine(results),

@@ -18,27 +18,26 @@ function rotatingKeys(path) {
   return (req) => ({ ...req, path: `${path}?key=floor-${i++ % FLOOR_OBJECTS}` });
 }
 
-/** The floor scenarios, cheapest first. `d1-read` reads a row written before the run (`?key=hot`). */
+/**
+ * The floor scenarios, cheapest first. `d1-read` reads a row written before the run (`?key=hot`); the DO
+ * floors rotate over FLOOR_OBJECTS warm objects, each upserting its own row (D1 or its own SQLite).
+ */
 export function floorSpecs() {
+  const onDo = (id, name) => ({
+    id,
+    name,
+    method: "POST",
+    path: `/v1/_floor/${id}`,
+    setupRequest: rotatingKeys(`/v1/_floor/${id}`),
+  });
   return [
     { id: "bare", name: "floor: bare JSON", method: "GET", path: "/v1/_floor/bare" },
+    onDo("do-noop", "floor: DO RPC no-op"),
+    onDo("do-sqlite", "floor: DO RPC + DO SQLite write"),
     { id: "d1-read", name: "floor: one D1 read", method: "GET", path: "/v1/_floor/d1-read?key=hot" },
-    {
-      id: "do-noop",
-      name: "floor: DO RPC no-op",
-      method: "POST",
-      path: "/v1/_floor/do-noop",
-      setupRequest: rotatingKeys("/v1/_floor/do-noop"),
-    },
     // A fresh row each time (no key): an insert, like a start's.
     { id: "d1-batch", name: "floor: one D1 batch", method: "POST", path: "/v1/_floor/d1-batch" },
-    {
-      id: "do-d1-batch",
-      name: "floor: DO RPC + one D1 batch",
-      method: "POST",
-      path: "/v1/_floor/do-d1-batch",
-      setupRequest: rotatingKeys("/v1/_floor/do-d1-batch"),
-    },
+    onDo("do-d1-batch", "floor: DO RPC + one D1 batch"),
   ];
 }
 

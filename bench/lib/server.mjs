@@ -83,20 +83,48 @@ export async function queryD1(stateDir, sql) {
 
 const BENCH_CONFIG = "bench/wrangler.toml";
 
+/**
+ * The LOG_LEVEL a deployment ships with: wrangler.toml's [vars]. The bench runs the Worker with it, never a
+ * quieter one (every log line is work the Worker does on each request).
+ */
+export function shippedLogLevel() {
+  const toml = readFileSync(join(import.meta.dirname, "..", "..", "wrangler.toml"), "utf8");
+  const vars = /^\[vars\]\s*$([\s\S]*?)(?=^\[)/m.exec(toml)?.[1] ?? "";
+  const level = /^LOG_LEVEL\s*=\s*"([a-z]+)"/m.exec(vars)?.[1];
+  if (!level) throw new Error("wrangler.toml [vars] has no LOG_LEVEL: the bench cannot tell what ships");
+  return level;
+}
+
 /** Secrets for this bench only: a random API key and resume-token secret (never the .dev.vars ones). */
 export function benchSecrets() {
   const apiKey = randomBytes(24).toString("hex");
   return { apiKey, apiKeys: `bench:${apiKey}`, tokenSecrets: `b1:${randomBytes(32).toString("hex")}` };
 }
 
-/** Starts wrangler dev on a free port; resolves once /health answers. Keeps its last output for errors. */
-export async function startServer(stateDir, secrets) {
+/**
+ * Starts wrangler dev on a free port (never a fixed one such as 8787); resolves once /health answers.
+ * Another process may take the port between the check and wrangler's bind (other servers share the
+ * machine): then it tries again on new ports, three times in all.
+ */
+export async function startServer(stateDir, secrets, logLevel) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(stateDir, secrets, logLevel);
+    } catch (e) {
+      const taken = e instanceof Error && /Address already in use|EADDRINUSE/.test(e.message);
+      if (!taken || attempt >= 3) throw e;
+    }
+  }
+}
+
+/** One attempt of startServer. Keeps wrangler's last output for errors. */
+async function startOnce(stateDir, secrets, logLevel) {
   const port = await freePort();
   const inspectorPort = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const vars = {
     DEV_MODE: "false",
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: logLevel,
     API_KEYS: secrets.apiKeys,
     RESUME_TOKEN_SECRETS: secrets.tokenSecrets,
     AI_PROVIDER: "mock",
@@ -117,6 +145,8 @@ export async function startServer(stateDir, secrets) {
       stateDir,
       "--inspector-port",
       String(inspectorPort),
+      // wrangler's own output level: the Worker still writes every line at LOG_LEVEL and wrangler still
+      // receives and parses each one; it only does not print them to the bench's pipe.
       "--log-level",
       "warn",
     ],
