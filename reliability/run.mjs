@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { client, incidents, proxyDrops } from "./lib/http.mjs";
+import { client, incidents, proxyDrops, proxyLost } from "./lib/http.mjs";
 import { printTally, tally } from "./lib/report.mjs";
 import { DevServer } from "./lib/server.mjs";
 import { ALL } from "./lib/workflows.mjs";
@@ -38,7 +38,10 @@ const chosen = (process.env.SCENARIOS ?? Object.keys(SCENARIOS).join(","))
   .filter(Boolean);
 const workDir = mkdtempSync(join(tmpdir(), "scaff-reliability-"));
 const server = new DevServer(workDir);
-const api = client(() => server.base, { reached: (id) => server.reachedWorker(id) });
+const api = client(() => server.base, {
+  reached: (id) => server.reachedWorker(id),
+  answeredWith: (id) => server.answeredWith(id),
+});
 let cleaning;
 
 async function cleanup() {
@@ -65,6 +68,14 @@ function printIncidents() {
       `\n${proxyDrops.length} request(s) were dropped by wrangler dev's local proxy before they reached the Worker (its 5 s keep-alive race, docs/troubleshooting.md) and were sent again: ${proxyDrops
         .slice(0, 5)
         .map((d) => `${d.method} ${d.path}`)
+        .join(", ")}`,
+    );
+  }
+  if (proxyLost.length > 0) {
+    console.log(
+      `\n${proxyLost.length} answer(s) of the Worker were lost by the same proxy on their way back (the client saw its 503; the Worker's own log line gives the status judged): ${proxyLost
+        .slice(0, 5)
+        .map((d) => `${d.method} ${d.path} ${d.status}`)
         .join(", ")}`,
     );
   }

@@ -41,6 +41,13 @@ function noteIncident(method, path, answer, started) {
  * id) are re-sent, so nothing can be applied twice; anything else stays an incident.
  */
 export const proxyDrops = [];
+/**
+ * Requests the Worker answered (its own log line has the status) whose answer the same proxy lost on
+ * the way back: the client saw the proxy's 503. Their answer becomes the Worker's logged status with no
+ * body (`proxyLost: true`), so checks judge what Scaff answered; scenarios read state back where they
+ * need the body.
+ */
+export const proxyLost = [];
 const PROXY_DROP = /Your worker restarted mid-request/;
 let sequence = 0;
 const requestId = () => `rel-${process.pid}-${++sequence}-${Math.random().toString(36).slice(2, 8)}`;
@@ -49,19 +56,19 @@ const requestId = () => `rel-${process.pid}-${++sequence}-${Math.random().toStri
  * A client bound to one server base URL; `auth: false` sends no Authorization header. `reached(id)`
  * (optional) tells whether the Worker saw a request id, which lets proxy drops be told apart.
  */
-export function client(getBase, { reached } = {}) {
+export function client(getBase, { reached, answeredWith } = {}) {
   async function request(method, path, opts = {}) {
     let answer = await send(method, path, opts);
     const resendable = typeof opts.body?.getReader !== "function"; // a stream cannot be sent twice
-    if (
-      answer.status === 503 &&
-      PROXY_DROP.test(answer.text) &&
-      resendable &&
-      reached &&
-      !(await reached(answer.id))
-    ) {
-      proxyDrops.push({ method, path, at: answer.started });
-      answer = await send(method, path, opts);
+    if (answer.status === 503 && PROXY_DROP.test(answer.text) && reached) {
+      const logged = answeredWith ? await answeredWith(answer.id) : undefined;
+      if (logged !== undefined) {
+        proxyLost.push({ method, path, at: answer.started, status: logged });
+        answer = { ...answer, status: logged, body: undefined, proxyLost: true };
+      } else if (resendable && !(await reached(answer.id))) {
+        proxyDrops.push({ method, path, at: answer.started });
+        answer = await send(method, path, opts);
+      }
     }
     noteIncident(method, path, answer, answer.started);
     return answer;

@@ -294,7 +294,10 @@ export async function hostileScenario() {
   try {
     await server.migrate();
     await server.start();
-    const api = client(() => server.base, { reached: (id) => server.reachedWorker(id) });
+    const api = client(() => server.base, {
+      reached: (id) => server.reachedWorker(id),
+      answeredWith: (id) => server.answeredWith(id),
+    });
     for (const [name, fn] of [
       ["ssrf", () => ssrfChecks(t, api, wire)],
       ["crlf", () => crlfChecks(t, api, wire)],

@@ -75,7 +75,7 @@ describe("examples", () => {
     expect(d.context).toEqual({ company: "Acme" });
   });
 
-  it("applies defaults: method upper-cased, retry {max: 0}, fail_on_status, empty context and templates", () => {
+  it("applies defaults: method upper-cased, retry {max: 0}, fail_on_status, store, empty context and templates", () => {
     const d = definitionOf(
       parseDefinitionSource(
         yaml(...HEAD, "  - { id: a, type: api_call, method: get, url: 'https://x.test/{{runtime.id}}' }"),
@@ -89,6 +89,7 @@ describe("examples", () => {
       url: "https://x.test/{{runtime.id}}",
       retry: { max: 0 },
       fail_on_status: true,
+      store: true,
     });
     expect(d.context).toEqual({});
     expect(d.templates).toEqual({});
