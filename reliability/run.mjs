@@ -39,8 +39,7 @@ const chosen = (process.env.SCENARIOS ?? Object.keys(SCENARIOS).join(","))
 const workDir = mkdtempSync(join(tmpdir(), "scaff-reliability-"));
 const server = new DevServer(workDir);
 const api = client(() => server.base, {
-  reached: (id) => server.reachedWorker(id),
-  answeredWith: (id) => server.answeredWith(id),
+  answeredWith: (id, ms) => server.answeredWith(id, ms),
 });
 let cleaning;
 

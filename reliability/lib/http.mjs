@@ -34,11 +34,11 @@ function noteIncident(method, path, answer, started) {
 }
 
 /**
- * Requests that wrangler dev's local proxy dropped before they reached the Worker, each sent again once.
+ * Requests that wrangler dev's local proxy dropped before they reached the Worker, each sent again (at most twice).
  * The proxy (not Scaff) answers 503 "Your worker restarted mid-request" when it writes a request into a
  * pooled keep-alive connection that the runtime is closing at that moment (both sides close idle
- * connections after 5 s). Only requests the Worker provably never saw (no log line with their request
- * id) are re-sent, so nothing can be applied twice; anything else stays an incident.
+ * connections after 5 s). Only requests the Worker never logged (no line with their request id within
+ * 6 s; its request line is written before the answer leaves) are re-sent, so nothing is applied twice.
  */
 export const proxyDrops = [];
 /**
@@ -49,26 +49,29 @@ export const proxyDrops = [];
  */
 export const proxyLost = [];
 const PROXY_DROP = /Your worker restarted mid-request/;
+const LOG_LINE_WAIT_MS = 6_000;
 let sequence = 0;
 const requestId = () => `rel-${process.pid}-${++sequence}-${Math.random().toString(36).slice(2, 8)}`;
 
 /**
- * A client bound to one server base URL; `auth: false` sends no Authorization header. `reached(id)`
- * (optional) tells whether the Worker saw a request id, which lets proxy drops be told apart.
+ * A client bound to one server base URL; `auth: false` sends no Authorization header. `answeredWith(id,
+ * ms)` (optional) is the status the Worker logged for a request id, which tells proxy drops apart.
  */
-export function client(getBase, { reached, answeredWith } = {}) {
+export function client(getBase, { answeredWith } = {}) {
   async function request(method, path, opts = {}) {
     let answer = await send(method, path, opts);
     const resendable = typeof opts.body?.getReader !== "function"; // a stream cannot be sent twice
-    if (answer.status === 503 && PROXY_DROP.test(answer.text) && reached) {
-      const logged = answeredWith ? await answeredWith(answer.id) : undefined;
+    // A drop can repeat when the runtime is starved: up to two re-sends of a request the Worker never saw.
+    for (let resends = 0; answer.status === 503 && PROXY_DROP.test(answer.text) && answeredWith; resends++) {
+      // The Worker's log line can lag behind under load: give it a while before calling it unseen.
+      const logged = await answeredWith(answer.id, LOG_LINE_WAIT_MS);
       if (logged !== undefined) {
         proxyLost.push({ method, path, at: answer.started, status: logged });
         answer = { ...answer, status: logged, body: undefined, proxyLost: true };
-      } else if (resendable && !(await reached(answer.id))) {
+      } else if (resendable && resends < 2) {
         proxyDrops.push({ method, path, at: answer.started });
         answer = await send(method, path, opts);
-      }
+      } else break;
     }
     noteIncident(method, path, answer, answer.started);
     return answer;

@@ -295,8 +295,7 @@ export async function hostileScenario() {
     await server.migrate();
     await server.start();
     const api = client(() => server.base, {
-      reached: (id) => server.reachedWorker(id),
-      answeredWith: (id) => server.answeredWith(id),
+      answeredWith: (id, ms) => server.answeredWith(id, ms),
     });
     for (const [name, fn] of [
       ["ssrf", () => ssrfChecks(t, api, wire)],
