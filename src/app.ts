@@ -6,6 +6,7 @@ import { apiKeyAuth } from "./api/middleware/auth";
 import { limitBody } from "./api/middleware/body-limit";
 import { requestContext } from "./api/middleware/request-context";
 import { executionRoutes } from "./api/routes/executions";
+import { schemaRoutes } from "./api/routes/schemas";
 import { systemRoutes } from "./api/routes/system";
 import { workflowRoutes } from "./api/routes/workflows";
 import { validationHook } from "./api/validation-hook";
@@ -23,6 +24,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", systemRoutes);
   app.route("/", workflowRoutes);
   app.route("/", executionRoutes);
+  app.route("/", schemaRoutes);
   // Human pages and the dev mailbox: outside /v1, no API key (the link's token is the capability).
   app.route("/r", linkRoutes);
   app.route("/dev", devMailRoutes);
@@ -44,7 +46,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     tags: [
       { name: "Workflows", description: "Workflow definitions and their versions" },
       { name: "Executions", description: "Runs of workflows" },
-      { name: "System", description: "Health" },
+      { name: "System", description: "Health and the workflow JSON Schema" },
     ],
   });
   // Swagger UI from this origin's static assets (wrangler.toml [assets]); the page itself sets the CSP.

@@ -16,16 +16,26 @@ const json = <T>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },
 });
-const body = <T>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const body = <T>(schema: T, example: Record<string, unknown>) => ({
+  required: true,
+  content: { "application/json": { schema, example } },
+});
+const START_EXAMPLE = {
+  workflow_id: "triage",
+  inputs: { ticket: "Checkout is down", tags: ["urgent", "payments"] },
+  profile: { email: "agent@example.com" },
+};
+const RESUME_EXAMPLE = { token: "<waiting.resume_token from the run's status>", data: { score: 90 } };
 
 export const startRunRoute = createRoute({
+  operationId: "startExecution",
   method: "post",
   path: "/v1/executions",
   tags: ["Executions"],
   summary: "Start a run (Idempotency-Key makes retries safe)",
   security: AUTH,
   request: {
-    body: body(StartRunSchema),
+    body: body(StartRunSchema, START_EXAMPLE),
     headers: z.object({
       "idempotency-key": z
         .string()
@@ -44,6 +54,7 @@ export const startRunRoute = createRoute({
 });
 
 export const listRunsRoute = createRoute({
+  operationId: "listExecutions",
   method: "get",
   path: "/v1/executions",
   tags: ["Executions"],
@@ -63,6 +74,7 @@ export const listRunsRoute = createRoute({
 });
 
 export const getRunRoute = createRoute({
+  operationId: "getExecution",
   method: "get",
   path: "/v1/executions/{run_id}",
   tags: ["Executions"],
@@ -73,12 +85,13 @@ export const getRunRoute = createRoute({
 });
 
 export const resumeRunRoute = createRoute({
+  operationId: "resumeExecution",
   method: "post",
   path: "/v1/executions/{run_id}/resume",
   tags: ["Executions"],
   summary: "Resume a waiting run with its token and the form data or approval decision",
   security: AUTH,
-  request: { params: RunIdParam, body: body(ResumeSchema) },
+  request: { params: RunIdParam, body: body(ResumeSchema, RESUME_EXAMPLE) },
   responses: {
     200: json(RunStatusSchema, "Accepted; the run moved on"),
     ...errorResponses(400, 401, 404, 409, 410, 413, 415, 422),
@@ -86,6 +99,7 @@ export const resumeRunRoute = createRoute({
 });
 
 export const cancelRunRoute = createRoute({
+  operationId: "cancelExecution",
   method: "post",
   path: "/v1/executions/{run_id}/cancel",
   tags: ["Executions"],
@@ -96,6 +110,7 @@ export const cancelRunRoute = createRoute({
 });
 
 export const historyRoute = createRoute({
+  operationId: "getExecutionHistory",
   method: "get",
   path: "/v1/executions/{run_id}/history",
   tags: ["Executions"],
@@ -106,6 +121,7 @@ export const historyRoute = createRoute({
 });
 
 export const contextRoute = createRoute({
+  operationId: "getExecutionContext",
   method: "get",
   path: "/v1/executions/{run_id}/context",
   tags: ["Executions"],
@@ -116,6 +132,7 @@ export const contextRoute = createRoute({
 });
 
 export const eventsRoute = createRoute({
+  operationId: "listExecutionEvents",
   method: "get",
   path: "/v1/executions/{run_id}/events",
   tags: ["Executions"],

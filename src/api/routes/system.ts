@@ -8,6 +8,7 @@ const HealthSchema = z
   .openapi("Health");
 
 export const healthRoute = createRoute({
+  operationId: "getHealth",
   method: "get",
   path: "/health",
   tags: ["System"],

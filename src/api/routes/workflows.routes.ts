@@ -15,6 +15,7 @@ const json = <T>(schema: T, description: string) => ({
 });
 
 export const createWorkflowRoute = createRoute({
+  operationId: "createWorkflow",
   method: "post",
   path: "/v1/workflows",
   tags: ["Workflows"],
@@ -28,6 +29,7 @@ export const createWorkflowRoute = createRoute({
 });
 
 export const listWorkflowsRoute = createRoute({
+  operationId: "listWorkflows",
   method: "get",
   path: "/v1/workflows",
   tags: ["Workflows"],
@@ -38,6 +40,7 @@ export const listWorkflowsRoute = createRoute({
 });
 
 export const validateWorkflowRoute = createRoute({
+  operationId: "validateWorkflow",
   method: "post",
   path: "/v1/workflows/validate",
   tags: ["Workflows"],
@@ -51,6 +54,7 @@ export const validateWorkflowRoute = createRoute({
 });
 
 export const getWorkflowRoute = createRoute({
+  operationId: "getWorkflow",
   method: "get",
   path: "/v1/workflows/{id}",
   tags: ["Workflows"],
@@ -71,6 +75,7 @@ export const getWorkflowRoute = createRoute({
 });
 
 export const putWorkflowRoute = createRoute({
+  operationId: "updateWorkflow",
   method: "put",
   path: "/v1/workflows/{id}",
   tags: ["Workflows"],
@@ -84,6 +89,7 @@ export const putWorkflowRoute = createRoute({
 });
 
 export const deleteWorkflowRoute = createRoute({
+  operationId: "deleteWorkflow",
   method: "delete",
   path: "/v1/workflows/{id}",
   tags: ["Workflows"],

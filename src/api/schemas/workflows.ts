@@ -43,18 +43,42 @@ const DefinitionJson = jsonObject("A workflow definition").openapi("WorkflowDefi
 
 const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"] as const;
 
+/** The minimal example (examples/minimal.yaml) as JSON and as YAML, shown in /docs and the client. */
+const DEFINITION_EXAMPLE = {
+  id: "minimal",
+  name: "Minimal feedback form",
+  start_step: "ask",
+  steps: [
+    {
+      id: "ask",
+      type: "form",
+      title: "Tell us what you think",
+      fields: [
+        { name: "name", type: "string", label: "Your name", required: true, max_length: 100 },
+        { name: "feedback", type: "string", label: "Feedback" },
+      ],
+    },
+  ],
+};
+const YAML_EXAMPLE = `id: minimal
+name: Minimal feedback form
+start_step: ask
+steps:
+  - id: ask
+    type: form
+    title: Tell us what you think
+    fields:
+      - { name: name, type: string, label: Your name, required: true, max_length: 100 }
+      - { name: feedback, type: string, label: Feedback }
+`;
+
 /** Request body accepted by create, new version and validate: JSON or YAML text. */
 export const definitionBody = {
   required: false,
   description: "The definition as JSON, or as YAML with a YAML content type (64 KiB at most).",
   content: {
-    "application/json": { schema: DefinitionJson },
-    ...Object.fromEntries(
-      YAML_TYPES.map((t) => [
-        t,
-        { schema: z.string().openapi({ example: "id: minimal\nname: Minimal\n..." }) },
-      ]),
-    ),
+    "application/json": { schema: DefinitionJson, example: DEFINITION_EXAMPLE },
+    ...Object.fromEntries(YAML_TYPES.map((t) => [t, { schema: z.string(), example: YAML_EXAMPLE }])),
   },
 };
 
