@@ -108,6 +108,7 @@ const alive = (pid) => {
 const SNAPSHOT = [
   "src",
   "assets",
+  "schemas",
   "migrations",
   "wrangler.toml",
   "package.json",

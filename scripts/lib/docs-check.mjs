@@ -46,7 +46,7 @@ async function tryListWorkflows(p, apiKey) {
   await p.locator(".modal-ux input").first().fill(apiKey);
   await p.locator(".modal-ux button.authorize").click();
   await p.locator(".modal-ux button.btn-done").click();
-  const op = p.locator("#operations-Workflows-get_v1_workflows");
+  const op = p.locator("#operations-Workflows-listWorkflows");
   await op.locator(".opblock-summary").click();
   await op.locator("button.try-out__btn").click();
   await op.locator("button.execute").click();
