@@ -1,6 +1,7 @@
 import { publicBaseUrl } from "../config/env";
-import { type ApiToken, apiTokenFor, type RunRecord } from "../db/run-queries";
+import type { RunSummary } from "../db/run-index";
 import { loadDefinition } from "../definitions/cache";
+import type { RunSnapshot } from "../durable/snapshot";
 import { stepById } from "../engine/engine";
 import { templateView } from "../engine/view";
 import { renderText } from "../lib/render";
@@ -9,18 +10,14 @@ import { parseTokenSecrets, signResumeToken } from "../tokens";
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * The public status body of a run; a waiting run carries its API resume token and what to render.
- * `known` is the wait's API token when the caller already read or minted it (null: it has none);
- * undefined means unknown, and it is read from D1.
+ * The public status body of a run, from what its object answered; a waiting run carries its API
+ * resume token and what to render.
  */
-export async function statusBody(env: Env, run: RunRecord, requestOrigin: string, known?: ApiToken | null) {
+export async function statusBody(env: Env, snapshot: RunSnapshot, requestOrigin: string) {
+  const { record: run, apiToken: token } = snapshot;
   const body = summaryBody(run);
   const wait = run.pending;
   if (run.status !== "waiting" || wait?.kind !== "human") return body;
-  const token =
-    known === undefined || (known !== null && known.waitId !== wait.waitId)
-      ? await apiTokenFor(env.DB, run.id, wait.waitId)
-      : known;
   const def = await loadDefinition(env.DB, run.workflowId, run.workflowVersion);
   if (!token || !def) return body;
   const signed = await signResumeToken(
@@ -46,7 +43,7 @@ export async function statusBody(env: Env, run: RunRecord, requestOrigin: string
 }
 
 /** The list item form of a run: the status body without the wait. */
-export function summaryBody(run: RunRecord) {
+export function summaryBody(run: RunSummary) {
   return {
     run_id: run.id,
     workflow_id: run.workflowId,
@@ -55,6 +52,6 @@ export function summaryBody(run: RunRecord) {
     current_step: run.currentStep,
     created_at: iso(run.createdAt),
     updated_at: iso(run.updatedAt),
-    ...(run.error ? { error: run.error } : {}),
+    ...(run.error ? { error: run.error as NonNullable<RunSnapshot["record"]["error"]> } : {}),
   };
 }

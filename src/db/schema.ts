@@ -183,6 +183,58 @@ export const mailOutbox = sqliteTable(
   ],
 );
 
+/**
+ * The index across runs: one summary row per run, kept by the run's object (its record lives in the
+ * object's own SQLite). A write applies only over an older `version`, so a stale write never wins.
+ */
+export const runIndex = sqliteTable(
+  "run_index",
+  {
+    id: text("id").primaryKey(),
+    workflowId: text("workflow_id").notNull(),
+    workflowVersion: integer("workflow_version").notNull(),
+    status: text("status", {
+      enum: ["running", "waiting", "completed", "rejected", "failed", "cancelled"],
+    }).notNull(),
+    currentStep: text("current_step"),
+    error: text("error"),
+    /** The open human wait (for an inbox): its step, type and deadline; null otherwise. */
+    waitStepId: text("wait_step_id"),
+    waitType: text("wait_type"),
+    waitExpiresAt: integer("wait_expires_at"),
+    version: integer("version").notNull(),
+    createdBy: text("created_by").notNull(),
+    idempotencyKey: text("idempotency_key"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [
+    index("run_index_created_idx").on(t.createdAt, t.id),
+    index("run_index_workflow_created_idx").on(t.workflowId, t.createdAt, t.id),
+    index("run_index_status_created_idx").on(t.status, t.createdAt, t.id),
+  ],
+);
+
+/** What the development mailbox lists (DEV_MODE only): a copy of each email the outbox holds. */
+export const devMail = sqliteTable(
+  "dev_mail",
+  {
+    id: text("id").primaryKey(),
+    runId: text("run_id").notNull(),
+    stepId: text("step_id").notNull(),
+    kind: text("kind").notNull(),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body").notNull(),
+    status: text("status").notNull(),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("dev_mail_created_idx").on(t.createdAt)],
+);
+
 export type WorkflowRow = typeof workflows.$inferSelect;
 export type WorkflowVersionRow = typeof workflowVersions.$inferSelect;
 export type RunRow = typeof runs.$inferSelect;
@@ -190,3 +242,5 @@ export type RunStepRow = typeof runSteps.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type ResumeTokenRow = typeof resumeTokens.$inferSelect;
 export type MailOutboxRow = typeof mailOutbox.$inferSelect;
+export type RunIndexRow = typeof runIndex.$inferSelect;
+export type DevMailRow = typeof devMail.$inferSelect;

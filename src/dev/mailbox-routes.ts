@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../api/app-env";
 import { isDevMode } from "../config/env";
-import { getMailHtml, listRecentMail } from "../db/outbox";
+import { getMailHtml, listRecentMail } from "../db/dev-mail";
 import { htmlResponse } from "../html";
 import { AppError } from "../lib/errors";
 import { type DevMailItem, renderDevMailPage } from "./mailbox-page";

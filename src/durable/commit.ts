@@ -1,51 +1,70 @@
-import { type RunOrigin, writeTransition } from "../db/run-store";
+import { isDevMode } from "../config/env";
 import type { Definition } from "../definitions/types";
 import type { Effect, RunState, Transition } from "../engine/state";
-import { AppError } from "../lib/errors";
 import type { Logger } from "../lib/logger";
+import type { RunDb } from "../run-db/client";
+import { outboxRows } from "../run-db/mail";
+import { type RunOrigin, writeTransition } from "../run-db/store";
 import { parseTokenSecrets } from "../tokens";
 import { EFFECTS_KEY, flushEffects, owedRecord, type PendingEffects, WATCHDOG_MS } from "./effects";
+import { copyToDevMailbox, INDEX_WATCHDOG_MS } from "./index-sync";
 import { prepareOutbox } from "./outbox";
 
 /**
  * One transition, in the order docs/architecture.md describes: prepare the emails (signed links), arm the
- * watchdog alarm, write ONE batch (compare-and-set on the run's version), then send queue messages.
- * A crash anywhere leaves either nothing written, or a written batch whose alarm finishes the job; a
- * send that fails after the batch is kept for the alarm to retry (see flushEffects): never thrown.
+ * watchdog alarm, write ONE storage transaction (the run's record and the index write it owes), then
+ * send queue messages. A crash anywhere leaves either nothing written, or a written transaction whose
+ * alarm finishes the job; a send that fails after it is kept for the alarm to retry (see flushEffects).
  */
 export async function commitTransition(
   env: Env,
   storage: DurableObjectStorage,
+  db: RunDb,
   log: Logger,
   p: { def: Definition; t: Transition; now: number; origin?: RunOrigin },
 ): Promise<void> {
   const { def, t, now, origin } = p;
   const needsKeys = t.mintTokens.length > 0 || t.effects.some((e) => e.kind === "mail");
   const keyring = needsKeys ? parseTokenSecrets(env.RESUME_TOKEN_SECRETS) : undefined;
-  const outbox = keyring ? await prepareOutbox(env, env.DB, def, t, keyring, now) : [];
+  const outbox = keyring ? await prepareOutbox(env, db, def, t, keyring, now) : [];
   // An earlier transition's effects still being retried go along, if the run still waits on them
-  // (t.run has the version the batch builds on and the wait it leaves open).
+  // (t.run has the version the transaction builds on and the wait it leaves open).
   const earlier = await storage.get<PendingEffects>(EFFECTS_KEY);
   const record = await pendingRecord(storage, t, earlier);
   if (record) {
     await storage.put(EFFECTS_KEY, record);
     await storage.setAlarm(now + WATCHDOG_MS);
   } else if (t.run.status === "running") {
-    // The run will still be running after this batch: if the object dies before the next step,
+    // The run will still be running after this transition: if the object dies before the next step,
     // the alarm carries it on (a run must never be left running with nobody to drive it).
     await storage.setAlarm(now + WATCHDOG_MS);
+  } else {
+    // The transaction owes D1's index a write: if the object dies before it, the alarm writes it.
+    const at = await storage.getAlarm();
+    if (at === null || at > now + INDEX_WATCHDOG_MS) await storage.setAlarm(now + INDEX_WATCHDOG_MS);
   }
-  const written = await writeTransition(env.DB, t, { now, kid: keyring?.signingKid ?? "-", outbox, origin });
-  if (!written) {
+  try {
+    writeTransition(db, t, { now, kid: keyring?.signingKid ?? "-", outbox, origin });
+  } catch (e) {
     if (earlier) await storage.put(EFFECTS_KEY, earlier);
     else if (record) await storage.delete(EFFECTS_KEY);
-    throw new AppError("conflict", "The run changed concurrently; retry");
+    throw e;
+  }
+  if (outbox.length > 0 && isDevMode(env)) {
+    await copyToDevMailbox(
+      env.DB,
+      outboxRows(
+        db,
+        outbox.map((m) => m.id),
+      ),
+      log,
+    );
   }
   for (const e of t.events) log.info(e.type, { event: e.type, step_id: e.stepId, attempt_id: e.attemptId });
   if (record) await flushEffects(env, storage, record, log);
 }
 
-/** The record of what this transition owes after its batch: its own effects and earlier ones still owed. */
+/** The record of what this transition owes after it commits: its own effects and earlier ones still owed. */
 async function pendingRecord(
   storage: DurableObjectStorage,
   t: Transition,

@@ -42,7 +42,9 @@ export async function runEffects(
       log.debug("ai job queued", { step_id: stepId, attempt_id: attemptId });
     } else {
       // Only this transition's emails: an older one still in retry backoff keeps its own schedule.
-      const bodies = (effect.outboxIds ?? []).map((id): MailMessage => ({ kind: "mail", outboxId: id }));
+      const bodies = (effect.outboxIds ?? []).map(
+        (id): MailMessage => ({ kind: "mail", runId, outboxId: id }),
+      );
       for (const chunk of batches(bodies)) await env.MAIL.sendBatch(chunk.map((body) => ({ body })));
     }
   }
@@ -115,11 +117,19 @@ export async function owedRecord(
   return { ...record, effects };
 }
 
-/** Sets the object's alarm to the run's next deadline (timeout, reminder, AI watchdog, effects retry), or clears it. */
-export async function scheduleAlarm(storage: DurableObjectStorage, run: RunState): Promise<void> {
+/**
+ * Sets the object's alarm to the run's next deadline (timeout, reminder, AI watchdog, effects retry,
+ * or `notAfter`: the index write the object still owes), or clears it.
+ */
+export async function scheduleAlarm(
+  storage: DurableObjectStorage,
+  run: RunState,
+  notAfter = Number.POSITIVE_INFINITY,
+): Promise<void> {
   const record = await storage.get<PendingEffects>(EFFECTS_KEY);
   if (record && record.retryAt === undefined) return; // the watchdog alarm stays until the effects are sent
-  const at = Math.min(record?.retryAt ?? Number.POSITIVE_INFINITY, await runDeadline(storage, run));
+  const owed = Math.min(record?.retryAt ?? Number.POSITIVE_INFINITY, notAfter);
+  const at = Math.min(owed, await runDeadline(storage, run));
   if (at === Number.POSITIVE_INFINITY) await storage.deleteAlarm();
   else await storage.setAlarm(at);
 }

@@ -1,6 +1,4 @@
 import { publicBaseUrl } from "../config/env";
-import type { OutboxInsert } from "../db/run-store";
-import { openRecipientTokens } from "../db/tokens";
 import type { Definition } from "../definitions/types";
 import { stepById } from "../engine/engine";
 import type { Transition } from "../engine/state";
@@ -8,6 +6,9 @@ import { templateView } from "../engine/view";
 import { newId } from "../lib/ids";
 import { renderText } from "../lib/render";
 import { composeWaitEmail } from "../mail/compose";
+import type { RunDb } from "../run-db/client";
+import type { OutboxInsert } from "../run-db/store";
+import { openRecipientTokens } from "../run-db/tokens";
 import { signResumeToken, type TokenKeyring } from "../tokens";
 
 interface Holder {
@@ -19,7 +20,7 @@ interface Holder {
 /** Builds the emails a transition announces, each with its recipient's own signed link. */
 export async function prepareOutbox(
   env: Env,
-  db: D1Database,
+  db: RunDb,
   def: Definition,
   t: Transition,
   keyring: TokenKeyring,

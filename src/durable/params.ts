@@ -1,4 +1,4 @@
-import type { RunOrigin } from "../db/run-store";
+import type { RunOrigin } from "../run-db/store";
 import type { ResumeClaims } from "../tokens";
 
 /** What a start hands the run's object. */

@@ -1,49 +1,62 @@
 import { DurableObject } from "cloudflare:workers";
-import { type ApiToken, getRun, loadRun, loadRunAndToken } from "../db/run-queries";
-import type { RunOrigin } from "../db/run-store";
 import type { Definition } from "../definitions/types";
 import { type AiStepResult, acceptsAiResult, applyAiResult } from "../engine/ai-result";
-import { AI_LOST, type AlarmAction, decideAlarm } from "../engine/alarm";
-import { cancelRun, failPending, remindWait } from "../engine/control";
-import { applyStepOutcome, stepById } from "../engine/engine";
+import { decideAlarm } from "../engine/alarm";
+import { cancelRun } from "../engine/control";
 import { resolveWait } from "../engine/resolve-wait";
 import { checkResumeData } from "../engine/resume-check";
 import { resumeTarget } from "../engine/resume-target";
-import { type RunState, TERMINAL, type Transition } from "../engine/state";
-import { executeStep } from "../executors";
+import { TERMINAL, type Transition } from "../engine/state";
 import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { createLogger, type Logger } from "../lib/logger";
-import { collectWorkflowSecrets } from "../lib/secrets";
-import { resendAiJob } from "./ai-watchdog";
+import { openRunDb, type RunDb } from "../run-db/client";
+import type { MailFate } from "../run-db/mail";
+import type { RunRecord } from "../run-db/run-model";
+import { loadRun, onlyRun } from "../run-db/runs";
+import type { RunOrigin } from "../run-db/store";
+import { getTokenState } from "../run-db/tokens";
 import { firstTransition } from "./begin";
 import { commitTransition, repairEffects } from "./commit";
+import { drive, perform, type Steps } from "./drive";
 import { scheduleAlarm } from "./effects";
-import { startCommitError } from "./idempotency-race";
+import { findRun, runOf } from "./find-run";
+import { IndexSync, indexDeadline } from "./index-sync";
 import { definitionOf, mustLoadDefinition } from "./load";
+import { type MailToSend, mailFate, mailToSend } from "./mail";
 import type { ResumeParams, StartParams } from "./params";
+import { aiJobOf, eventsPage, historyOf, linkFactsOf } from "./reads";
 import { type RpcResult, rpcFail, rpcOk } from "./rpc";
 import { type RunSnapshot, runSnapshot } from "./snapshot";
 
-// Callers import what the object answers from here.
-export type { RunSnapshot } from "./snapshot";
+export type { RunSnapshot } from "./snapshot"; // what callers of the object import
 
-/** The storage key of the run this object serves. */
+/** The storage key where objects created before the move kept their run id (their alarm finds the run by it). */
 const RUN_ID_KEY = "runId";
 
 /**
- * One per run, and the only writer of its run. Every entry (start, resume, cancel, AI result, alarm) is
- * queued on a promise chain so its body runs alone even while it awaits D1, queues or fetch. Policy is
- * the engine's: the object loads, asks, commits and runs effects.
+ * One per run, the only writer of its run, and where the run's record lives (its own SQLite). Every
+ * entry that changes the run (start, resume, cancel, AI result, mail outcome, alarm) is queued on a
+ * promise chain so its body runs alone even while it awaits queues or fetch; reads answer at once.
+ * After each entry the object brings D1's index up to date. Policy is the engine's.
  */
 export class RunCoordinator extends DurableObject<Env> {
   private chain: Promise<unknown> = Promise.resolve();
-  /** The run id this instance knows is in storage (the alarm handler finds its run by it). */
-  private storedRunId: string | undefined;
-  /** When this object last committed a transition (the run row's updated_at). */
-  private committedAt = 0;
-  /** The last recipient-less token this object minted (the API's token of the wait it opened). */
-  private apiToken: ApiToken | undefined;
+  /** The run's own database (protected: the bench counts the rows a transition writes). */
+  protected readonly db: RunDb;
+  private readonly index: IndexSync;
+  /** What drive.ts needs of the object. */
+  private readonly steps: Steps;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.db = openRunDb(ctx.storage);
+    this.index = new IndexSync(this.db, env.DB, () => this.serial(() => this.reschedule()));
+    const log = (runId: string) => this.log(runId);
+    const deps = (now: number) => ({ now, newId: (prefix: string) => newId(prefix, now) });
+    const commit = (def: Definition, t: Transition, now: number) => this.commit(def, t, now);
+    this.steps = { env, storage: ctx.storage, log, deps, commit, reschedule: () => this.reschedule() };
+  }
 
   /** Runs `fn` after every earlier entry of this object has finished (protected: the bench floor uses it). */
   protected serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -52,175 +65,187 @@ export class RunCoordinator extends DurableObject<Env> {
     return run;
   }
 
-  /** An RPC entry: serialised, its domain errors returned as data. */
-  private entry<T>(fn: () => Promise<T>): Promise<RpcResult<T>> {
+  /** An RPC entry: serialised, its domain errors returned as data, the index write it owes started. */
+  private entry<T>(runId: string, fn: () => Promise<T>): Promise<RpcResult<T>> {
     return this.serial(async () => {
       try {
         return rpcOk(await fn());
       } catch (e) {
         return rpcFail(e);
+      } finally {
+        this.index.kick(this.log(runId));
       }
     });
+  }
+
+  /** A read: the run as stored (imported from D1 first if it predates the move), its errors as data. */
+  private async read<T>(runId: string, fn: (run: RunRecord) => T): Promise<RpcResult<T>> {
+    try {
+      const run = loadRun(this.db, runId) ?? (await this.serial(() => this.runOf(runId)));
+      return rpcOk(fn(run));
+    } catch (e) {
+      return rpcFail(e);
+    }
   }
 
   private log(runId: string): Logger {
     return createLogger(this.env.LOG_LEVEL, { run_id: runId });
   }
 
-  /** Creates the run and drives it to its first wait, AI step or end. */
-  start(p: StartParams): Promise<RpcResult<RunSnapshot>> {
-    return this.entry(async () => {
-      await this.rememberRun(p.runId);
+  /**
+   * Creates the run and drives it to its first wait, AI step or end. An object that already holds the
+   * run (a keyed start's run id comes from its key) answers it instead: the first writer wins.
+   */
+  start(p: StartParams): Promise<RpcResult<{ run: RunSnapshot; created: boolean }>> {
+    return this.entry(p.runId, async () => {
+      const existing = runSnapshot(this.db, p.runId);
+      if (existing) return { run: existing, created: false };
       const def = await mustLoadDefinition(this.env.DB, p.workflowId, p.workflowVersion);
       const now = Date.now();
-      const t = await firstTransition(def, p, this.deps(now));
-      await this.commit(def, t, now, p.origin).catch((e: unknown) => {
-        throw startCommitError(e);
-      });
+      const t = await firstTransition(def, p, this.steps.deps(now));
+      await this.commit(def, t, now, p.origin);
       this.log(p.runId).info("run started", { workflow_id: p.workflowId, version: p.workflowVersion });
-      return this.snapshot(await this.drive(def, t.run), p.origin.requestHash);
+      await drive(this.steps, def, t.run);
+      return { run: this.snapshot(p.runId), created: true };
     });
+  }
+
+  /** The run a keyed start would replay, if this object holds one. */
+  async existing(runId: string): Promise<RunSnapshot | null> {
+    return runSnapshot(this.db, runId);
   }
 
   /** Applies a person's answer to the run's current wait, exactly once. */
   resume(p: ResumeParams): Promise<RpcResult<RunSnapshot>> {
-    return this.entry(async () => {
+    return this.entry(p.runId, async () => {
       const { claims } = p;
-      const { state, token } = await loadRunAndToken(this.env.DB, p.runId, claims.jti);
+      const state = await findRun(this.env, this.db, p.runId, this.log(p.runId));
+      const token = getTokenState(this.db, claims.jti);
       const loaded = state && { run: state, def: await definitionOf(this.env.DB, state) };
       const target = { runId: p.runId, waitId: claims.waitId, stepId: claims.stepId };
       const { run, def, wait, step } = resumeTarget(loaded, token, target);
       const now = Date.now();
       const check = checkResumeData(step, p.data, { approver: claims.recipient ?? p.principal, now });
       if (!check.ok) throw new AppError("validation_failed", "The submitted data is invalid", check.details);
-      const t = resolveWait(def, run, check.resolution, this.deps(now), claims.jti);
+      const t = resolveWait(def, run, check.resolution, this.steps.deps(now), claims.jti);
       await this.commit(def, t, now);
       this.log(p.runId).info("run resumed", { step_id: wait.stepId });
-      return this.snapshot(await this.drive(def, t.run), null);
+      await drive(this.steps, def, t.run);
+      return this.snapshot(p.runId);
     });
   }
 
   /** Cancels a waiting or running run; its links stop working. */
   cancel(runId: string, by: string): Promise<RpcResult<RunSnapshot>> {
-    return this.entry(async () => {
-      const state = await getRun(this.env.DB, runId);
+    return this.entry(runId, async () => {
+      const state = await this.runOf(runId);
       if (TERMINAL.has(state.status)) throw new AppError("conflict", `The run is already ${state.status}`);
       const def = await definitionOf(this.env.DB, state);
       const now = Date.now();
-      const t = cancelRun(state, this.deps(now), by);
+      const t = cancelRun(state, this.steps.deps(now), by);
       await this.commit(def, t, now);
-      await scheduleAlarm(this.ctx.storage, t.run);
+      await this.reschedule();
       this.log(runId).info("run cancelled", { by });
-      return this.snapshot(t.run, null);
+      return this.snapshot(runId);
     });
   }
 
   /** Applies an AI step's result once; a stale or duplicate delivery changes nothing. */
   aiResult(runId: string, attemptId: string, result: AiStepResult): Promise<RpcResult<{ applied: boolean }>> {
-    return this.entry(async () => {
-      await this.rememberRun(runId);
-      const state = await getRun(this.env.DB, runId);
+    return this.entry(runId, async () => {
+      const state = await this.runOf(runId);
       if (!acceptsAiResult(state, attemptId)) return { applied: false };
       const def = await definitionOf(this.env.DB, state);
       const now = Date.now();
-      const t = applyAiResult(def, state, result, this.deps(now));
+      const t = applyAiResult(def, state, result, this.steps.deps(now));
       await this.commit(def, t, now);
       this.log(runId).info("ai result applied", { step_id: state.pending?.stepId, status: result.status });
-      await this.drive(def, t.run);
+      await drive(this.steps, def, t.run);
       return { applied: true };
     });
   }
 
-  /** Timeouts, reminders, and repair after a crash between a batch and its effects. */
+  /** The run's status body facts. */
+  status(runId: string): Promise<RpcResult<RunSnapshot>> {
+    return this.read(runId, () => this.snapshot(runId));
+  }
+
+  /** The run's step history. */
+  history(runId: string) {
+    return this.read(runId, () => historyOf(this.db, runId));
+  }
+
+  /** The run's events after event id `afterId`. */
+  events(runId: string, limit: number, afterId: number) {
+    return this.read(runId, () => eventsPage(this.db, runId, limit, afterId));
+  }
+
+  /** What a link page needs to know of its token and wait. */
+  linkFacts(runId: string, jti: string, waitId: string) {
+    return this.read(runId, (run) => linkFactsOf(this.db, run, jti, waitId));
+  }
+
+  /** The workflow an AI job runs for, while the run still waits for that attempt (else null). */
+  aiJob(runId: string, attemptId: string) {
+    return this.read(runId, (run) => aiJobOf(run, attemptId));
+  }
+
+  /** The email the mail consumer should send now, or null (a duplicate, or dropped: its wait is over). */
+  mailToSend(runId: string, outboxId: string): Promise<RpcResult<MailToSend | null>> {
+    return this.entry(runId, async () => mailToSend(this.env, this.db, await this.runOf(runId), outboxId));
+  }
+
+  /** Records what became of an email the consumer tried to send. */
+  mailOutcome(runId: string, outboxId: string, fate: MailFate): Promise<RpcResult<null>> {
+    return this.entry(runId, async () =>
+      mailFate(this.env, this.db, (await this.runOf(runId)).id, outboxId, fate),
+    );
+  }
+
+  /** Resolves once the index write this object owes is no longer in flight (tests and the bench). */
+  async settleIndex(): Promise<void> {
+    await this.index.settled();
+    await this.serial(async () => undefined);
+  }
+
+  /** Timeouts, reminders, index retries, and repair after a crash between a transition and its effects. */
   override async alarm(): Promise<void> {
     await this.serial(async () => {
-      const runId = await this.ctx.storage.get<string>(RUN_ID_KEY);
+      const runId = onlyRun(this.db)?.id ?? (await this.ctx.storage.get<string>(RUN_ID_KEY));
       if (!runId) return;
-      const state = await loadRun(this.env.DB, runId);
+      const state = await findRun(this.env, this.db, runId, this.log(runId));
       if (!state) return;
+      const log = this.log(runId);
+      await this.index.writeOnce(log);
       const def = await definitionOf(this.env.DB, state);
       // A failing send is kept for a later alarm: it never keeps this one from its timeout or reminder.
-      const { repaired, abandoned } = await repairEffects(this.env, this.ctx.storage, state, this.log(runId));
+      const { repaired, abandoned } = await repairEffects(this.env, this.ctx.storage, state, log);
       const now = Date.now();
       const action = decideAlarm(state, def, now, repaired, abandoned);
-      await scheduleAlarm(this.ctx.storage, await this.perform(action, def, state, now));
+      await perform(this.steps, action, def, state, now);
+      await this.reschedule();
+      this.index.kick(log);
     });
   }
 
-  /** Performs what the alarm decided; returns the run as it then stands. */
-  private async perform(action: AlarmAction, def: Definition, run: RunState, now: number): Promise<RunState> {
-    switch (action.kind) {
-      case "time_out": {
-        const t = resolveWait(def, run, action.resolution, this.deps(now));
-        await this.commit(def, t, now);
-        this.log(run.id).info("wait timed out", { step_id: action.stepId });
-        return this.drive(def, t.run);
-      }
-      case "remind": {
-        const t = remindWait(def, run, this.deps(now));
-        await this.commit(def, t, now);
-        return t.run;
-      }
-      case "drive":
-        return this.drive(def, run);
-      case "resend_ai": {
-        if ((await resendAiJob(this.env, this.ctx.storage, run, this.log(run.id))) === "resent") return run;
-        const t = applyAiResult(def, run, AI_LOST, this.deps(now));
-        await this.commit(def, t, now);
-        return this.drive(def, t.run);
-      }
-      case "fail_unsent": {
-        const t = failPending(run, action.error, this.deps(now));
-        await this.commit(def, t, now);
-        return t.run;
-      }
-      case "none":
-        return run;
-    }
+  private snapshot(runId: string): RunSnapshot {
+    const snap = runSnapshot(this.db, runId);
+    if (!snap) throw new AppError("not_found", `Run '${runId}' not found`);
+    return snap;
   }
 
-  private snapshot(run: RunState, requestHash: string | null): RunSnapshot {
-    return runSnapshot(run, { committedAt: this.committedAt, requestHash, minted: this.apiToken });
+  private runOf(runId: string): Promise<RunRecord> {
+    return runOf(this.env, this.db, runId, this.log(runId));
   }
 
-  private deps(now: number) {
-    return { now, newId: (prefix: string) => newId(prefix, now) };
+  /** Sets the alarm to the run's next deadline, the index write it still owes included. */
+  private async reschedule(): Promise<void> {
+    const run = onlyRun(this.db);
+    if (run) await scheduleAlarm(this.ctx.storage, run, indexDeadline(this.db, Date.now()));
   }
 
-  /** Executes steps until the run waits, hands work to a queue, or ends. Each step is one transition. */
-  private async drive(def: Definition, start: RunState): Promise<RunState> {
-    let state = start;
-    const io = { secrets: collectWorkflowSecrets(this.env), secretHosts: this.env.SECRETS_ALLOWED_HOSTS };
-    while (state.status === "running" && !state.pending && state.currentStep) {
-      const step = stepById(def, state.currentStep);
-      const startedAt = Date.now();
-      const outcome = await executeStep(step, { definition: def, run: state, now: startedAt, ...io });
-      const now = Date.now();
-      const t = applyStepOutcome(def, state, outcome, this.deps(now), startedAt);
-      await this.commit(def, t, now);
-      state = t.run;
-    }
-    await scheduleAlarm(this.ctx.storage, state);
-    return state;
-  }
-
-  /** Puts the run id where the alarm handler looks for it, once per instance. */
-  private async rememberRun(runId: string): Promise<void> {
-    if (this.storedRunId === runId) return;
-    await this.ctx.storage.put(RUN_ID_KEY, runId);
-    this.storedRunId = runId;
-  }
-
-  /** Writes the transition as one batch, then performs its effects (see commit.ts). */
+  /** Writes the transition as one storage transaction, then performs its effects (see commit.ts). */
   private async commit(def: Definition, t: Transition, now: number, origin?: RunOrigin): Promise<void> {
-    // Every alarm (timer or watchdog) is set during or after a commit: make sure the alarm handler can
-    // find the run even when the object's storage was lost after the run started.
-    await this.rememberRun(t.run.id);
-    await commitTransition(this.env, this.ctx.storage, this.log(t.run.id), { def, t, now, origin });
-    this.committedAt = now;
-    const minted = t.mintTokens.find((m) => m.recipient === null);
-    if (minted) {
-      this.apiToken = { waitId: minted.waitId, jti: minted.jti, expiresAt: minted.expiresAt, createdAt: now };
-    }
+    await commitTransition(this.env, this.ctx.storage, this.db, this.log(t.run.id), { def, t, now, origin });
   }
 }

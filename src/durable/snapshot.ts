@@ -1,29 +1,22 @@
-import type { ApiToken, RunRecord } from "../db/run-queries";
-import type { RunState } from "../engine/state";
+import type { RunDb } from "../run-db/client";
+import type { RunRecord } from "../run-db/run-model";
+import { loadRun } from "../run-db/runs";
+import { type ApiToken, apiTokenFor } from "../run-db/tokens";
 
 /**
- * What RPC callers learn: the run exactly as this call wrote it, and the API token of its open wait when
- * this object minted it, so the caller answers without reading D1 again.
+ * What RPC callers learn: the run as the object stores it, and the API token of its open wait (null
+ * when it has none), so the caller answers without reading anything else.
  */
 export interface RunSnapshot {
   record: RunRecord;
-  /** Absent when this object did not mint it (e.g. it restarted since): the caller looks it up. */
-  apiToken?: ApiToken;
+  apiToken: ApiToken | null;
 }
 
-/**
- * The run as its last commit (at `committedAt`) wrote it. `requestHash` is only known to the start that
- * set it; `minted` is the last API token the object minted, returned only if it is the open wait's.
- */
-export function runSnapshot(
-  run: RunState,
-  p: { committedAt: number; requestHash: string | null; minted: ApiToken | undefined },
-): RunSnapshot {
-  const wait = run.pending;
-  const open = run.status === "waiting" && wait?.kind === "human";
-  const token = open && p.minted?.waitId === wait.waitId ? p.minted : undefined;
-  return {
-    record: { ...run, requestHash: p.requestHash, updatedAt: p.committedAt },
-    ...(token ? { apiToken: token } : {}),
-  };
+/** The run as it now stands in the object's storage, or null when it holds no such run. */
+export function runSnapshot(db: RunDb, runId: string): RunSnapshot | null {
+  const record = loadRun(db, runId);
+  if (!record) return null;
+  const wait = record.pending;
+  const open = record.status === "waiting" && wait?.kind === "human";
+  return { record, apiToken: open ? apiTokenFor(db, runId, wait.waitId) : null };
 }

@@ -1,13 +1,16 @@
-import { getRun, getTokenState, type RunRecord } from "../db/run-queries";
-import { type Recorded, readRecorded } from "../db/tokens";
 import { loadDefinition } from "../definitions/cache";
 import type { ApprovalStep, Definition, FormStep } from "../definitions/types";
+import { runStub } from "../durable/address";
+import { type RpcResult, unwrap } from "../durable/rpc";
 import { openWait, tokenMatches } from "../engine/link-check";
 import { AppError } from "../lib/errors";
+import type { RunRecord } from "../run-db/run-model";
+import type { Recorded } from "../run-db/tokens";
 import type { ResumeClaims } from "../tokens";
+import type { LinkFacts } from "./link-facts";
 
 /**
- * Where a verified link stands, read from D1 only (GET/HEAD must never change anything):
+ * Where a verified link stands, asked of the run's object, which only reads (GET/HEAD must never change anything):
  * - `open`: the run waits on this link's wait and the token is unused: show the page;
  * - `used`: this token's submission was accepted; `recorded` is what it recorded;
  * - `cancelled`: the run was cancelled;
@@ -32,28 +35,30 @@ const answeredBy = (recorded: Recorded | undefined): Answered | undefined => {
 
 const invalid = (): AppError => new AppError("unauthorized", "This link is not valid");
 
-/** Reads the run, the token row and the wait a verified link belongs to; throws "unauthorized" for unknown ones. */
-export async function readLinkState(db: D1Database, claims: ResumeClaims): Promise<LinkState> {
-  const token = await getTokenState(db, claims.jti);
-  // A genuine signature over a token the database does not know (or knows for another run): refuse.
-  if (!tokenMatches(token, claims)) throw invalid();
-  let run: RunRecord;
+/** What the run's object knows of the link's run, token and wait; "unauthorized" when it knows none. */
+async function linkFacts(env: Env, claims: ResumeClaims): Promise<LinkFacts> {
+  const r = await runStub(env, claims.runId).linkFacts(claims.runId, claims.jti, claims.waitId);
   try {
-    run = await getRun(db, claims.runId);
+    return unwrap(r as unknown as RpcResult<LinkFacts>);
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") throw invalid();
     throw e;
   }
-  const def = await loadDefinition(db, run.workflowId, run.workflowVersion);
+}
+
+/** Reads the run, the token row and the wait a verified link belongs to; throws "unauthorized" for unknown ones. */
+export async function readLinkState(env: Env, claims: ResumeClaims): Promise<LinkState> {
+  const { run, token, recorded } = await linkFacts(env, claims);
+  // A genuine signature over a token the run does not know (or knows for another run): refuse.
+  if (!tokenMatches(token, claims)) throw invalid();
+  const def = await loadDefinition(env.DB, run.workflowId, run.workflowVersion);
   if (!def) throw invalid();
   const step = def.steps.find((s) => s.id === claims.stepId);
   if (step?.type !== "form" && step?.type !== "approval") throw invalid();
 
-  if (token.usedAt !== null) {
-    return { kind: "used", run, def, step, recorded: await readRecorded(db, run.id, claims.waitId) };
-  }
+  if (token.usedAt !== null) return { kind: "used", run, def, step, recorded };
   if (run.status === "cancelled") return { kind: "cancelled", run, def };
   if (openWait(run, token, claims)) return { kind: "open", run, def, step };
-  const answered = answeredBy(await readRecorded(db, run.id, claims.waitId));
+  const answered = answeredBy(recorded);
   return { kind: "closed", run, def, step, ...(answered ? { answered } : {}) };
 }

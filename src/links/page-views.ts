@@ -1,10 +1,10 @@
-import type { RunRecord } from "../db/run-queries";
 import type { ApprovalStep, Definition, FormField, FormStep } from "../definitions/types";
 import { templateView } from "../engine/view";
 import { formatUtc, type LabeledValue } from "../html";
 import { MAX_COMMENT_LENGTH } from "../lib/limits";
 import { isPlainObject } from "../lib/objects";
 import { renderText } from "../lib/render";
+import type { RunRecord } from "../run-db/run-model";
 import type { ResumeClaims } from "../tokens";
 import { displayText, truncate } from "./display-text";
 import { shownValues } from "./shown-values";

@@ -20,7 +20,7 @@ linkRoutes.use("*", limitBody());
 linkRoutes.get("/:token", async (c) => {
   const token = c.req.param("token");
   const claims = await verifyLink(c.env, token);
-  const state = await readLinkState(c.env.DB, claims);
+  const state = await readLinkState(c.env, claims);
   if (state.kind !== "open") return settledPage(state, claims, c.req.query("done") === "1");
   return openLinkPage({ ...state, claims, token });
 });

@@ -54,7 +54,7 @@ async function refusedPage(c: Ctx, link: OpenLink, form: FormData, e: AppError):
   }
   if (e.code === "conflict") {
     // Used meanwhile (a double click), cancelled, or answered by someone else: show where it stands.
-    const now = await readLinkState(c.env.DB, link.claims);
+    const now = await readLinkState(c.env, link.claims);
     if (now.kind !== "open") return settledPage(now, link.claims, false);
     return errorPage(
       409,
@@ -91,7 +91,7 @@ export async function submitLink(c: Ctx): Promise<Response> {
   }
   const token = c.req.param("token");
   const claims = await verifyLink(c.env, token);
-  const state = await readLinkState(c.env.DB, claims);
+  const state = await readLinkState(c.env, claims);
   if (state.kind !== "open") return settledPage(state, claims, false);
   const form = await readPostedForm(c);
   if (!form) {

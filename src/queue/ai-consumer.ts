@@ -1,9 +1,9 @@
 import { isPermanentAiError, isTransientAiError } from "../ai/errors";
 import { type AiAttemptRecord, generateWithSchema } from "../ai/generate";
 import { createAiProvider } from "../ai/provider-factory";
-import { loadRun } from "../db/run-queries";
 import { loadDefinition } from "../definitions/cache";
 import type { AiGenerateStep } from "../definitions/types";
+import { runStub } from "../durable/address";
 import type { AiAttemptReport, AiStepResult } from "../engine/ai-result";
 import { stepById } from "../engine/engine";
 import type { Logger } from "../lib/logger";
@@ -51,16 +51,17 @@ export async function runAiJob(
   deliveryAttempt: number,
   log: Logger,
 ): Promise<{ retryAfterSeconds?: number }> {
-  const state = await loadRun(env.DB, msg.runId);
-  if (state?.pending?.kind !== "ai" || state.pending.attemptId !== msg.attemptId) return {};
-  const def = await loadDefinition(env.DB, state.workflowId, state.workflowVersion);
+  // The run's object says whether it still waits for this attempt (a stale job is dropped here).
+  const job = await runStub(env, msg.runId).aiJob(msg.runId, msg.attemptId);
+  if (!job.ok || !job.value) return {};
+  const def = await loadDefinition(env.DB, job.value.workflowId, job.value.workflowVersion);
   if (!def) return {};
   const step = stepById(def, msg.stepId);
   if (step.type !== "ai_generate") return {};
   let result: AiStepResult;
   try {
-    const job = { key: `${msg.runId}:${msg.stepId}:${msg.seq}`, deliveryAttempt, step };
-    const provider = createAiProvider(env, { job });
+    const jobKey = { key: `${msg.runId}:${msg.stepId}:${msg.seq}`, deliveryAttempt, step };
+    const provider = createAiProvider(env, { job: jobKey });
     const generated = await generateWithSchema(provider, {
       prompt: msg.prompt,
       system: step.system,
@@ -95,8 +96,7 @@ export async function runAiJob(
     if (!isPermanentAiError(e) && !(e instanceof Error && "code" in e)) throw e;
     result = { status: "failed", code: "ai_failed", message, attempts: [] };
   }
-  const stub = env.RUNS.get(env.RUNS.idFromName(msg.runId));
-  const applied = await stub.aiResult(msg.runId, msg.attemptId, result);
+  const applied = await runStub(env, msg.runId).aiResult(msg.runId, msg.attemptId, result);
   if (!applied.ok) throw new Error(`run ${msg.runId} refused the AI result: ${applied.error.message}`);
   log.info("ai job done", {
     run_id: msg.runId,
@@ -109,8 +109,7 @@ export async function runAiJob(
 
 /** Dead-lettered AI job: the provider stayed unavailable through every queue retry, so the step fails. */
 export async function abandonAiJob(env: Env, msg: AiJobMessage): Promise<void> {
-  const stub = env.RUNS.get(env.RUNS.idFromName(msg.runId));
-  await stub.aiResult(msg.runId, msg.attemptId, {
+  await runStub(env, msg.runId).aiResult(msg.runId, msg.attemptId, {
     status: "failed",
     code: "ai_unavailable",
     message: "The AI provider stayed unavailable through every retry of the queue; the step gave up",

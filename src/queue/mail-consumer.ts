@@ -1,34 +1,30 @@
-import {
-  getOutboxRow,
-  markMailAttemptFailed,
-  markMailDropped,
-  markMailFailed,
-  markMailSent,
-  recordMailEvent,
-} from "../db/outbox";
-import { loadRun } from "../db/run-queries";
-import type { MailOutboxRow } from "../db/schema";
+import { legacyOutboxRunId } from "../db/legacy-runs";
+import { runStub } from "../durable/address";
+import type { MailToSend } from "../durable/mail";
+import { type RpcResult, unwrap } from "../durable/rpc";
 import { isAppError } from "../lib/errors";
 import type { Logger } from "../lib/logger";
 import { createEmailSender, type EmailSenderOverrides } from "../mail/create-sender";
 import { isPermanentMailError, isTransientMailError } from "../mail/types";
+import type { MailFate } from "../run-db/mail";
 import { retryDelaySeconds } from "./backoff";
 import type { MailMessage } from "./messages";
 
-/** Why an email should no longer go out (its run ended or its wait was answered), or null when it should. */
-async function whyNotWanted(db: D1Database, row: MailOutboxRow): Promise<string | null> {
-  const run = await loadRun(db, row.runId);
-  if (!run) return "the run no longer exists";
-  if (run.status === "cancelled") return "the run was cancelled";
-  if (run.status !== "waiting") return `the run has ${run.status === "running" ? "moved on" : "ended"}`;
-  const wait = run.pending;
-  if (wait?.kind !== "human" || wait.waitId !== row.waitId) return "the wait was already answered";
-  return null;
+/** The run an email belongs to (messages queued before the move name only the outbox row). */
+async function runIdOf(env: Env, msg: MailMessage): Promise<string | null> {
+  return msg.runId ?? (await legacyOutboxRunId(env.DB, msg.outboxId));
+}
+
+/** Tells the run's object what became of an email (a run it no longer knows has nothing to record). */
+async function report(env: Env, runId: string, outboxId: string, fate: MailFate): Promise<void> {
+  const r = (await runStub(env, runId).mailOutcome(runId, outboxId, fate)) as RpcResult<null>;
+  if (!r.ok && r.error.code !== "not_found") unwrap(r);
 }
 
 /**
- * Sends one outbox email. Failures never touch the run: they are written to the outbox row and as
- * events, and transient ones retry the message with backoff. Returns what the queue should do.
+ * Sends one outbox email: the run's object says whether it is still wanted (it drops one whose wait is
+ * over) and records what became of it. Failures never touch the run: they are written to the outbox
+ * row and as events, and transient ones retry the message with backoff. Returns what the queue should do.
  */
 export async function deliverMail(
   env: Env,
@@ -37,46 +33,33 @@ export async function deliverMail(
   log: Logger,
   senderOverrides: EmailSenderOverrides = {},
 ): Promise<{ retryAfterSeconds?: number }> {
-  const row = await getOutboxRow(env.DB, msg.outboxId);
-  if (row?.status !== "pending") return {}; // unknown or already handled: a duplicate delivery
-  const over = await whyNotWanted(env.DB, row);
-  if (over) {
-    await markMailDropped(env.DB, row.id, over);
-    await recordMailEvent(env.DB, row, "mail.dropped", { to: row.toAddress, reason: over });
-    log.info("mail dropped", { run_id: row.runId, outbox_id: row.id, reason: over });
-    return {};
-  }
-  const now = Date.now();
+  const runId = await runIdOf(env, msg);
+  if (!runId) return {};
+  const asked = (await runStub(env, runId).mailToSend(runId, msg.outboxId)) as RpcResult<MailToSend | null>;
+  if (!asked.ok && asked.error.code === "not_found") return {};
+  const mail = unwrap(asked);
+  if (!mail) return {}; // unknown, already handled (a duplicate delivery) or dropped
   try {
     const sender = createEmailSender(env, senderOverrides);
     const sent = await sender.send({
-      id: row.id,
-      to: row.toAddress,
+      id: mail.id,
+      to: mail.toAddress,
       from: env.EMAIL_FROM,
-      subject: row.subject,
-      text: row.textBody,
-      html: row.htmlBody,
+      subject: mail.subject,
+      text: mail.textBody,
+      html: mail.htmlBody,
     });
-    await markMailSent(env.DB, row.id, now, sent.providerMessageId ?? null);
-    await recordMailEvent(env.DB, row, "mail.sent", { to: row.toAddress, provider: sender.name });
-    log.info("mail sent", {
-      run_id: row.runId,
-      step_id: row.stepId,
-      outbox_id: row.id,
-      provider: sender.name,
-    });
+    const providerMessageId = sent.providerMessageId ?? null;
+    await report(env, runId, mail.id, { status: "sent", providerMessageId, provider: sender.name });
+    log.info("mail sent", { run_id: runId, step_id: mail.stepId, outbox_id: mail.id, provider: sender.name });
     return {};
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     // Unknown errors (a network blip inside a provider) are retried; configuration errors are not.
     const transient = isTransientMailError(e) || (!isPermanentMailError(e) && !isAppError(e));
-    await markMailAttemptFailed(env.DB, row.id, message.slice(0, 1000), transient);
-    await recordMailEvent(env.DB, row, transient ? "mail.retrying" : "mail.failed", {
-      to: row.toAddress,
-      error: message.slice(0, 500),
-      attempt: deliveryAttempt,
-    });
-    log.warn("mail not sent", { run_id: row.runId, outbox_id: row.id, transient, error: message });
+    const status = transient ? "retrying" : "failed";
+    await report(env, runId, mail.id, { status, error: message, attempt: deliveryAttempt });
+    log.warn("mail not sent", { run_id: runId, outbox_id: mail.id, transient, error: message });
     if (!transient) return {};
     const hinted = isTransientMailError(e) && e.retryAfterMs ? e.retryAfterMs / 1000 : undefined;
     return { retryAfterSeconds: retryDelaySeconds(deliveryAttempt, hinted) };
@@ -85,11 +68,6 @@ export async function deliverMail(
 
 /** After the queue's retries: the email is marked failed; the run is not affected. */
 export async function abandonMail(env: Env, msg: MailMessage): Promise<void> {
-  const row = await getOutboxRow(env.DB, msg.outboxId);
-  if (row?.status !== "pending") return;
-  await markMailFailed(env.DB, row.id);
-  await recordMailEvent(env.DB, row, "mail.failed", {
-    to: row.toAddress,
-    error: "gave up after the queue's retries",
-  });
+  const runId = await runIdOf(env, msg);
+  if (runId) await report(env, runId, msg.outboxId, { status: "abandoned" });
 }

@@ -8,8 +8,10 @@ export interface AiJobMessage {
   prompt: string;
 }
 
-/** A request to send one outbox email. */
+/** A request to send one outbox email of a run's outbox (in the run's object). */
 export interface MailMessage {
   kind: "mail";
+  /** Absent in messages queued before the outbox moved into the run's object (found through D1). */
+  runId?: string;
   outboxId: string;
 }

@@ -1,11 +1,12 @@
-import { findByIdempotencyKey, type RunRecord } from "../db/run-queries";
 import { latestLiveVersion } from "../db/workflow-store";
 import { loadDefinition } from "../definitions/cache";
-import { unwrapRun } from "../durable/rpc";
+import type { Definition } from "../definitions/types";
+import { runStub } from "../durable/address";
+import { type RpcResult, unwrap } from "../durable/rpc";
 import type { RunSnapshot } from "../durable/run-coordinator";
 import { AppError } from "../lib/errors";
 import { canonicalJson, sha256Hex } from "../lib/hash";
-import { newId } from "../lib/ids";
+import { idNamedBy, newId } from "../lib/ids";
 import { fieldPath } from "../lib/json-pointer";
 import { compileSchema, type SchemaError } from "../lib/json-schema";
 
@@ -19,39 +20,27 @@ export interface StartInput {
 const inputPath = (e: SchemaError) => fieldPath(e.path, "inputs");
 
 /** The run an earlier request with the same key started, or a 422 when that request's body differed. */
-function replay(existing: RunRecord, hash: string): { run: RunSnapshot; created: false } {
-  if (existing.requestHash !== hash) {
+function replay(existing: RunSnapshot, hash: string): { run: RunSnapshot; created: false } {
+  if (existing.record.requestHash !== hash) {
     throw new AppError(
       "idempotency_mismatch",
       "This Idempotency-Key was already used with a different request body",
-      [{ path: "Idempotency-Key", message: `already used for run ${existing.id}` }],
+      [{ path: "Idempotency-Key", message: `already used for run ${existing.record.id}` }],
     );
   }
-  return { run: { record: existing }, created: false };
+  return { run: existing, created: false };
 }
 
-/** Starts a run (or returns the one an identical earlier request started) and drives it to its first stop. */
-export async function startRun(
-  env: Env,
-  principal: string,
-  input: StartInput,
-  idempotencyKey: string | undefined,
-): Promise<{ run: RunSnapshot; created: boolean }> {
-  const hash = await sha256Hex(canonicalJson(input));
-  if (idempotencyKey) {
-    const existing = await findByIdempotencyKey(env.DB, principal, idempotencyKey);
-    if (existing) return replay(existing, hash);
-  }
+/** The workflow version a start runs, with its inputs checked against the workflow's schema. */
+async function resolveStart(env: Env, input: StartInput): Promise<{ def: Definition; version: number }> {
   // A small read: the definition itself comes from the per-isolate cache after the first run.
   const latest = await latestLiveVersion(env.DB, input.workflow_id);
   if (latest === null) throw new AppError("not_found", `Workflow '${input.workflow_id}' not found`);
-  const version = { version: input.version ?? latest };
-  const def = await loadDefinition(env.DB, input.workflow_id, version.version);
-  if (!def)
-    throw new AppError("not_found", `Workflow '${input.workflow_id}' has no version ${version.version}`);
-  const inputs = input.inputs ?? {};
+  const version = input.version ?? latest;
+  const def = await loadDefinition(env.DB, input.workflow_id, version);
+  if (!def) throw new AppError("not_found", `Workflow '${input.workflow_id}' has no version ${version}`);
   if (def.inputs !== undefined) {
-    const result = compileSchema(def.inputs)(inputs);
+    const result = compileSchema(def.inputs)(input.inputs ?? {});
     if (!result.valid) {
       throw new AppError(
         "validation_failed",
@@ -60,19 +49,40 @@ export async function startRun(
       );
     }
   }
-  const runId = newId("run");
-  const stub = env.RUNS.get(env.RUNS.idFromName(runId));
+  return { def, version };
+}
+
+/**
+ * Starts a run (or returns the one an identical earlier request started) and drives it to its first
+ * stop. With an Idempotency-Key the run id, and so the run's object, is named by the principal and the
+ * key: every start with that key reaches the same object, which creates the run once.
+ */
+export async function startRun(
+  env: Env,
+  principal: string,
+  input: StartInput,
+  idempotencyKey: string | undefined,
+): Promise<{ run: RunSnapshot; created: boolean }> {
+  const hash = await sha256Hex(canonicalJson(input));
+  const runId = idempotencyKey ? await idNamedBy("run", `${principal}\u0000${idempotencyKey}`) : newId("run");
+  const stub = runStub(env, runId);
+  // A replayed key answers its run even if the workflow changed since: ask the object alongside.
+  const [existing, resolved] = await Promise.allSettled([
+    idempotencyKey ? stub.existing(runId) : Promise.resolve(null),
+    resolveStart(env, input),
+  ]);
+  if (existing.status === "rejected") throw existing.reason;
+  if (existing.value) return replay(existing.value as RunSnapshot, hash);
+  if (resolved.status === "rejected") throw resolved.reason;
+  const { def, version } = resolved.value;
   const result = await stub.start({
     runId,
     workflowId: def.id,
-    workflowVersion: version.version,
-    inputs,
+    workflowVersion: version,
+    inputs: input.inputs ?? {},
     profile: input.profile ?? {},
     origin: { createdBy: principal, idempotencyKey: idempotencyKey ?? null, requestHash: hash },
   });
-  if (!result.ok && result.error.message === "idempotency_race" && idempotencyKey) {
-    const winner = await findByIdempotencyKey(env.DB, principal, idempotencyKey);
-    if (winner) return replay(winner, hash);
-  }
-  return { run: unwrapRun(result), created: true };
+  const started = unwrap(result as unknown as RpcResult<{ run: RunSnapshot; created: boolean }>);
+  return started.created ? started : replay(started.run, hash);
 }

@@ -13,6 +13,7 @@ import { handleQueue, type QueueMessage } from "../../src/queue";
 import type { AiJobMessage } from "../../src/queue/messages";
 import { api } from "../helpers/api";
 import { fakeOpenAiEnv, openAiRequests, scriptOpenAi } from "../helpers/fake-servers";
+import { runDb } from "../helpers/run-db";
 import { getRun, type RunStatus, resumeRun, startRun, storedPending } from "../helpers/runs";
 
 // The story of issue 4: a person briefs, the AI drafts (schema-enforced), CEL routes, an editor approves.
@@ -200,9 +201,10 @@ describe("form → ai_generate → conditional → approval with the mock provid
     await deliver(job, 2);
     const final = await waitFor(run.body.run_id, (s) => s.status === "completed");
     expect(final.status).toBe("completed");
-    const counts = await env.DB.prepare(
-      "SELECT (SELECT count(*) FROM run_steps WHERE run_id = ?1) AS steps, (SELECT count(*) FROM events WHERE run_id = ?1 AND type = 'step.completed') AS completed, (SELECT count(*) FROM events WHERE run_id = ?1 AND type = 'ai.response') AS responses",
-    )
+    const counts = await runDb(run.body.run_id)
+      .prepare(
+        "SELECT (SELECT count(*) FROM run_steps WHERE run_id = ?1) AS steps, (SELECT count(*) FROM events WHERE run_id = ?1 AND type = 'step.completed') AS completed, (SELECT count(*) FROM events WHERE run_id = ?1 AND type = 'ai.response') AS responses",
+      )
       .bind(run.body.run_id)
       .first<{ steps: number; completed: number; responses: number }>();
     expect(counts).toEqual({ steps: 1, completed: 1, responses: 1 });

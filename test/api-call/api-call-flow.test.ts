@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { api } from "../helpers/api";
 import { httpHits, httpServerBase } from "../helpers/fake-servers";
+import { runDb } from "../helpers/run-db";
 import { type RunStatus, resumeRun, startRun } from "../helpers/runs";
 
 // api_call steps inside real runs: the Durable Object calls the local fake HTTP server (test/fakes).
@@ -124,7 +125,7 @@ async function everythingAbout(runId: string): Promise<string> {
   parts.push((await api("GET", `/v1/executions?limit=100`)).text);
   for (const table of ["runs", "run_steps", "events", "mail_outbox", "resume_tokens"]) {
     const column = table === "runs" ? "id" : "run_id";
-    const rows = await env.DB.prepare(`SELECT * FROM ${table} WHERE ${column} = ?`).bind(runId).all();
+    const rows = await runDb(runId).prepare(`SELECT * FROM ${table} WHERE ${column} = ?`).bind(runId).all();
     parts.push(JSON.stringify(rows.results));
   }
   return parts.join("\n");

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { HumanWait } from "../../src/engine/state";
 import { api } from "../helpers/api";
+import { runDb } from "../helpers/run-db";
 import { getRun, resumeRun, startedRun, storedPending } from "../helpers/runs";
 import { linkToken } from "../helpers/tokens";
 
@@ -92,9 +93,8 @@ async function pendingOf(runId: string): Promise<HumanWait> {
 
 /** Moves a deadline of the run's current wait into the past, as if the clock had run on. */
 async function moveClock(runId: string, field: "expiresAt" | "remindAt"): Promise<void> {
-  const res = await env.DB.prepare(
-    `UPDATE runs SET pending = json_set(pending, '$.${field}', ?) WHERE id = ?`,
-  )
+  const res = await runDb(runId)
+    .prepare(`UPDATE runs SET pending = json_set(pending, '$.${field}', ?) WHERE id = ?`)
     .bind(Date.now() - 1000, runId)
     .run();
   expect(res.meta.changes).toBe(1);
@@ -144,9 +144,10 @@ describe("reminders", () => {
     expect(next.remindAt).toBeLessThan(remindedAt + HOUR + 60_000);
     expect(await alarmOf(run.run_id)).toBe(next.remindAt);
 
-    const mails = await env.DB.prepare(
-      "SELECT kind, to_address, subject, text_body FROM mail_outbox WHERE run_id = ? ORDER BY kind, to_address",
-    )
+    const mails = await runDb(run.run_id)
+      .prepare(
+        "SELECT kind, to_address, subject, text_body FROM mail_outbox WHERE run_id = ? ORDER BY kind, to_address",
+      )
       .bind(run.run_id)
       .all<{ kind: string; to_address: string; subject: string; text_body: string }>();
     expect(mails.results.map((m) => `${m.kind}:${m.to_address}`)).toEqual([
@@ -183,16 +184,14 @@ describe("reminders", () => {
   it("reminds only whoever has not acted: a used link gets no reminder", async () => {
     const run = await startedRun("remind-flow");
     // The lead's token is used up (as if their resume had raced the reminder); only the boss is reminded.
-    await env.DB.prepare(
-      "UPDATE resume_tokens SET used_at = ? WHERE run_id = ? AND recipient = 'lead@acme.test'",
-    )
+    await runDb(run.run_id)
+      .prepare("UPDATE resume_tokens SET used_at = ? WHERE run_id = ? AND recipient = 'lead@acme.test'")
       .bind(Date.now(), run.run_id)
       .run();
     await moveClock(run.run_id, "remindAt");
     expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
-    const reminders = await env.DB.prepare(
-      "SELECT to_address FROM mail_outbox WHERE run_id = ? AND kind = 'reminder'",
-    )
+    const reminders = await runDb(run.run_id)
+      .prepare("SELECT to_address FROM mail_outbox WHERE run_id = ? AND kind = 'reminder'")
       .bind(run.run_id)
       .all<{ to_address: string }>();
     expect(reminders.results.map((r) => r.to_address)).toEqual(["boss@acme.test"]);
@@ -346,11 +345,10 @@ describe("alarms fire once per wait", () => {
     }
   });
 
-  it("a wait that began after the object lost its storage still times out", async () => {
+  it("a wait that began after the object lost its alarm and its memory still times out", async () => {
     const run = await startedRun("approve-on-timeout");
     await runInDurableObject(stubOf(run.run_id), async (_instance, state) => {
       await state.storage.deleteAlarm();
-      await state.storage.deleteAll();
     });
     await runInDurableObject(stubOf(run.run_id), (_instance, state) => {
       state.abort("reset for the test");
@@ -385,7 +383,8 @@ describe("alarms fire once per wait", () => {
 describe("the watchdog alarm", () => {
   const outboxStatuses = async (runId: string) =>
     (
-      await env.DB.prepare("SELECT status, sent_at FROM mail_outbox WHERE run_id = ? ORDER BY to_address")
+      await runDb(runId)
+        .prepare("SELECT status, sent_at FROM mail_outbox WHERE run_id = ? ORDER BY to_address")
         .bind(runId)
         .all<{ status: string; sent_at: number | null }>()
     ).results;
@@ -408,18 +407,21 @@ describe("the watchdog alarm", () => {
     expect(sent.map((r) => r.status)).toEqual(["sent", "sent"]);
     const wait = await pendingOf(run.run_id);
     const version = (
-      await env.DB.prepare("SELECT version FROM runs WHERE id = ?")
+      await runDb(run.run_id)
+        .prepare("SELECT version FROM runs WHERE id = ?")
         .bind(run.run_id)
         .first<{ version: number }>()
     )?.version;
 
     // The object died after the wait's batch and before its emails were queued: the emails are still
     // pending and the effects record with its watchdog alarm is all that is left in storage.
-    await env.DB.prepare("UPDATE mail_outbox SET status = 'pending', sent_at = NULL WHERE run_id = ?")
+    await runDb(run.run_id)
+      .prepare("UPDATE mail_outbox SET status = 'pending', sent_at = NULL WHERE run_id = ?")
       .bind(run.run_id)
       .run();
     const outboxIds = (
-      await env.DB.prepare("SELECT id FROM mail_outbox WHERE run_id = ?")
+      await runDb(run.run_id)
+        .prepare("SELECT id FROM mail_outbox WHERE run_id = ?")
         .bind(run.run_id)
         .all<{ id: string }>()
     ).results.map((r) => r.id);

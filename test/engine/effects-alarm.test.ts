@@ -5,6 +5,7 @@ import { MAX_AI_RESENDS } from "../../src/durable/ai-watchdog";
 import type { Effect } from "../../src/engine/state";
 import { MAX_EFFECT_SENDS } from "../../src/lib/limits";
 import { api } from "../helpers/api";
+import { runDb } from "../helpers/run-db";
 
 // Queue sends that fail after their batch committed. The queues are real (miniflare); a send fails
 // the way the platform fails it, with a message over Queues' 128 KB. A failing send must never keep
@@ -77,7 +78,8 @@ const recordOf = (runId: string) => inObject(runId, (s) => s.get<Record>("effect
 const alarmOf = (runId: string) => inObject(runId, (s) => s.getAlarm());
 
 async function runRow(runId: string): Promise<{ version: number; pending: Pending }> {
-  const row = await env.DB.prepare("SELECT version, pending FROM runs WHERE id = ?")
+  const row = await runDb(runId)
+    .prepare("SELECT version, pending FROM runs WHERE id = ?")
     .bind(runId)
     .first<{ version: number; pending: string }>();
   return { version: row?.version ?? -1, pending: JSON.parse(row?.pending ?? "null") as Pending };
@@ -85,7 +87,8 @@ async function runRow(runId: string): Promise<{ version: number; pending: Pendin
 
 /** Moves a deadline of the run's pending step into the past. */
 async function moveClock(runId: string, field: "expiresAt" | "remindAt"): Promise<void> {
-  await env.DB.prepare(`UPDATE runs SET pending = json_set(pending, '$.${field}', ?) WHERE id = ?`)
+  await runDb(runId)
+    .prepare(`UPDATE runs SET pending = json_set(pending, '$.${field}', ?) WHERE id = ?`)
     .bind(Date.now() - 1000, runId)
     .run();
 }
@@ -191,7 +194,8 @@ describe("a queue send that fails after its batch", () => {
   it("a failing AI re-send still counts: the step ends in ai_lost", async () => {
     const run = await start("effects-draft");
     // The re-sent job carries the prompt kept in the run row: make it one Queues refuse.
-    await env.DB.prepare("UPDATE runs SET pending = json_set(pending, '$.prompt', ?) WHERE id = ?")
+    await runDb(run.run_id)
+      .prepare("UPDATE runs SET pending = json_set(pending, '$.prompt', ?) WHERE id = ?")
       .bind(OVERSIZE, run.run_id)
       .run();
     expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);

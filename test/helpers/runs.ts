@@ -1,8 +1,7 @@
-/** Starting, resuming and reading runs over HTTP, as an API client does. */
-import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { Pending } from "../../src/engine/state";
 import { type ApiResponse, api } from "./api";
+import { runDb } from "./run-db";
 
 /** The run status body (`GET /v1/executions/:id`, and what start and resume answer). */
 export interface RunStatus {
@@ -53,9 +52,10 @@ export const resumeRun = (runId: string, token: string, data: unknown): Promise<
 export const getRun = (runId: string): Promise<ApiResponse<RunStatus>> =>
   api<RunStatus>("GET", `/v1/executions/${runId}`);
 
-/** What a run is parked on as D1 stores it (a human wait or an AI job in flight), or null. */
+/** What a run is parked on as its object stores it (a human wait or an AI job in flight), or null. */
 export async function storedPending(runId: string): Promise<Pending | null> {
-  const row = await env.DB.prepare("SELECT pending FROM runs WHERE id = ?")
+  const row = await runDb(runId)
+    .prepare("SELECT pending FROM runs WHERE id = ?")
     .bind(runId)
     .first<{ pending: string | null }>();
   return row?.pending ? (JSON.parse(row.pending) as Pending) : null;

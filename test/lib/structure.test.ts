@@ -1,5 +1,6 @@
 /// <reference types="vite/client" />
-// Rules about where code lives that a reader relies on: every D1 statement is in src/db/, and no
+// Rules about where code lives that a reader relies on: every D1 statement is in src/db/ and every
+// statement on a run's own SQLite in src/run-db/, and no
 // comment points to a design document outside the repository (docs/ explains the code).
 import { describe, expect, it } from "vitest";
 
@@ -17,12 +18,14 @@ const OUTSIDE_DOC = /DESIGN(\.md)?\b|\.\.\/shared/;
 describe("the source tree", () => {
   it("is read in full", () => {
     expect(files.length).toBeGreaterThan(100);
-    expect(files.some((f) => f.path === "src/db/run-store.ts")).toBe(true);
+    expect(files.some((f) => f.path === "src/run-db/store.ts")).toBe(true);
+    expect(files.some((f) => f.path === "src/db/run-index.ts")).toBe(true);
   });
 
-  it("keeps every D1 statement in src/db/", () => {
+  it("keeps every SQL statement in src/db/ (D1) or src/run-db/ (the run's own SQLite)", () => {
+    const storage = (path: string) => path.startsWith("src/db/") || path.startsWith("src/run-db/");
     const offenders = files
-      .filter((f) => !f.path.startsWith("src/db/") && SQL.test(f.text))
+      .filter((f) => !storage(f.path) && (SQL.test(f.text) || /\.sql\.exec\(/.test(f.text)))
       .map((f) => f.path);
     expect(offenders).toEqual([]);
   });

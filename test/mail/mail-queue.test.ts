@@ -1,11 +1,20 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadRun } from "../../src/db/run-queries";
-import { writeTransition } from "../../src/db/run-store";
 import { createLogger } from "../../src/lib/logger";
 import { abandonMail, deliverMail } from "../../src/queue/mail-consumer";
+import type { RunDb } from "../../src/run-db/client";
+import { loadRun } from "../../src/run-db/runs";
+import { writeTransition } from "../../src/run-db/store";
 import { api } from "../helpers/api";
+import { runDb, runStubOf } from "../helpers/run-db";
 import { startRun } from "../helpers/runs";
+
+/** The run as its object stores it. */
+const storedRun = (runId: string) =>
+  runInDurableObject(runStubOf(runId), (instance) =>
+    loadRun((instance as unknown as { db: RunDb }).db, runId),
+  );
 
 const FLOW = `
 id: mail-flow
@@ -37,7 +46,8 @@ interface OutboxRow {
 async function startMailRun(email = "ann@acme.test") {
   const res = await startRun("mail-flow", { inputs: { item: "the budget" }, profile: { email } });
   expect(res.body.status).toBe("waiting");
-  const rows = await env.DB.prepare("SELECT * FROM mail_outbox WHERE run_id = ? ORDER BY to_address")
+  const rows = await runDb(res.body.run_id)
+    .prepare("SELECT * FROM mail_outbox WHERE run_id = ? ORDER BY to_address")
     .bind(res.body.run_id)
     .all<OutboxRow>();
   return { runId: res.body.run_id, outbox: rows.results };
@@ -45,7 +55,8 @@ async function startMailRun(email = "ann@acme.test") {
 
 const eventTypes = async (runId: string) =>
   (
-    await env.DB.prepare("SELECT type FROM events WHERE run_id = ? ORDER BY id")
+    await runDb(runId)
+      .prepare("SELECT type FROM events WHERE run_id = ? ORDER BY id")
       .bind(runId)
       .all<{ type: string }>()
   ).results.map((r) => r.type);
@@ -80,9 +91,8 @@ describe("emails for waits", () => {
       expect(m.text_body).toContain("Sign off the budget");
       expect(m.html_body).toContain("https://scaff.test/r/");
     }
-    const tokens = await env.DB.prepare(
-      "SELECT count(*) AS n FROM resume_tokens WHERE run_id = ? AND recipient IS NOT NULL",
-    )
+    const tokens = await runDb(runId)
+      .prepare("SELECT count(*) AS n FROM resume_tokens WHERE run_id = ? AND recipient IS NOT NULL")
       .bind(runId)
       .first<{ n: number }>();
     expect(tokens?.n).toBe(2);
@@ -94,9 +104,8 @@ describe("emails for waits", () => {
     const until = Date.now() + 10_000;
     let sent = 0;
     while (Date.now() < until) {
-      const r = await env.DB.prepare(
-        "SELECT count(*) AS n FROM mail_outbox WHERE run_id = ? AND status = 'sent'",
-      )
+      const r = await runDb(runId)
+        .prepare("SELECT count(*) AS n FROM mail_outbox WHERE run_id = ? AND status = 'sent'")
         .bind(runId)
         .first<{ n: number }>();
       sent = r?.n ?? 0;
@@ -111,33 +120,39 @@ describe("emails for waits", () => {
     const { runId, outbox } = await startMailRun("retry@acme.test");
     const first = outbox[0];
     if (!first) throw new Error("no outbox row");
-    await env.DB.prepare("UPDATE mail_outbox SET status = 'pending' WHERE id = ?").bind(first.id).run();
+    await runDb(runId).prepare("UPDATE mail_outbox SET status = 'pending' WHERE id = ?").bind(first.id).run();
     const resend = resendAnswering(503);
-    const outcome = await deliverMail(resendEnv, { kind: "mail", outboxId: first.id }, 3, log, {
+    const outcome = await deliverMail(resendEnv, { kind: "mail", runId, outboxId: first.id }, 3, log, {
       fetch: resend.fetcher,
     });
     expect(resend.calls).toHaveLength(1);
     expect(resend.calls[0]?.headers.get("idempotency-key")).toBe(first.id);
     expect(outcome.retryAfterSeconds).toBeGreaterThanOrEqual(8);
-    const row = await env.DB.prepare("SELECT * FROM mail_outbox WHERE id = ?")
+    const row = await runDb(runId)
+      .prepare("SELECT * FROM mail_outbox WHERE id = ?")
       .bind(first.id)
       .first<OutboxRow>();
     expect(row?.status).toBe("pending");
     expect(row?.last_error).toMatch(/503/);
     expect(await eventTypes(runId)).toContain("mail.retrying");
-    expect((await loadRun(env.DB, runId))?.status).toBe("waiting");
+    expect((await storedRun(runId))?.status).toBe("waiting");
 
     const ok = resendAnswering(200);
     expect(
-      await deliverMail(resendEnv, { kind: "mail", outboxId: first.id }, 4, log, { fetch: ok.fetcher }),
+      await deliverMail(resendEnv, { kind: "mail", runId, outboxId: first.id }, 4, log, {
+        fetch: ok.fetcher,
+      }),
     ).toEqual({});
-    const sent = await env.DB.prepare("SELECT * FROM mail_outbox WHERE id = ?")
+    const sent = await runDb(runId)
+      .prepare("SELECT * FROM mail_outbox WHERE id = ?")
       .bind(first.id)
       .first<OutboxRow>();
     expect(sent).toMatchObject({ status: "sent", provider_message_id: "re_123", last_error: null });
 
     const again = resendAnswering(200);
-    await deliverMail(resendEnv, { kind: "mail", outboxId: first.id }, 5, log, { fetch: again.fetcher });
+    await deliverMail(resendEnv, { kind: "mail", runId, outboxId: first.id }, 5, log, {
+      fetch: again.fetcher,
+    });
     expect(again.calls).toHaveLength(0);
   });
 
@@ -161,19 +176,24 @@ describe("emails for waits", () => {
       const first = run.outbox[0];
       if (!first) throw new Error("no outbox row");
       // The real consumer may have sent it already: put it back as if the queue were slow.
-      await env.DB.prepare("UPDATE mail_outbox SET status = 'pending' WHERE id = ?").bind(first.id).run();
+      await runDb(run.runId)
+        .prepare("UPDATE mail_outbox SET status = 'pending' WHERE id = ?")
+        .bind(first.id)
+        .run();
       const resend = resendAnswering(200);
       expect(
-        await deliverMail(resendEnv, { kind: "mail", outboxId: first.id }, 1, log, { fetch: resend.fetcher }),
+        await deliverMail(resendEnv, { kind: "mail", runId: run.runId, outboxId: first.id }, 1, log, {
+          fetch: resend.fetcher,
+        }),
       ).toEqual({});
       expect(resend.calls).toHaveLength(0);
-      const row = await env.DB.prepare("SELECT status, last_error FROM mail_outbox WHERE id = ?")
+      const row = await runDb(run.runId)
+        .prepare("SELECT status, last_error FROM mail_outbox WHERE id = ?")
         .bind(first.id)
         .first<{ status: string; last_error: string }>();
       expect(row).toEqual({ status: "dropped", last_error: reason });
-      const dropped = await env.DB.prepare(
-        "SELECT data FROM events WHERE run_id = ? AND type = 'mail.dropped'",
-      )
+      const dropped = await runDb(run.runId)
+        .prepare("SELECT data FROM events WHERE run_id = ? AND type = 'mail.dropped'")
         .bind(run.runId)
         .first<{ data: string }>();
       expect(JSON.parse(dropped?.data ?? "{}")).toMatchObject({ outbox_id: first.id, reason });
@@ -184,31 +204,36 @@ describe("emails for waits", () => {
     const { runId, outbox } = await startMailRun("perm@acme.test");
     const [a, b] = outbox;
     if (!a || !b) throw new Error("no outbox rows");
-    await env.DB.prepare("UPDATE mail_outbox SET status = 'pending' WHERE run_id = ?").bind(runId).run();
+    await runDb(runId)
+      .prepare("UPDATE mail_outbox SET status = 'pending' WHERE run_id = ?")
+      .bind(runId)
+      .run();
     const rejecting = resendAnswering(422);
-    const outcome = await deliverMail(resendEnv, { kind: "mail", outboxId: a.id }, 1, log, {
+    const outcome = await deliverMail(resendEnv, { kind: "mail", runId, outboxId: a.id }, 1, log, {
       fetch: rejecting.fetcher,
     });
     expect(outcome.retryAfterSeconds).toBeUndefined();
-    await abandonMail(env, { kind: "mail", outboxId: b.id });
-    const rows = await env.DB.prepare("SELECT status FROM mail_outbox WHERE run_id = ? ORDER BY id")
+    await abandonMail(env, { kind: "mail", runId, outboxId: b.id });
+    const rows = await runDb(runId)
+      .prepare("SELECT status FROM mail_outbox WHERE run_id = ? ORDER BY id")
       .bind(runId)
       .all<{
         status: string;
       }>();
     expect(rows.results.map((r) => r.status)).toEqual(["failed", "failed"]);
     expect((await eventTypes(runId)).filter((t) => t === "mail.failed")).toHaveLength(2);
-    expect((await loadRun(env.DB, runId))?.status).toBe("waiting");
+    expect((await storedRun(runId))?.status).toBe("waiting");
   });
 
-  it("writes nothing of a transition when any statement of its batch fails", async () => {
-    const { runId } = await startMailRun("atomic@acme.test");
-    const before = await loadRun(env.DB, runId);
+  it("writes nothing of a transition when any statement of its transaction fails", async () => {
+    const { runId, outbox: written } = await startMailRun("atomic@acme.test");
+    const before = await storedRun(runId);
     if (!before) throw new Error("no run");
     const counts = async () =>
-      env.DB.prepare(
-        "SELECT (SELECT count(*) FROM events WHERE run_id = ?1) AS events, (SELECT count(*) FROM mail_outbox WHERE run_id = ?1) AS mail, (SELECT version FROM runs WHERE id = ?1) AS version",
-      )
+      runDb(runId)
+        .prepare(
+          "SELECT (SELECT count(*) FROM events WHERE run_id = ?1) AS events, (SELECT count(*) FROM mail_outbox WHERE run_id = ?1) AS mail, (SELECT version FROM runs WHERE id = ?1) AS version",
+        )
         .bind(runId)
         .first();
     const snapshot = await counts();
@@ -221,10 +246,10 @@ describe("emails for waits", () => {
       revokeWaits: [],
       effects: [],
     };
-    // The email names a token that does not exist: its foreign key fails, so the whole batch must roll back.
+    // The email reuses an existing outbox id: its insert fails, so the whole transaction must roll back.
     const outbox = [
       {
-        id: "mail_broken",
+        id: written[0]?.id ?? "mail_x",
         stepId: "sign",
         waitId: "wait_x",
         tokenJti: "tok_missing",
@@ -235,8 +260,12 @@ describe("emails for waits", () => {
         html: "h",
       },
     ];
-    await expect(writeTransition(env.DB, t, { now: Date.now(), kid: "k", outbox })).rejects.toThrow();
+    const attempt = () =>
+      runInDurableObject(runStubOf(runId), (instance) => {
+        writeTransition((instance as unknown as { db: RunDb }).db, t, { now: Date.now(), kid: "k", outbox });
+      });
+    await expect(attempt()).rejects.toThrow();
     expect(await counts()).toEqual(snapshot);
-    expect((await loadRun(env.DB, runId))?.status).toBe("waiting");
+    expect((await storedRun(runId))?.status).toBe("waiting");
   });
 });

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { type ApiResponse, api, BASE } from "../helpers/api";
 import { query } from "../helpers/html";
+import { runDb } from "../helpers/run-db";
 import { getRun, startedRun } from "../helpers/runs";
 import { claimsOf, expiredCopy, tamperedCopy, unknownCopy } from "../helpers/tokens";
 import { mailedToken, page, recorded, runtime, textOf } from "./link-helpers";
@@ -56,7 +57,8 @@ steps:
 
 async function tokenRow(token: string) {
   const claims = await claimsOf(token);
-  return env.DB.prepare("SELECT used_at, revoked_at FROM resume_tokens WHERE jti = ?")
+  return runDb(claims.runId)
+    .prepare("SELECT used_at, revoked_at FROM resume_tokens WHERE jti = ?")
     .bind(claims.jti)
     .first<{ used_at: number | null; revoked_at: number | null }>();
 }

@@ -1,7 +1,8 @@
 /** What the link page tests share: opening a link as a browser would, and reading what it shows. */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { type ApiResponse, api, BASE } from "../helpers/api";
 import { query } from "../helpers/html";
+import { runDb } from "../helpers/run-db";
 
 /** The text of every element matching `selector`, joined. */
 export const textOf = async (html: string, selector = "main"): Promise<string> =>
@@ -34,9 +35,10 @@ export async function page(
 
 /** The token of the link mailed to `to` for a step of a run, read from the outbox. */
 export async function mailedToken(runId: string, stepId: string, to: string): Promise<string> {
-  const row = await env.DB.prepare(
-    "SELECT text_body FROM mail_outbox WHERE run_id = ? AND step_id = ? AND to_address = ? AND kind = 'request'",
-  )
+  const row = await runDb(runId)
+    .prepare(
+      "SELECT text_body FROM mail_outbox WHERE run_id = ? AND step_id = ? AND to_address = ? AND kind = 'request'",
+    )
     .bind(runId, stepId, to)
     .first<{ text_body: string }>();
   const token = /https:\/\/scaff\.test\/r\/([A-Za-z0-9_.-]+)/.exec(row?.text_body ?? "")?.[1];

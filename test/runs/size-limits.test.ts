@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { MAX_CONTEXT_BYTES, MAX_PROMPT_BYTES, MAX_RECIPIENTS } from "../../src/lib/limits";
 import { api, envelope } from "../helpers/api";
+import { runDb } from "../helpers/run-db";
 
 // The size limits of docs/limits.md inside real runs: each fails its step with its own code, in one
 // batch, and leaves no run running or waiting without a timer (and nothing that repeats).
@@ -119,7 +120,8 @@ describe("recipients", () => {
     expect(run.status).toBe("failed");
     const s = await expectFailedCleanly(run.run_id, "sign", "too_many_recipients");
     expect(s.error?.message).toContain("120");
-    const outbox = await env.DB.prepare("SELECT count(*) AS n FROM mail_outbox WHERE run_id = ?")
+    const outbox = await runDb(run.run_id)
+      .prepare("SELECT count(*) AS n FROM mail_outbox WHERE run_id = ?")
       .bind(run.run_id)
       .first<{ n: number }>();
     expect(outbox?.n).toBe(0);
@@ -131,7 +133,8 @@ describe("recipients", () => {
     await expectAttended(run.run_id);
     const effects = await runInDurableObject(stubOf(run.run_id), (_i, state) => state.storage.get("effects"));
     expect(effects).toBeUndefined();
-    const outbox = await env.DB.prepare("SELECT count(*) AS n FROM mail_outbox WHERE run_id = ?")
+    const outbox = await runDb(run.run_id)
+      .prepare("SELECT count(*) AS n FROM mail_outbox WHERE run_id = ?")
       .bind(run.run_id)
       .first<{ n: number }>();
     expect(outbox?.n).toBe(MAX_RECIPIENTS);

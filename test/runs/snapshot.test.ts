@@ -1,79 +1,65 @@
 import { describe, expect, it } from "vitest";
-import { startCommitError } from "../../src/durable/idempotency-race";
-import { runSnapshot } from "../../src/durable/snapshot";
-import type { RunState } from "../../src/engine/state";
-import { AppError } from "../../src/lib/errors";
-import { humanWait, runState } from "../helpers/states";
+import type { RunRow } from "../../src/db/schema";
+import { idNamedBy, newId } from "../../src/lib/ids";
+import { summaryOf } from "../../src/run-db/store";
+import { humanWait } from "../helpers/states";
 
-// What the run's object answers and how a start's lost idempotency race reads, on plain objects.
+// What a keyed start's run id is, and what D1's index keeps of a run, on plain values.
 
-const wait = humanWait({ startedAt: 10 });
-
-const run = (over: Partial<RunState> = {}): RunState =>
-  runState({
-    workflowVersion: 2,
-    status: "waiting",
-    context: { static: { a: 1 }, profile: {}, runtime: { b: 2 } },
-    pending: wait,
-    version: 3,
-    createdAt: 5,
-    ...over,
-  });
-
-const minted = { waitId: "wait_1", jti: "tok_1", expiresAt: 1000, createdAt: 10 };
-
-describe("runSnapshot", () => {
-  it("is the run record as the last commit wrote it, with the open wait's API token", () => {
-    expect(runSnapshot(run(), { committedAt: 42, requestHash: "h", minted })).toEqual({
-      record: {
-        id: "run_1",
-        workflowId: "wf",
-        workflowVersion: 2,
-        status: "waiting",
-        currentStep: "ask",
-        context: { static: { a: 1 }, profile: {}, runtime: { b: 2 } },
-        error: null,
-        pending: wait,
-        stepsExecuted: 1,
-        version: 3,
-        requestHash: "h",
-        createdAt: 5,
-        updatedAt: 42,
-      },
-      apiToken: minted,
-    });
-  });
-
-  it("leaves the token out when it is another wait's, or the run no longer waits", () => {
-    const other = { ...minted, waitId: "wait_0" };
-    expect(runSnapshot(run(), { committedAt: 1, requestHash: null, minted: other })).not.toHaveProperty(
-      "apiToken",
-    );
-    const done = run({ status: "completed", pending: null, currentStep: null });
-    expect(runSnapshot(done, { committedAt: 1, requestHash: null, minted })).not.toHaveProperty("apiToken");
-    expect(runSnapshot(run(), { committedAt: 1, requestHash: null, minted: undefined })).not.toHaveProperty(
-      "apiToken",
-    );
+describe("idNamedBy", () => {
+  it("names the same id for the same text, in the shape of every run id", async () => {
+    const a = await idNamedBy("run", "tester\u0000key-1");
+    expect(a).toBe(await idNamedBy("run", "tester\u0000key-1"));
+    expect(a).not.toBe(await idNamedBy("run", "other\u0000key-1"));
+    expect(a).toMatch(/^run_[0-9a-z]{26}$/);
+    expect(newId("run")).toMatch(/^run_[0-9a-z]{26}$/);
   });
 });
 
-describe("startCommitError", () => {
-  const unique = "UNIQUE constraint failed: runs.created_by, runs.idempotency_key";
+const row = (over: Partial<RunRow> = {}): RunRow => ({
+  id: "run_1",
+  workflowId: "wf",
+  workflowVersion: 2,
+  status: "waiting",
+  currentStep: "ask",
+  context: "{}",
+  error: null,
+  pending: JSON.stringify(humanWait({ startedAt: 10 })),
+  stepsExecuted: 1,
+  version: 3,
+  idempotencyKey: "k",
+  requestHash: "h",
+  createdBy: "tester",
+  createdAt: 5,
+  updatedAt: 42,
+  finishedAt: null,
+  ...over,
+});
 
-  it("turns the unique-key violation of a lost idempotency race into a conflict", () => {
-    for (const e of [
-      new Error(`D1_ERROR: ${unique}`),
-      new Error("batch failed", { cause: new Error(unique) }),
-    ]) {
-      const mapped = startCommitError(e);
-      expect(mapped).toBeInstanceOf(AppError);
-      expect(mapped).toMatchObject({ code: "conflict", message: "idempotency_race" });
-    }
+describe("summaryOf", () => {
+  it("keeps what lists and an inbox need, not the context", () => {
+    const wait = humanWait({ startedAt: 10 });
+    expect(summaryOf(row())).toEqual({
+      id: "run_1",
+      workflowId: "wf",
+      workflowVersion: 2,
+      status: "waiting",
+      currentStep: "ask",
+      error: null,
+      version: 3,
+      waitStepId: wait.stepId,
+      waitType: wait.type,
+      waitExpiresAt: wait.expiresAt,
+      createdBy: "tester",
+      idempotencyKey: "k",
+      createdAt: 5,
+      updatedAt: 42,
+      finishedAt: null,
+    });
   });
 
-  it("leaves every other error as it was", () => {
-    const other = new Error("UNIQUE constraint failed: runs.id");
-    expect(startCommitError(other)).toBe(other);
-    expect(startCommitError("text")).toBe("text");
+  it("names no wait once the run no longer waits", () => {
+    const done = summaryOf(row({ status: "completed", pending: null, finishedAt: 50 }));
+    expect(done).toMatchObject({ status: "completed", waitStepId: null, waitType: null, finishedAt: 50 });
   });
 });

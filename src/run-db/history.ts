@@ -1,6 +1,7 @@
 import { and, asc, eq, gt } from "drizzle-orm";
-import { getDb } from "./client";
-import { events, type RunStepRow, runSteps } from "./schema";
+import type { RunStepRow } from "../db/schema";
+import type { RunDb } from "./client";
+import { events, runSteps } from "./schema";
 
 const parse = (s: string | null): unknown => (s === null ? undefined : JSON.parse(s));
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -40,8 +41,8 @@ const attemptView = (r: RunStepRow): AttemptView => ({
 });
 
 /** Every step execution of a run in order, each with its attempts. */
-export async function runHistory(d1: D1Database, runId: string) {
-  const rows = await getDb(d1)
+export function runHistory(db: RunDb, runId: string) {
+  const rows = db
     .select()
     .from(runSteps)
     .where(eq(runSteps.runId, runId))
@@ -61,8 +62,8 @@ export async function runHistory(d1: D1Database, runId: string) {
 }
 
 /** A run's events in order, after event id `afterId`. */
-export async function runEvents(d1: D1Database, runId: string, limit: number, afterId: number) {
-  const rows = await getDb(d1)
+export function runEvents(db: RunDb, runId: string, limit: number, afterId: number) {
+  const rows = db
     .select()
     .from(events)
     .where(and(eq(events.runId, runId), gt(events.id, afterId)))

@@ -1,5 +1,5 @@
+import type { RunRow } from "../db/schema";
 import type { RunState } from "../engine/state";
-import type { RunRow } from "./schema";
 
 /**
  * The one run model: the engine's state plus what only storage knows (who asked, when it last changed).

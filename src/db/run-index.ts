@@ -1,0 +1,94 @@
+// The index across runs in D1: one summary row per run, written by the run's object after each
+// transition (src/durable/index-sync.ts) and read by lists. Writes are ordered by the run's version.
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import type { RunStatus } from "../engine/state";
+import { getDb } from "./client";
+import { type RunIndexRow, runIndex } from "./schema";
+
+export type RunSummaryRow = RunIndexRow;
+
+/** What a list item shows of a run. */
+export interface RunSummary {
+  id: string;
+  workflowId: string;
+  workflowVersion: number;
+  status: RunStatus;
+  currentStep: string | null;
+  error: unknown;
+  createdAt: number;
+  updatedAt: number;
+}
+
+const excluded = (column: string) => sql.raw(`excluded.${column}`);
+
+/**
+ * Writes summaries in one batch. Each applies only when the stored row is older (a lower version), so
+ * a retried or out-of-order write never overwrites a newer one; repeating a write changes nothing.
+ */
+export async function upsertRunSummaries(d1: D1Database, rows: readonly RunSummaryRow[]): Promise<void> {
+  const db = getDb(d1);
+  const [first, ...rest] = rows.map((row) =>
+    db
+      .insert(runIndex)
+      .values(row)
+      .onConflictDoUpdate({
+        target: runIndex.id,
+        set: {
+          status: excluded("status"),
+          currentStep: excluded("current_step"),
+          error: excluded("error"),
+          waitStepId: excluded("wait_step_id"),
+          waitType: excluded("wait_type"),
+          waitExpiresAt: excluded("wait_expires_at"),
+          version: excluded("version"),
+          updatedAt: excluded("updated_at"),
+          finishedAt: excluded("finished_at"),
+        },
+        setWhere: sql`${runIndex.version} < excluded.version`,
+      }),
+  );
+  if (first) await db.batch([first, ...rest]);
+}
+
+/** A run's summary as D1 holds it, or null (what tests and the bench read to measure the index lag). */
+export async function getRunSummary(d1: D1Database, runId: string): Promise<RunSummaryRow | null> {
+  return (await getDb(d1).select().from(runIndex).where(eq(runIndex.id, runId)).get()) ?? null;
+}
+
+const toSummary = (r: RunSummaryRow): RunSummary => ({
+  id: r.id,
+  workflowId: r.workflowId,
+  workflowVersion: r.workflowVersion,
+  status: r.status,
+  currentStep: r.currentStep,
+  error: r.error === null ? null : JSON.parse(r.error),
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+});
+
+/** Runs newest first, optionally filtered, after the (created_at, id) of the previous page's last item. */
+export async function listRuns(
+  d1: D1Database,
+  q: { limit: number; workflowId?: string; status?: RunStatus; after?: { t: number; id: string } },
+): Promise<RunSummary[]> {
+  const after = q.after;
+  const rows = await getDb(d1)
+    .select()
+    .from(runIndex)
+    .where(
+      and(
+        q.workflowId ? eq(runIndex.workflowId, q.workflowId) : undefined,
+        q.status ? eq(runIndex.status, q.status) : undefined,
+        after
+          ? or(
+              lt(runIndex.createdAt, after.t),
+              and(eq(runIndex.createdAt, after.t), lt(runIndex.id, after.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(runIndex.createdAt), desc(runIndex.id))
+    .limit(q.limit + 1)
+    .all();
+  return rows.map(toSummary);
+}

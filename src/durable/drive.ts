@@ -1,0 +1,76 @@
+import type { Definition } from "../definitions/types";
+import { applyAiResult } from "../engine/ai-result";
+import { AI_LOST, type AlarmAction } from "../engine/alarm";
+import { failPending, remindWait } from "../engine/control";
+import { applyStepOutcome, type EngineDeps, stepById } from "../engine/engine";
+import { resolveWait } from "../engine/resolve-wait";
+import type { RunState, Transition } from "../engine/state";
+import { executeStep } from "../executors";
+import type { Logger } from "../lib/logger";
+import { collectWorkflowSecrets } from "../lib/secrets";
+import { resendAiJob } from "./ai-watchdog";
+
+/** What driving a run needs of its object. */
+export interface Steps {
+  env: Env;
+  storage: DurableObjectStorage;
+  log(runId: string): Logger;
+  deps(now: number): EngineDeps;
+  commit(def: Definition, t: Transition, now: number): Promise<void>;
+  reschedule(): Promise<void>;
+}
+
+/** Executes steps until the run waits, hands work to a queue, or ends. Each step is one transition. */
+export async function drive(o: Steps, def: Definition, start: RunState): Promise<RunState> {
+  let state = start;
+  const io = { secrets: collectWorkflowSecrets(o.env), secretHosts: o.env.SECRETS_ALLOWED_HOSTS };
+  while (state.status === "running" && !state.pending && state.currentStep) {
+    const step = stepById(def, state.currentStep);
+    const startedAt = Date.now();
+    const outcome = await executeStep(step, { definition: def, run: state, now: startedAt, ...io });
+    const now = Date.now();
+    const t = applyStepOutcome(def, state, outcome, o.deps(now), startedAt);
+    await o.commit(def, t, now);
+    state = t.run;
+  }
+  await o.reschedule();
+  return state;
+}
+
+/** Performs what the alarm decided; returns the run as it then stands. */
+export async function perform(
+  o: Steps,
+  action: AlarmAction,
+  def: Definition,
+  run: RunState,
+  now: number,
+): Promise<RunState> {
+  switch (action.kind) {
+    case "time_out": {
+      const t = resolveWait(def, run, action.resolution, o.deps(now));
+      await o.commit(def, t, now);
+      o.log(run.id).info("wait timed out", { step_id: action.stepId });
+      return drive(o, def, t.run);
+    }
+    case "remind": {
+      const t = remindWait(def, run, o.deps(now));
+      await o.commit(def, t, now);
+      return t.run;
+    }
+    case "drive":
+      return drive(o, def, run);
+    case "resend_ai": {
+      if ((await resendAiJob(o.env, o.storage, run, o.log(run.id))) === "resent") return run;
+      const t = applyAiResult(def, run, AI_LOST, o.deps(now));
+      await o.commit(def, t, now);
+      return drive(o, def, t.run);
+    }
+    case "fail_unsent": {
+      const t = failPending(run, action.error, o.deps(now));
+      await o.commit(def, t, now);
+      return t.run;
+    }
+    case "none":
+      return run;
+  }
+}

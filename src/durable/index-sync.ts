@@ -1,0 +1,90 @@
+import { type DevMailRow, mirrorDevMail } from "../db/dev-mail";
+import { upsertRunSummaries } from "../db/run-index";
+import type { Logger } from "../lib/logger";
+import { retryDelaySeconds } from "../queue/backoff";
+import type { RunDb } from "../run-db/client";
+import { indexWriteFailed, indexWritten, pendingIndexWrite } from "../run-db/index-outbox";
+import type { MailOutboxRow } from "../run-db/mail";
+
+/** How soon the alarm writes an index write the object owes and did not get to (it died meanwhile). */
+export const INDEX_WATCHDOG_MS = 10_000;
+
+/** When the alarm should next try the index write this object owes, or Infinity when it owes none. */
+export function indexDeadline(db: RunDb, now: number): number {
+  const owed = pendingIndexWrite(db);
+  if (!owed) return Number.POSITIVE_INFINITY;
+  return owed.retryAt ?? now + INDEX_WATCHDOG_MS;
+}
+
+/**
+ * Writes what the run's object owes D1's index: after every entry, off the answer's path (lists may
+ * lag by the time this takes). A failure is kept with a backoff time for the alarm; a newer
+ * transition meanwhile replaces the write, so D1 gets one write for several transitions.
+ */
+export class IndexSync {
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly db: RunDb,
+    private readonly d1: D1Database,
+    /** Called after a write landed (the object's alarm no longer needs to wait for it). */
+    private readonly landed: () => Promise<void>,
+  ) {}
+
+  /** Starts writing (or writes again after the write in flight); never throws. */
+  kick(log: Logger): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop(log).finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Resolves once nothing is in flight (tests and the bench wait on it). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async loop(log: Logger): Promise<void> {
+    let wrote = false;
+    do {
+      this.again = false;
+      wrote = (await this.writeOnce(log)) === "written" || wrote;
+    } while (this.again);
+    if (wrote) await this.landed().catch(() => undefined);
+  }
+
+  /** One attempt at the owed write (the alarm calls it too). */
+  async writeOnce(log: Logger): Promise<"written" | "failed" | "none"> {
+    const owed = pendingIndexWrite(this.db);
+    if (!owed) return "none";
+    try {
+      await upsertRunSummaries(this.d1, [owed.summary]);
+      indexWritten(this.db, owed.summary.id, owed.version);
+      return "written";
+    } catch (e) {
+      const failures = owed.failures + 1;
+      const retryAt = Date.now() + retryDelaySeconds(failures) * 1000;
+      indexWriteFailed(this.db, owed.summary.id, owed.version, failures, retryAt);
+      log.warn("index write failed; retrying", { failures, retry_at: retryAt, reason: String(e) });
+      return "failed";
+    }
+  }
+}
+
+/** Copies outbox rows to the development mailbox (DEV_MODE only); a failure only costs the copy. */
+export async function copyToDevMailbox(d1: D1Database, rows: readonly MailOutboxRow[], log: Logger) {
+  const copies = rows.map(
+    (r): DevMailRow => ({
+      ...{ id: r.id, runId: r.runId, stepId: r.stepId, kind: r.kind, toAddress: r.toAddress },
+      ...{ subject: r.subject, textBody: r.textBody, htmlBody: r.htmlBody, status: r.status },
+      ...{ lastError: r.lastError, createdAt: r.createdAt },
+    }),
+  );
+  await mirrorDevMail(d1, copies).catch((e: unknown) =>
+    log.warn("dev mailbox copy failed", { reason: String(e) }),
+  );
+}

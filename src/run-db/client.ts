@@ -1,0 +1,13 @@
+import { drizzle } from "drizzle-orm/durable-sqlite";
+import * as schema from "./schema";
+
+/** The drizzle client over a run object's own SQLite: synchronous, one writer (the object). */
+export type RunDb = ReturnType<typeof build>;
+
+const build = (storage: DurableObjectStorage) => drizzle(storage, { schema });
+
+/** Opens the run's database, creating its tables the first time (call inside blockConcurrencyWhile). */
+export function openRunDb(storage: DurableObjectStorage): RunDb {
+  storage.sql.exec(schema.RUN_DB_DDL);
+  return build(storage);
+}

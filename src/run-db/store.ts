@@ -1,0 +1,175 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { RunSummaryRow } from "../db/run-index";
+import type { RunRow } from "../db/schema";
+import type { RunState, Transition } from "../engine/state";
+import type { RunDb } from "./client";
+import { events, indexOutbox, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
+import { workingTokens } from "./tokens";
+
+/** A mail outbox row prepared before the transaction (the email carries a freshly signed link). */
+export interface OutboxInsert {
+  id: string;
+  stepId: string;
+  waitId: string;
+  tokenJti: string | null;
+  kind: "request" | "reminder";
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Who created a run and with which Idempotency-Key (written once, with the run). */
+export interface RunOrigin {
+  createdBy: string;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+}
+
+interface Extra {
+  now: number;
+  kid: string;
+  outbox: OutboxInsert[];
+  origin?: RunOrigin;
+}
+
+const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+const isTerminal = (s: RunState["status"]) => s !== "running" && s !== "waiting";
+const keep = <C>(value: unknown, column: C) => (value === undefined ? column : json(value));
+
+function writeRun(db: RunDb, run: RunState, next: number, x: Extra): void {
+  const finishedAt = isTerminal(run.status) ? x.now : null;
+  const state = {
+    status: run.status,
+    currentStep: run.currentStep,
+    context: JSON.stringify(run.context),
+    error: json(run.error),
+    pending: json(run.pending),
+    stepsExecuted: run.stepsExecuted,
+    version: next,
+    updatedAt: x.now,
+  };
+  if (x.origin) {
+    const { workflowId, workflowVersion, createdAt } = run;
+    const { createdBy, idempotencyKey, requestHash } = x.origin;
+    const ids = { id: run.id, workflowId, workflowVersion, createdAt };
+    db.insert(runs)
+      .values({ ...ids, ...state, createdBy, idempotencyKey, requestHash, finishedAt })
+      .run();
+    return;
+  }
+  db.update(runs)
+    .set({ ...state, finishedAt: sql`coalesce(${runs.finishedAt}, ${finishedAt})` })
+    .where(eq(runs.id, run.id))
+    .run();
+}
+
+function writeSteps(db: RunDb, t: Transition): void {
+  for (const s of t.insertSteps) {
+    const data = { input: json(s.input), output: json(s.output), error: json(s.error), meta: json(s.meta) };
+    db.insert(runSteps)
+      .values({ ...s, runId: t.run.id, finishedAt: s.finishedAt ?? null, ...data })
+      .run();
+  }
+  for (const u of t.updateSteps) {
+    db.update(runSteps)
+      .set({
+        status: u.status,
+        input: keep(u.input, runSteps.input),
+        output: keep(u.output, runSteps.output),
+        error: keep(u.error, runSteps.error),
+        meta: keep(u.meta, runSteps.meta),
+        finishedAt: u.finishedAt,
+      })
+      .where(eq(runSteps.id, u.id))
+      .run();
+  }
+}
+
+function writeTokens(db: RunDb, t: Transition, x: Extra): void {
+  const runId = t.run.id;
+  for (const m of t.mintTokens)
+    db.insert(resumeTokens)
+      .values({ ...m, runId, kid: x.kid, createdAt: x.now })
+      .run();
+  if (t.useToken) {
+    db.update(resumeTokens)
+      .set({ usedAt: x.now })
+      .where(and(eq(resumeTokens.jti, t.useToken), isNull(resumeTokens.usedAt)))
+      .run();
+  }
+  for (const waitId of t.revokeWaits) {
+    db.update(resumeTokens).set({ revokedAt: x.now }).where(workingTokens(runId, waitId)).run();
+  }
+}
+
+function writeMailAndEvents(db: RunDb, t: Transition, x: Extra): void {
+  const runId = t.run.id;
+  const event = (e: { type: string; stepId?: string; attemptId?: string; data?: unknown }) =>
+    db
+      .insert(events)
+      .values({ ...e, runId, data: json(e.data), createdAt: x.now })
+      .run();
+  for (const m of x.outbox) {
+    db.insert(mailOutbox)
+      .values({
+        ...{ id: m.id, runId, stepId: m.stepId, waitId: m.waitId, tokenJti: m.tokenJti, kind: m.kind },
+        ...{ toAddress: m.to, subject: m.subject, textBody: m.text, htmlBody: m.html },
+        ...{ status: "pending" as const, attempts: 0, createdAt: x.now },
+      })
+      .run();
+  }
+  for (const e of t.events) event({ type: e.type, stepId: e.stepId, attemptId: e.attemptId, data: e.data });
+  for (const m of x.outbox) {
+    event({ type: "mail.queued", stepId: m.stepId, data: { outbox_id: m.id, to: m.to, kind: m.kind } });
+  }
+}
+
+/** The index row D1 keeps of a run, from the run's own row. */
+export function summaryOf(row: RunRow): RunSummaryRow {
+  const wait =
+    row.status === "waiting" && row.pending ? (JSON.parse(row.pending) as RunState["pending"]) : null;
+  const human = wait?.kind === "human" ? wait : null;
+  return {
+    ...{ id: row.id, workflowId: row.workflowId, workflowVersion: row.workflowVersion, status: row.status },
+    ...{ currentStep: row.currentStep, error: row.error, version: row.version },
+    ...{
+      waitStepId: human?.stepId ?? null,
+      waitType: human?.type ?? null,
+      waitExpiresAt: human?.expiresAt ?? null,
+    },
+    ...{ createdBy: row.createdBy, idempotencyKey: row.idempotencyKey },
+    ...{ createdAt: row.createdAt, updatedAt: row.updatedAt, finishedAt: row.finishedAt },
+  };
+}
+
+/** Puts the run's current summary in the index outbox (the newest replaces an older one not yet sent). */
+export function enqueueIndexWrite(db: RunDb, runId: string): void {
+  const row = db.select().from(runs).where(eq(runs.id, runId)).get();
+  if (!row) return;
+  const values = {
+    runId,
+    version: row.version,
+    summary: JSON.stringify(summaryOf(row)),
+    failures: 0,
+    retryAt: null,
+  };
+  db.insert(indexOutbox).values(values).onConflictDoUpdate({ target: indexOutbox.runId, set: values }).run();
+}
+
+/**
+ * Writes one transition as ONE storage transaction: the run row, step rows, tokens, emails, events
+ * and the index write it owes D1, all or nothing. The object is the run's only writer, so nothing can
+ * have moved the run meanwhile. Throws (writing nothing) on a constraint violation.
+ */
+export function writeTransition(db: RunDb, t: Transition, extra: Extra): void {
+  const next = t.run.version + 1;
+  db.transaction(() => {
+    writeRun(db, t.run, next, extra);
+    writeSteps(db, t);
+    writeTokens(db, t, extra);
+    writeMailAndEvents(db, t, extra);
+    enqueueIndexWrite(db, t.run.id);
+  });
+  t.run.version = next;
+}
