@@ -66,10 +66,11 @@ async function answer(res: ServerResponse, { body, scenario, reply }: Call<FakeR
 
 function other(res: ServerResponse, url: URL): void {
   if (url.pathname === "/v1/models") {
-    return sendJson(res, 200, {
+    sendJson(res, 200, {
       object: "list",
       data: [{ id: "fake-model", object: "model", owned_by: "fake" }],
     });
+    return;
   }
   sendJson(res, 404, { error: { message: `fake-openai: no route ${url.pathname}` } });
 }
