@@ -24,11 +24,28 @@ const articleSchema: JsonSchema = {
     tags: { type: "array", items: { type: "string", enum: ["news", "howto"] } },
   },
 };
-/** Not strict-compatible: an optional property and minLength. */
+/** Not strict-compatible as written (an optional property, minLength), but transformable. */
 const looseSchema: JsonSchema = {
   type: "object",
   required: ["summary"],
   properties: { summary: { type: "string", minLength: 10 }, note: { type: "string" } },
+};
+/** Cannot be made strict at all: patternProperties has no strict equivalent. */
+const mapSchema: JsonSchema = {
+  type: "object",
+  required: ["summary"],
+  properties: { summary: { type: "string" } },
+  patternProperties: { "^x-": { type: "string" } },
+};
+/** A step author's schema: string limits and a format strict mode lacks, an optional property. */
+const limitedSchema: JsonSchema = {
+  type: "object",
+  required: ["title", "link"],
+  properties: {
+    title: { type: "string", minLength: 3, maxLength: 12 },
+    link: { type: "string", format: "uri" },
+    note: { type: "string" },
+  },
 };
 
 const openai = (over: Record<string, string> = {}, timeoutMs?: number): AiProvider =>
@@ -105,17 +122,51 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
     expect(await openAiRequests(scenario)).toHaveLength(2);
   });
 
-  it("sends a non-strict schema in JSON mode with the schema in a system message, and accepts fenced JSON", async () => {
+  it("sends minLength/maxLength/format as strict json_schema and re-asks when the answer breaks maxLength", async () => {
+    const scenario = newScenario();
+    await scriptOpenAi(scenario, [
+      // Fits the strict schema (maxLength is only described there) but not the step's schema.
+      { json: { title: "A title far too long", link: "https://a.test/q", note: null } },
+      { json: { title: "Queues", link: "https://a.test/q", note: null } },
+    ]);
+    const result = await generateWithSchema(openai(), input(scenario, limitedSchema));
+    // The null standing for the absent `note` is gone before the original schema validates the answer.
+    expect(result).toMatchObject({
+      status: "completed",
+      output: { title: "Queues", link: "https://a.test/q" },
+    });
+    if (result.status === "completed") expect(result.output).not.toHaveProperty("note");
+    expect(result.attempts[0]?.errors).toEqual([
+      expect.objectContaining({ path: "/title", keyword: "maxLength" }),
+    ]);
+    const [first, second] = await openAiRequests(scenario);
+    const format = first?.body.response_format as {
+      type: string;
+      json_schema: { strict: boolean; schema: Record<string, any> };
+    };
+    expect(format.type).toBe("json_schema");
+    expect(format.json_schema.strict).toBe(true);
+    const sent = format.json_schema.schema;
+    expect(sent.required).toEqual(["title", "link", "note"]);
+    expect(sent.additionalProperties).toBe(false);
+    expect(sent.properties.title).toEqual({ type: "string", description: "(minLength: 3, maxLength: 12)" });
+    expect(sent.properties.link).toEqual({ type: "string", description: '(format: "uri")' });
+    expect(sent.properties.note).toEqual({ type: ["string", "null"] });
+    const reask = second?.body.messages.at(-1)?.content ?? "";
+    expect(reask).toContain("/title (maxLength)");
+  });
+
+  it("sends a schema that cannot be made strict in JSON mode with the schema in a system message, and accepts fenced JSON", async () => {
     const scenario = newScenario();
     await scriptOpenAi(scenario, [{ content: '```json\n{"summary": "Queues decouple producers."}\n```' }]);
-    const result = await generateWithSchema(openai(), input(scenario, looseSchema));
+    const result = await generateWithSchema(openai(), input(scenario, mapSchema));
     expect(result).toMatchObject({ status: "completed", output: { summary: "Queues decouple producers." } });
     const [request] = await openAiRequests(scenario);
     expect(request?.body.response_format).toEqual({ type: "json_object" });
     const system = request?.body.messages.filter((m) => m.role === "system") ?? [];
     expect(system[0]?.content).toBe("You are a precise technical writer.");
     expect(system[1]?.content).toContain("JSON");
-    expect(system[1]?.content).toContain(JSON.stringify(looseSchema));
+    expect(system[1]?.content).toContain(JSON.stringify(mapSchema));
     expect(request?.body.messages.at(-1)).toEqual({
       role: "user",
       content: "Write an article about queues.",
