@@ -13,6 +13,10 @@ import {
   scriptOpenAi,
 } from "../helpers/fake-servers";
 
+/** The value at a path of keys in a plain JSON value. */
+const at = (v: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], v);
+
 /** Strict-compatible: closed objects, everything required. */
 const articleSchema: JsonSchema = {
   type: "object",
@@ -142,16 +146,19 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
     const [first, second] = await openAiRequests(scenario);
     const format = first?.body.response_format as {
       type: string;
-      json_schema: { strict: boolean; schema: Record<string, any> };
+      json_schema: { strict: boolean; schema: unknown };
     };
     expect(format.type).toBe("json_schema");
     expect(format.json_schema.strict).toBe(true);
     const sent = format.json_schema.schema;
-    expect(sent.required).toEqual(["title", "link", "note"]);
-    expect(sent.additionalProperties).toBe(false);
-    expect(sent.properties.title).toEqual({ type: "string", description: "(minLength: 3, maxLength: 12)" });
-    expect(sent.properties.link).toEqual({ type: "string", description: '(format: "uri")' });
-    expect(sent.properties.note).toEqual({ type: ["string", "null"] });
+    expect(at(sent, "required")).toEqual(["title", "link", "note"]);
+    expect(at(sent, "additionalProperties")).toBe(false);
+    expect(at(sent, "properties", "title")).toEqual({
+      type: "string",
+      description: "(minLength: 3, maxLength: 12)",
+    });
+    expect(at(sent, "properties", "link")).toEqual({ type: "string", description: '(format: "uri")' });
+    expect(at(sent, "properties", "note")).toEqual({ type: ["string", "null"] });
     const reask = second?.body.messages.at(-1)?.content ?? "";
     expect(reask).toContain("/title (maxLength)");
   });

@@ -7,6 +7,10 @@ import type { JsonSchema } from "../../src/ai/types";
 import { objectRoot, unwrapText } from "../../src/ai/wire-schema";
 import { compileSchema } from "../../src/lib/json-schema";
 
+/** The value at a path of keys in a plain JSON value. */
+const at = (v: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], v);
+
 /** What a step author writes: optional properties, string limits, a format strict mode lacks. */
 const article: JsonSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -31,25 +35,25 @@ const article: JsonSchema = {
 const strictOf = (schema: JsonSchema) => {
   const t = toStrictSchema(schema);
   if (!t.ok) throw new Error(t.problems.join("; "));
-  return t.schema as Record<string, any>;
+  return t.schema;
 };
 
 describe("toStrictSchema (OpenAI's strict subset)", () => {
   it("moves unsupported keywords into description, closes objects, requires every property", () => {
     const s = strictOf(article);
-    expect(s.$schema).toBeUndefined();
-    expect(s.additionalProperties).toBe(false);
-    expect(s.required).toEqual(["title", "author", "link", "tone", "tags"]);
-    expect(s.properties.title).toEqual({
+    expect(at(s, "$schema")).toBeUndefined();
+    expect(at(s, "additionalProperties")).toBe(false);
+    expect(at(s, "required")).toEqual(["title", "author", "link", "tone", "tags"]);
+    expect(at(s, "properties", "title")).toEqual({
       type: "string",
       description: "Headline (minLength: 5, maxLength: 80)",
     });
-    expect(s.properties.link).toEqual({ type: ["string", "null"], description: '(format: "uri")' });
-    expect(s.properties.tone).toEqual({ type: ["string", "null"], enum: ["dry", "warm", null] });
-    expect(s.properties.tags.type).toEqual(["array", "null"]);
-    expect(s.properties.tags.items).toEqual({ type: "string", description: "(maxLength: 20)" });
-    expect(s.properties.author).toEqual({ $ref: "#/$defs/person" });
-    expect(s.$defs.person).toMatchObject({
+    expect(at(s, "properties", "link")).toEqual({ type: ["string", "null"], description: '(format: "uri")' });
+    expect(at(s, "properties", "tone")).toEqual({ type: ["string", "null"], enum: ["dry", "warm", null] });
+    expect(at(s, "properties", "tags", "type")).toEqual(["array", "null"]);
+    expect(at(s, "properties", "tags", "items")).toEqual({ type: "string", description: "(maxLength: 20)" });
+    expect(at(s, "properties", "author")).toEqual({ $ref: "#/$defs/person" });
+    expect(at(s, "$defs", "person")).toMatchObject({
       additionalProperties: false,
       required: ["name", "email"],
       properties: { email: { type: ["string", "null"], format: "email" } },
@@ -70,7 +74,7 @@ describe("toStrictSchema (OpenAI's strict subset)", () => {
         },
       },
     });
-    expect(s.properties.v).toEqual({
+    expect(at(s, "properties", "v")).toEqual({
       anyOf: [
         { type: "integer", minimum: 1 },
         { type: "string", pattern: "^x" },
