@@ -5,7 +5,7 @@ import { MAX_AI_RESENDS } from "../../src/durable/ai-watchdog";
 import { handleQueue, type QueueMessage } from "../../src/queue";
 import { api } from "../helpers/api";
 import { fakeOpenAiEnv, openAiRequests, scriptOpenAi } from "../helpers/fake-servers";
-import { getRun, resumeRun, startRun, storedPending } from "../helpers/runs";
+import { getRun, resumeRun, startRun } from "../helpers/runs";
 import { deliver, pendingJob, waitFor } from "./queue-helpers";
 
 // The story of issue 4: a person briefs, the AI drafts (schema-enforced), CEL routes, an editor approves.
