@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PermanentAiError, TransientAiError } from "../../src/ai/errors";
 import { generateWithSchema } from "../../src/ai/generate";
-import { requestShape } from "../../src/ai/openai-provider";
 import { createAiProvider } from "../../src/ai/provider-factory";
-import { isStrictCompatible, strictIncompatibilities } from "../../src/ai/strict-schema";
 import type { AiProvider, JsonSchema } from "../../src/ai/types";
 import {
   FAKE_OPENAI_KEY,
@@ -27,12 +25,6 @@ const articleSchema: JsonSchema = {
     score: { type: "integer", minimum: 0, maximum: 100 },
     tags: { type: "array", items: { type: "string", enum: ["news", "howto"] } },
   },
-};
-/** Not strict-compatible as written (an optional property, minLength), but transformable. */
-const looseSchema: JsonSchema = {
-  type: "object",
-  required: ["summary"],
-  properties: { summary: { type: "string", minLength: 10 }, note: { type: "string" } },
 };
 /** Cannot be made strict at all: patternProperties has no strict equivalent. */
 const mapSchema: JsonSchema = {
@@ -298,79 +290,5 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
     expect(result.status).toBe("failed");
     if (result.status === "failed") expect(result.message).toContain("OPENAI_API_KEY is not set");
     expect(await openAiRequests(scenario)).toHaveLength(0);
-  });
-});
-
-describe("strict structured-output compatibility", () => {
-  it("sends a strict schema without $schema, under a name OpenAI accepts", () => {
-    const withMeta = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      ...(articleSchema as object),
-    };
-    const shape = requestShape([{ role: "user", content: "x" }], withMeta, "content-review/draft v1");
-    expect(shape.response_format).toEqual({
-      type: "json_schema",
-      json_schema: { name: "content-review_draft_v1", schema: articleSchema, strict: true },
-    });
-  });
-
-  it("accepts closed, fully required object schemas with supported keywords and local refs", () => {
-    expect(isStrictCompatible(articleSchema)).toBe(true);
-    expect(
-      isStrictCompatible({
-        type: "object",
-        additionalProperties: false,
-        required: ["a", "b"],
-        properties: {
-          a: { $ref: "#/$defs/item" },
-          b: { anyOf: [{ type: "string", format: "date" }, { type: "null" }] },
-        },
-        $defs: {
-          item: {
-            type: "object",
-            additionalProperties: false,
-            required: ["v"],
-            properties: { v: { type: ["number", "null"] } },
-          },
-        },
-      }),
-    ).toBe(true);
-  });
-
-  it("rejects what strict mode cannot take, naming where", () => {
-    expect(strictIncompatibilities(looseSchema)).toEqual(
-      expect.arrayContaining([
-        "/: additionalProperties must be false",
-        '/: property "note" must be required',
-        '/properties/summary: keyword "minLength" is not supported',
-      ]),
-    );
-    expect(isStrictCompatible({ type: "array", items: { type: "string" } })).toBe(false);
-    expect(isStrictCompatible(true)).toBe(false);
-    expect(
-      isStrictCompatible({
-        type: "object",
-        additionalProperties: false,
-        required: ["x"],
-        properties: { x: { type: "object", properties: {}, required: [] } },
-      }),
-    ).toBe(false);
-    expect(
-      isStrictCompatible({
-        type: "object",
-        additionalProperties: false,
-        required: ["u"],
-        properties: { u: { type: "string", format: "uri" } },
-      }),
-    ).toBe(false);
-    expect(
-      isStrictCompatible({
-        type: "object",
-        additionalProperties: false,
-        required: [],
-        properties: {},
-        oneOf: [],
-      }),
-    ).toBe(false);
   });
 });
