@@ -37,3 +37,18 @@ export class PermanentAiError extends Error {
 
 export const isTransientAiError = (e: unknown): e is TransientAiError => e instanceof TransientAiError;
 export const isPermanentAiError = (e: unknown): e is PermanentAiError => e instanceof PermanentAiError;
+
+/** Seconds to wait from `retry-after-ms` or `retry-after` (seconds or an HTTP date), if the server said. */
+export function retryAfterSeconds(
+  headers: Headers | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  const ms = Number(headers?.get("retry-after-ms") ?? Number.NaN);
+  if (Number.isFinite(ms) && ms >= 0) return Math.ceil(ms / 1000);
+  const raw = headers?.get("retry-after");
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}

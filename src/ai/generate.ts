@@ -7,6 +7,7 @@
 import { compileSchema, type SchemaError, type SchemaValidator } from "../lib/json-schema";
 import { PermanentAiError } from "./errors";
 import { echoAnswer, parseModelJson, reaskMessage } from "./output";
+import { dropAbsentNulls } from "./strict-nulls";
 import type { AiMessage, AiProvider, AiResponse, JsonSchema } from "./types";
 
 /** One provider call, as recorded in run history and `ai.request`/`ai.response` events. */
@@ -138,7 +139,9 @@ async function askOnce(ask: Asker, attempt: number, messages: AiMessage[]): Prom
       : { kind: "thrown", record, error: e };
   }
   const times = timing();
-  const parsed = parseModelJson(response.text);
+  const read = parseModelJson(response.text);
+  // Nulls a strict schema made the model give for absent properties are not part of the answer.
+  const parsed = read.ok ? { ok: true as const, value: dropAbsentNulls(read.value, input.schema) } : read;
   const verdict = parsed.ok ? ask.validate(parsed.value) : { valid: false as const, errors: [parsed.error] };
   const record: AiAttemptRecord = {
     attempt,

@@ -1,21 +1,6 @@
 /** Maps `openai` SDK errors to TransientAiError / PermanentAiError. */
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
-import { PermanentAiError, TransientAiError } from "./errors";
-
-/** Seconds to wait from `retry-after-ms` or `retry-after` (seconds or an HTTP date), if the server said. */
-export function retryAfterSeconds(
-  headers: Headers | undefined,
-  now: number = Date.now(),
-): number | undefined {
-  const ms = Number(headers?.get("retry-after-ms") ?? Number.NaN);
-  if (Number.isFinite(ms) && ms >= 0) return Math.ceil(ms / 1000);
-  const raw = headers?.get("retry-after");
-  if (!raw) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
-}
+import { PermanentAiError, retryAfterSeconds, TransientAiError } from "./errors";
 
 /** Turns an error thrown by the SDK into a typed AI error; anything else (a bug) is returned unchanged. */
 export function mapOpenAiError(e: unknown, timeoutMs: number): unknown {

@@ -1,14 +1,16 @@
 /**
  * The `openai` AI provider: Chat Completions through the official SDK, against api.openai.com or any
  * OpenAI-compatible endpoint (OPENAI_BASE_URL). The schema goes as `response_format: json_schema` with
- * `strict: true` when it fits the strict subset (strict-schema.ts); otherwise JSON mode
- * (`json_object`) with the schema in a system message. Our own validator checks every answer either way.
+ * `strict: true`, transformed into the strict subset (strict-transform.ts); a schema that cannot be
+ * made strict goes in JSON mode (`json_object`) with the schema in a system message. Our own validator
+ * checks every answer against the original schema either way.
  */
 import OpenAI from "openai";
 import { PermanentAiError } from "./errors";
 import { mapOpenAiError } from "./openai-errors";
-import { isStrictCompatible } from "./strict-schema";
+import { toStrictSchema } from "./strict-transform";
 import type { AiMessage, AiProvider, AiRequest, AiResponse, JsonSchema } from "./types";
+import { objectRoot, schemaNameFor, unwrapText } from "./wire-schema";
 
 export const DEFAULT_OPENAI_MODEL = "gpt-4o-mini";
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -29,27 +31,25 @@ type ResponseFormat =
   | { type: "json_object" }
   | { type: "json_schema"; json_schema: { name: string; schema: Record<string, unknown>; strict: true } };
 
-/** The name OpenAI accepts for a json_schema (`^[a-zA-Z0-9_-]{1,64}$`). */
-export function schemaNameFor(name: string | undefined): string {
-  const clean = (name ?? "").replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64);
-  return clean || "output";
+/** A request's messages and response_format; `wrapped` when the answer comes as `{value: ...}`. */
+export interface RequestShape {
+  messages: AiMessage[];
+  response_format: ResponseFormat;
+  wrapped: boolean;
 }
 
-/** What is sent for a schema: strict json_schema when possible, else JSON mode plus instructions. */
-export function requestShape(
-  messages: AiMessage[],
-  schema: JsonSchema,
-  schemaName?: string,
-): { messages: AiMessage[]; response_format: ResponseFormat } {
-  if (typeof schema === "object" && isStrictCompatible(schema)) {
-    // `$schema` is metadata: the strict subset does not list it, and the validator here needs no hint.
-    const { $schema: _metadata, ...sent } = schema;
+/** What is sent for a schema: strict json_schema when it can be made strict, else JSON mode plus instructions. */
+export function requestShape(messages: AiMessage[], schema: JsonSchema, schemaName?: string): RequestShape {
+  const root = objectRoot(schema);
+  const strict = toStrictSchema(root.schema);
+  if (strict.ok) {
     return {
       messages,
       response_format: {
         type: "json_schema",
-        json_schema: { name: schemaNameFor(schemaName), schema: sent, strict: true },
+        json_schema: { name: schemaNameFor(schemaName), schema: strict.schema, strict: true },
       },
+      wrapped: root.wrapped,
     };
   }
   // JSON mode requires the word "JSON" in the conversation; the schema itself tells the model the shape.
@@ -62,6 +62,7 @@ export function requestShape(
   return {
     messages: [...messages.slice(0, at), instruction, ...messages.slice(at)],
     response_format: { type: "json_object" },
+    wrapped: false,
   };
 }
 
@@ -100,7 +101,8 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
       } catch (e) {
         throw mapOpenAiError(e, timeoutMs);
       }
-      return toResponse(completion, model);
+      const response = toResponse(completion, model);
+      return { ...response, text: unwrapText(response.text, shape.wrapped) };
     },
   };
 }

@@ -1,6 +1,7 @@
-/** Picks the AI provider named by AI_PROVIDER and builds it from env, once per request or job. */
-import type { AiGenerateStep } from "../definitions/types";
+/** Picks the AI provider (a step's `provider:`, else AI_PROVIDER) and builds it from env, once per job. */
+import { AI_PROVIDER_NAMES, type AiGenerateStep, type AiProviderName } from "../definitions/types";
 import { AppError } from "../lib/errors";
+import { type AnthropicProviderConfig, createAnthropicProvider } from "./anthropic-provider";
 import { createMockProvider, type MockProviderOptions } from "./mock-provider";
 import { createOpenAiProvider, type OpenAiProviderConfig } from "./openai-provider";
 import type { AiProvider } from "./types";
@@ -9,15 +10,26 @@ import type { AiProvider } from "./types";
 export type AiEnv = Partial<
   Pick<
     Env,
-    "AI_PROVIDER" | "MOCK_AI_SEED" | "MOCK_AI_MODE" | "OPENAI_MODEL" | "OPENAI_API_KEY" | "OPENAI_BASE_URL"
+    | "AI_PROVIDER"
+    | "MOCK_AI_SEED"
+    | "MOCK_AI_MODE"
+    | "OPENAI_MODEL"
+    | "OPENAI_API_KEY"
+    | "OPENAI_BASE_URL"
+    | "ANTHROPIC_MODEL"
+    | "ANTHROPIC_API_KEY"
+    | "ANTHROPIC_BASE_URL"
   >
 >;
 
 /** What to build a provider for, beyond env: a job, and (tests, embedding) options merged over the rest. */
 export interface AiProviderOptions {
+  /** The provider to build instead of AI_PROVIDER (a step's `provider:` or a fallback's). */
+  provider?: string;
   job?: AiJob;
   mock?: Partial<MockProviderOptions>;
   openai?: Partial<OpenAiProviderConfig>;
+  anthropic?: Partial<AnthropicProviderConfig>;
 }
 
 /** The queue job a provider is built for; each provider takes from it what it needs. */
@@ -31,7 +43,7 @@ export interface AiJob {
 
 type Builder = (env: AiEnv, options: AiProviderOptions) => AiProvider;
 
-const BUILDERS: Record<string, Builder> = {
+const BUILDERS: Record<AiProviderName, Builder> = {
   mock: (env, { job, mock }) =>
     createMockProvider({
       seed: env.MOCK_AI_SEED,
@@ -48,29 +60,37 @@ const BUILDERS: Record<string, Builder> = {
       ...(job?.step.timeout_ms ? { timeoutMs: job.step.timeout_ms } : {}),
       ...openai,
     }),
+  anthropic: (env, { job, anthropic }) =>
+    createAnthropicProvider({
+      apiKey: env.ANTHROPIC_API_KEY,
+      baseURL: env.ANTHROPIC_BASE_URL,
+      defaultModel: env.ANTHROPIC_MODEL,
+      ...(job?.step.timeout_ms ? { timeoutMs: job.step.timeout_ms } : {}),
+      ...anthropic,
+    }),
 };
 
-export const AI_PROVIDERS = Object.keys(BUILDERS);
+export const AI_PROVIDERS: readonly string[] = AI_PROVIDER_NAMES;
+const isProviderName = (name: string): name is AiProviderName => Object.hasOwn(BUILDERS, name);
 
 /**
- * Builds the provider AI_PROVIDER names (for `options.job` when given). Unset or unknown is
- * AppError("misconfigured"): a deployed Worker never falls back to the mock silently (local
- * development sets `mock` in .dev.vars).
+ * Builds `options.provider`, else the provider AI_PROVIDER names (for `options.job` when given). Unset
+ * or unknown is AppError("misconfigured"): a deployed Worker never falls back to the mock silently
+ * (local development sets `mock` in .dev.vars).
  */
 export function createAiProvider(env: AiEnv, options: AiProviderOptions = {}): AiProvider {
-  const name = env.AI_PROVIDER?.trim() ?? "";
+  const name = (options.provider ?? env.AI_PROVIDER)?.trim() ?? "";
   if (name === "") {
     throw new AppError(
       "misconfigured",
       `AI_PROVIDER is not set: set it to one of ${AI_PROVIDERS.join(", ")} (mock only for local development).`,
     );
   }
-  const build = BUILDERS[name];
-  if (!build) {
+  if (!isProviderName(name)) {
     throw new AppError(
       "misconfigured",
       `AI_PROVIDER must be one of ${AI_PROVIDERS.join(", ")}; got "${name}".`,
     );
   }
-  return build(env, options);
+  return BUILDERS[name](env, options);
 }

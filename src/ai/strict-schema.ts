@@ -32,7 +32,8 @@ const ALLOWED = new Set([
   "minItems",
   "maxItems",
 ]);
-const FORMATS = new Set([
+/** The `format` values strict mode accepts. */
+export const STRICT_FORMATS: ReadonlySet<string> = new Set([
   "date-time",
   "time",
   "date",
@@ -86,9 +87,12 @@ function walk(node: unknown, path: string, depth: number, problems: string[], co
     if (!ALLOWED.has(key)) problems.push(`${at}: keyword "${key}" is not supported`);
   }
   const types = Array.isArray(node.type) ? node.type : node.type === undefined ? [] : [node.type];
+  // Strict mode refuses a schema that says nothing of its type (`{}`, a bare enum).
+  if (types.length === 0 && !("$ref" in node) && !("anyOf" in node))
+    problems.push(`${at}: a schema needs a type, $ref or anyOf`);
   for (const t of types)
     if (!TYPES.has(t as string)) problems.push(`${at}: unknown type ${JSON.stringify(t)}`);
-  if (typeof node.format === "string" && !FORMATS.has(node.format)) {
+  if (typeof node.format === "string" && !STRICT_FORMATS.has(node.format)) {
     problems.push(`${at}: format "${node.format}" is not supported`);
   }
   if (typeof node.$ref === "string" && !node.$ref.startsWith("#"))

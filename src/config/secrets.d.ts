@@ -5,6 +5,12 @@ declare namespace Cloudflare {
     RESUME_TOKEN_SECRETS?: string;
     OPENAI_API_KEY?: string;
     OPENAI_BASE_URL?: string;
+    ANTHROPIC_API_KEY?: string;
+    // Optional vars (no default in wrangler.toml), declared here for the same reason.
+    ANTHROPIC_BASE_URL?: string;
+    ANTHROPIC_MODEL?: string;
+    /** JSON `{"<model>": {"input": usd_per_mtok, "output": usd_per_mtok}}` over the defaults (ai/prices.ts). */
+    AI_PRICES?: string;
     RESEND_API_KEY?: string;
     /** `NAME=host[,host…];NAME2=host`: where each SECRET_<NAME> may be sent (config/env.ts). */
     SECRETS_ALLOWED_HOSTS?: string;

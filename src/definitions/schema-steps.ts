@@ -7,6 +7,7 @@ import { MAX_SHOW_PATHS } from "./context-path";
 import { durationProblem, parseDuration } from "./duration";
 import { HEADER_NAME_PATTERN, ID_PATTERN, ID_RULE, isRuntimeName, NAME_RULE } from "./identifiers";
 import {
+  AI_PROVIDER_NAMES,
   type AiGenerateStep,
   type ApiCallStep,
   type ApprovalStep,
@@ -104,6 +105,12 @@ const approvalStep = z
   })
   .transform((s): ApprovalStep => withDurations(s));
 
+const aiModel = z.string().min(1).max(200);
+const aiProvider = z.enum(AI_PROVIDER_NAMES);
+const aiTarget = z.strictObject({ provider: aiProvider, model: aiModel.optional() });
+/** At most this many fallbacks: each gets the queue's whole retry budget. */
+export const MAX_AI_FALLBACKS = 3;
+
 const aiGenerateStep = z
   .strictObject({
     ...base,
@@ -111,7 +118,12 @@ const aiGenerateStep = z
     prompt: template.optional(),
     template: stepId.optional(),
     system: template.optional(),
-    model: z.string().min(1).max(200).optional(),
+    provider: aiProvider.optional(),
+    model: aiModel.optional(),
+    // One target or a list; always a list once parsed.
+    fallback: z
+      .union([aiTarget.transform((t) => [t]), z.array(aiTarget).min(1).max(MAX_AI_FALLBACKS)])
+      .optional(),
     schema: jsonSchema,
     max_retries: z.int().min(0).max(10).default(DEFAULT_AI_MAX_RETRIES),
     temperature: z.number().min(0).max(2).optional(),

@@ -59,12 +59,26 @@ export interface ApprovalStep extends StepBase {
 
 export type MockMode = "success" | "schema_violation" | "timeout" | "transient_error";
 
+/** The AI providers a deployment (AI_PROVIDER) or a step (`provider:`, `fallback:`) may name. */
+export const AI_PROVIDER_NAMES = ["mock", "openai", "anthropic"] as const;
+export type AiProviderName = (typeof AI_PROVIDER_NAMES)[number];
+
+/** A provider and, optionally, its model (else the provider's default model). */
+export interface AiTarget {
+  provider: AiProviderName;
+  model?: string;
+}
+
 export interface AiGenerateStep extends StepBase {
   type: "ai_generate";
   prompt?: string;
   template?: string;
   system?: string;
+  /** Overrides AI_PROVIDER for this step. */
+  provider?: AiProviderName;
   model?: string;
+  /** Tried in order once the provider before stayed unavailable through every queue retry. */
+  fallback?: AiTarget[];
   schema: JsonSchema;
   /** Schema retries after the first attempt (default 2). */
   max_retries: number;

@@ -18,6 +18,10 @@ export interface AiAttemptReport {
     tokens_prompt: number;
     tokens_output: number;
     latency_ms: number;
+    /** USD by AI_PRICES and the built-in prices; null for a model without a price. */
+    cost_usd?: number | null;
+    /** The step's primary provider, when a fallback made this call. */
+    fallback_from?: string;
   };
   startedAt: number;
   finishedAt: number;

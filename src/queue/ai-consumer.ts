@@ -1,6 +1,8 @@
 import { isPermanentAiError, isTransientAiError } from "../ai/errors";
 import { type AiAttemptRecord, generateWithSchema } from "../ai/generate";
+import { costUsd, type PriceTable, parseAiPrices } from "../ai/prices";
 import { createAiProvider } from "../ai/provider-factory";
+import { type AiTargetChoice, aiTargets, targetLabel } from "../ai/targets";
 import { loadDefinition } from "../definitions/cache";
 import type { AiGenerateStep } from "../definitions/types";
 import { runStub } from "../durable/address";
@@ -12,10 +14,23 @@ import type { AiJobMessage } from "./messages";
 
 const MAX_STORED_MESSAGE = 16_384;
 
-function report(a: AiAttemptRecord, step: AiGenerateStep, provider: string): AiAttemptReport {
+/** How one job reports its attempts: prices, the target that answered, and the tiers that gave up before. */
+interface Reporting {
+  step: AiGenerateStep;
+  prices: PriceTable;
+  target: AiTargetChoice;
+  /** Attempts already reported for earlier tiers (their numbers come first). */
+  offset: number;
+  fallbackFrom?: string;
+}
+
+function report(a: AiAttemptRecord, r: Reporting, provider: string): AiAttemptReport {
   const failed = a.errors !== undefined || a.error !== undefined;
+  const model = a.response?.model ?? r.target.model ?? "";
+  const tokensPrompt = a.response?.tokensPrompt ?? 0;
+  const tokensOutput = a.response?.tokensOutput ?? 0;
   return {
-    attempt: a.attempt,
+    attempt: a.attempt + r.offset,
     status: failed ? "failed" : "completed",
     input: {
       model: a.request.model ?? null,
@@ -30,15 +45,86 @@ function report(a: AiAttemptRecord, step: AiGenerateStep, provider: string): AiA
       : undefined,
     meta: {
       provider: a.response?.provider ?? provider,
-      model: a.response?.model ?? step.model ?? "",
-      template_id: step.template ?? null,
-      tokens_prompt: a.response?.tokensPrompt ?? 0,
-      tokens_output: a.response?.tokensOutput ?? 0,
+      model,
+      template_id: r.step.template ?? null,
+      tokens_prompt: tokensPrompt,
+      tokens_output: tokensOutput,
       latency_ms: a.latencyMs,
+      cost_usd: costUsd(r.prices, model, tokensPrompt, tokensOutput),
+      ...(r.fallbackFrom ? { fallback_from: r.fallbackFrom } : {}),
     },
     startedAt: a.startedAt,
     finishedAt: a.finishedAt,
   };
+}
+
+/** One failed attempt per tier that gave up before this one, so the run's events name every provider. */
+function gaveUp(targets: AiTargetChoice[], tier: number, r: Reporting, now: number): AiAttemptReport[] {
+  return targets.slice(0, tier).map((t, i) => ({
+    attempt: i + 1,
+    status: "failed",
+    input: { model: t.model ?? null, messages: [] },
+    error: {
+      message: `${targetLabel(t)} stayed unavailable through every queue retry; ${targetLabel(targets[i + 1] ?? t)} was asked instead`,
+    },
+    meta: {
+      provider: t.provider,
+      model: t.model ?? "",
+      template_id: r.step.template ?? null,
+      tokens_prompt: 0,
+      tokens_output: 0,
+      latency_ms: 0,
+      cost_usd: 0,
+    },
+    startedAt: now,
+    finishedAt: now,
+  }));
+}
+
+/** Generates the step's output with the job's target; provider outages are thrown for the queue. */
+async function generate(env: Env, msg: AiJobMessage, step: AiGenerateStep, deliveryAttempt: number) {
+  const tier = msg.fallback ?? 0;
+  const targets = aiTargets(step, env.AI_PROVIDER);
+  const target = targets[tier] ?? (targets[0] as AiTargetChoice);
+  const prices = parseAiPrices(env.AI_PRICES);
+  const job = { key: `${msg.runId}:${msg.stepId}:${msg.seq}`, deliveryAttempt, step };
+  const provider = createAiProvider(env, { job, provider: target.provider });
+  const generated = await generateWithSchema(provider, {
+    prompt: msg.prompt,
+    system: step.system,
+    schema: step.schema,
+    schemaName: step.id,
+    maxRetries: step.max_retries,
+    model: target.model,
+    temperature: step.temperature,
+  });
+  const first = targets[0]?.provider;
+  const r: Reporting = { step, prices, target, offset: tier, ...(tier > 0 ? { fallbackFrom: first } : {}) };
+  const startedAt = generated.attempts[0]?.startedAt ?? Date.now();
+  const attempts = [
+    ...gaveUp(targets, tier, r, startedAt),
+    ...generated.attempts.map((a) => report(a, r, provider.name)),
+  ];
+  return generated.status === "completed"
+    ? ({ status: "completed", output: generated.output, attempts } satisfies AiStepResult)
+    : ({
+        status: "failed",
+        code: generated.errors.length > 0 ? "schema_violation" : "ai_failed",
+        message: generated.message,
+        errors: generated.errors,
+        attempts,
+      } satisfies AiStepResult);
+}
+
+/** The ai_generate step a job is for, or null when the job is stale (the run moved on). */
+async function jobStep(env: Env, msg: AiJobMessage): Promise<AiGenerateStep | null> {
+  // The run's object says whether it still waits for this attempt (a stale job is dropped here).
+  const job = await runStub(env, msg.runId).aiJob(msg.runId, msg.attemptId);
+  if (!job.ok || !job.value) return null;
+  const def = await loadDefinition(env.DB, job.value.workflowId, job.value.workflowVersion);
+  if (!def) return null;
+  const step = stepById(def, msg.stepId);
+  return step.type === "ai_generate" ? step : null;
 }
 
 /**
@@ -51,37 +137,11 @@ export async function runAiJob(
   deliveryAttempt: number,
   log: Logger,
 ): Promise<{ retryAfterSeconds?: number }> {
-  // The run's object says whether it still waits for this attempt (a stale job is dropped here).
-  const job = await runStub(env, msg.runId).aiJob(msg.runId, msg.attemptId);
-  if (!job.ok || !job.value) return {};
-  const def = await loadDefinition(env.DB, job.value.workflowId, job.value.workflowVersion);
-  if (!def) return {};
-  const step = stepById(def, msg.stepId);
-  if (step.type !== "ai_generate") return {};
+  const step = await jobStep(env, msg);
+  if (!step) return {};
   let result: AiStepResult;
   try {
-    const jobKey = { key: `${msg.runId}:${msg.stepId}:${msg.seq}`, deliveryAttempt, step };
-    const provider = createAiProvider(env, { job: jobKey });
-    const generated = await generateWithSchema(provider, {
-      prompt: msg.prompt,
-      system: step.system,
-      schema: step.schema,
-      schemaName: step.id,
-      maxRetries: step.max_retries,
-      model: step.model,
-      temperature: step.temperature,
-    });
-    const attempts = generated.attempts.map((a) => report(a, step, provider.name));
-    result =
-      generated.status === "completed"
-        ? { status: "completed", output: generated.output, attempts }
-        : {
-            status: "failed",
-            code: generated.errors.length > 0 ? "schema_violation" : "ai_failed",
-            message: generated.message,
-            errors: generated.errors,
-            attempts,
-          };
+    result = await generate(env, msg, step, deliveryAttempt);
   } catch (e) {
     if (isTransientAiError(e)) {
       log.warn("ai provider unavailable; retrying", {
@@ -89,6 +149,7 @@ export async function runAiJob(
         step_id: msg.stepId,
         error: e.message,
         attempt: deliveryAttempt,
+        fallback: msg.fallback ?? 0,
       });
       return { retryAfterSeconds: retryDelaySeconds(deliveryAttempt, e.retryAfterSeconds) };
     }
@@ -96,7 +157,8 @@ export async function runAiJob(
     if (!isPermanentAiError(e) && !(e instanceof Error && "code" in e)) throw e;
     result = { status: "failed", code: "ai_failed", message, attempts: [] };
   }
-  const applied = await runStub(env, msg.runId).aiResult(msg.runId, msg.attemptId, result);
+  const stub = runStub(env, msg.runId);
+  const applied = await stub.aiResult(msg.runId, msg.attemptId, result);
   if (!applied.ok) throw new Error(`run ${msg.runId} refused the AI result: ${applied.error.message}`);
   log.info("ai job done", {
     run_id: msg.runId,
@@ -107,9 +169,25 @@ export async function runAiJob(
   return {};
 }
 
-/** Dead-lettered AI job: the provider stayed unavailable through every queue retry, so the step fails. */
-export async function abandonAiJob(env: Env, msg: AiJobMessage): Promise<void> {
-  await runStub(env, msg.runId).aiResult(msg.runId, msg.attemptId, {
+/**
+ * Dead-lettered AI job: its provider stayed unavailable through every queue retry. The step's next
+ * fallback gets the job (with a fresh retry budget); with none left, the step fails.
+ */
+export async function abandonAiJob(env: Env, msg: AiJobMessage, log?: Logger): Promise<void> {
+  const step = await jobStep(env, msg);
+  const tier = (msg.fallback ?? 0) + 1;
+  const next = step ? aiTargets(step, env.AI_PROVIDER)[tier] : undefined;
+  if (next) {
+    await env.AI_JOBS.send({ ...msg, fallback: tier } satisfies AiJobMessage);
+    log?.warn("ai provider gave up; falling back", {
+      run_id: msg.runId,
+      step_id: msg.stepId,
+      to: targetLabel(next),
+    });
+    return;
+  }
+  const stub = runStub(env, msg.runId);
+  await stub.aiResult(msg.runId, msg.attemptId, {
     status: "failed",
     code: "ai_unavailable",
     message: "The AI provider stayed unavailable through every retry of the queue; the step gave up",

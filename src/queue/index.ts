@@ -14,7 +14,7 @@ export async function handleQueue(batch: MessageBatch<QueueMessage>, env: Env): 
     const body = message.body;
     try {
       if (deadLetter) {
-        if (body.kind === "ai") await abandonAiJob(env, body);
+        if (body.kind === "ai") await abandonAiJob(env, body, log);
         else if (body.kind === "mail") await abandonMail(env, body);
         message.ack();
         continue;

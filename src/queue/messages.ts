@@ -6,6 +6,8 @@ export interface AiJobMessage {
   attemptId: string;
   seq: number;
   prompt: string;
+  /** Which of the step's providers answers: 0 (or absent) the primary, n its n-th fallback. */
+  fallback?: number;
 }
 
 /** A request to send one outbox email of a run's outbox (in the run's object). */

@@ -5,8 +5,9 @@ import type { MockSettings } from "../../src/ai/mock-provider";
 import { createAiProvider } from "../../src/ai/provider-factory";
 import type { AiProvider, JsonSchema } from "../../src/ai/types";
 import { compileSchema } from "../../src/lib/json-schema";
+import type { FakeAnthropicReply } from "../fakes/anthropic-server";
 import type { FakeReply } from "../fakes/openai-server";
-import { fakeOpenAiEnv, scriptOpenAi } from "../helpers/fake-servers";
+import { fakeAnthropicEnv, fakeOpenAiEnv, scriptAnthropic, scriptOpenAi } from "../helpers/fake-servers";
 
 // One contract, run against every AI provider: what the generation loop relies on.
 
@@ -40,6 +41,12 @@ async function scripted(replies: FakeReply[]): Promise<Arranged> {
   return { provider, model: scenario };
 }
 
+async function scriptedAnthropic(replies: FakeAnthropicReply[]): Promise<Arranged> {
+  const scenario = `contract-${crypto.randomUUID().slice(0, 8)}`;
+  await scriptAnthropic(scenario, replies);
+  return { provider: createAiProvider(fakeAnthropicEnv()), model: scenario };
+}
+
 /** The mock built for a queue job whose step sets `mock`, as the AI consumer builds it. */
 const mockProvider = (mock?: MockSettings) =>
   createAiProvider(
@@ -61,6 +68,17 @@ const adapters: Adapter[] = [
     invalidThenValid: () =>
       scripted([{ json: { title: "Ok", score: 99 } }, { json: { title: "Ok", score: 9 } }]),
     transient: () => scripted([{ status: 503, body: { error: { message: "busy", type: "server_error" } } }]),
+  },
+  {
+    name: "anthropic",
+    valid: () =>
+      scriptedAnthropic([{ tool: { title: "Ok", score: 3 }, usage: { input_tokens: 12, output_tokens: 5 } }]),
+    invalidThenValid: () =>
+      scriptedAnthropic([{ tool: { title: "Ok", score: 99 } }, { tool: { title: "Ok", score: 9 } }]),
+    transient: () =>
+      scriptedAnthropic([
+        { status: 529, body: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } } },
+      ]),
   },
 ];
 

@@ -1,20 +1,13 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  getQueueResult,
-  runDurableObjectAlarm,
-  runInDurableObject,
-} from "cloudflare:test";
+import { createMessageBatch, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_AI_RESENDS } from "../../src/durable/ai-watchdog";
-import type { AiPending } from "../../src/engine/state";
 import { handleQueue, type QueueMessage } from "../../src/queue";
-import type { AiJobMessage } from "../../src/queue/messages";
 import { api } from "../helpers/api";
 import { fakeOpenAiEnv, openAiRequests, scriptOpenAi } from "../helpers/fake-servers";
 import { runDb } from "../helpers/run-db";
-import { getRun, type RunStatus, resumeRun, startRun, storedPending } from "../helpers/runs";
+import { getRun, resumeRun, startRun } from "../helpers/runs";
+import { deliver, pendingJob, waitFor } from "./queue-helpers";
 
 // The story of issue 4: a person briefs, the AI drafts (schema-enforced), CEL routes, an editor approves.
 const REVIEW = `
@@ -78,49 +71,6 @@ steps:
         rating: { type: integer, minimum: 1, maximum: 5 }
     output: result
 `;
-
-async function waitFor(
-  runId: string,
-  done: (s: RunStatus) => boolean,
-  timeoutMs = 15_000,
-): Promise<RunStatus> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await getRun(runId);
-    if (done(res.body)) return res.body;
-    if (Date.now() > until) throw new Error(`timed out; last status ${JSON.stringify(res.body)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function pendingJob(runId: string): Promise<AiJobMessage> {
-  const pending = await storedPending(runId);
-  expect(pending?.kind).toBe("ai");
-  const p = pending as AiPending;
-  return { kind: "ai", runId, stepId: p.stepId, attemptId: p.attemptId, seq: p.seq, prompt: p.prompt };
-}
-
-/** Delivers one message to the real queue handler, as the platform would, with the given env. */
-async function deliver(body: QueueMessage, attempts: number, overrides: Partial<Env> = {}) {
-  const batch = createMessageBatch<QueueMessage>("ai-jobs", [
-    { id: crypto.randomUUID(), timestamp: new Date(), attempts, body },
-  ]);
-  const ctx = createExecutionContext();
-  // The pool records that a message was retried but not its delay: observe the call itself.
-  const delays: Array<number | undefined> = [];
-  const message = batch.messages[0];
-  if (message) {
-    const retry = message.retry.bind(message);
-    Object.defineProperty(message, "retry", {
-      value: (options?: QueueRetryOptions) => {
-        delays.push(options?.delaySeconds);
-        retry(options);
-      },
-    });
-  }
-  await handleQueue(batch, { ...env, ...overrides });
-  return { ...(await getQueueResult(batch, ctx)), delays };
-}
 
 async function startOpenAiRun(scenario: string, maxRetries = 1) {
   const id = `oa-${scenario.slice(-8)}`;

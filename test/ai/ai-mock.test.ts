@@ -154,10 +154,10 @@ describe("mock provider", () => {
       }
       return undefined;
     };
-    const e1 = bad(() => createAiProvider({ AI_PROVIDER: "anthropic" }));
+    const e1 = bad(() => createAiProvider({ AI_PROVIDER: "gemini" }));
     expect(e1).toBeInstanceOf(AppError);
     expect((e1 as AppError).code).toBe("misconfigured");
-    expect((e1 as AppError).message).toContain("mock, openai");
+    expect((e1 as AppError).message).toContain("mock, openai, anthropic");
     const e2 = bad(() => createAiProvider({ AI_PROVIDER: "mock", MOCK_AI_MODE: "flaky" }));
     expect((e2 as AppError).code).toBe("misconfigured");
     const e3 = bad(() => createAiProvider({}));

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PermanentAiError, TransientAiError } from "../../src/ai/errors";
 import { generateWithSchema } from "../../src/ai/generate";
-import { requestShape } from "../../src/ai/openai-provider";
 import { createAiProvider } from "../../src/ai/provider-factory";
-import { isStrictCompatible, strictIncompatibilities } from "../../src/ai/strict-schema";
 import type { AiProvider, JsonSchema } from "../../src/ai/types";
 import {
   FAKE_OPENAI_KEY,
@@ -12,6 +10,10 @@ import {
   openAiRequests,
   scriptOpenAi,
 } from "../helpers/fake-servers";
+
+/** The value at a path of keys in a plain JSON value. */
+const at = (v: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], v);
 
 /** Strict-compatible: closed objects, everything required. */
 const articleSchema: JsonSchema = {
@@ -24,11 +26,22 @@ const articleSchema: JsonSchema = {
     tags: { type: "array", items: { type: "string", enum: ["news", "howto"] } },
   },
 };
-/** Not strict-compatible: an optional property and minLength. */
-const looseSchema: JsonSchema = {
+/** Cannot be made strict at all: patternProperties has no strict equivalent. */
+const mapSchema: JsonSchema = {
   type: "object",
   required: ["summary"],
-  properties: { summary: { type: "string", minLength: 10 }, note: { type: "string" } },
+  properties: { summary: { type: "string" } },
+  patternProperties: { "^x-": { type: "string" } },
+};
+/** A step author's schema: string limits and a format strict mode lacks, an optional property. */
+const limitedSchema: JsonSchema = {
+  type: "object",
+  required: ["title", "link"],
+  properties: {
+    title: { type: "string", minLength: 3, maxLength: 12 },
+    link: { type: "string", format: "uri" },
+    note: { type: "string" },
+  },
 };
 
 const openai = (over: Record<string, string> = {}, timeoutMs?: number): AiProvider =>
@@ -105,17 +118,54 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
     expect(await openAiRequests(scenario)).toHaveLength(2);
   });
 
-  it("sends a non-strict schema in JSON mode with the schema in a system message, and accepts fenced JSON", async () => {
+  it("sends minLength/maxLength/format as strict json_schema and re-asks when the answer breaks maxLength", async () => {
+    const scenario = newScenario();
+    await scriptOpenAi(scenario, [
+      // Fits the strict schema (maxLength is only described there) but not the step's schema.
+      { json: { title: "A title far too long", link: "https://a.test/q", note: null } },
+      { json: { title: "Queues", link: "https://a.test/q", note: null } },
+    ]);
+    const result = await generateWithSchema(openai(), input(scenario, limitedSchema));
+    // The null standing for the absent `note` is gone before the original schema validates the answer.
+    expect(result).toMatchObject({
+      status: "completed",
+      output: { title: "Queues", link: "https://a.test/q" },
+    });
+    if (result.status === "completed") expect(result.output).not.toHaveProperty("note");
+    expect(result.attempts[0]?.errors).toEqual([
+      expect.objectContaining({ path: "/title", keyword: "maxLength" }),
+    ]);
+    const [first, second] = await openAiRequests(scenario);
+    const format = first?.body.response_format as {
+      type: string;
+      json_schema: { strict: boolean; schema: unknown };
+    };
+    expect(format.type).toBe("json_schema");
+    expect(format.json_schema.strict).toBe(true);
+    const sent = format.json_schema.schema;
+    expect(at(sent, "required")).toEqual(["title", "link", "note"]);
+    expect(at(sent, "additionalProperties")).toBe(false);
+    expect(at(sent, "properties", "title")).toEqual({
+      type: "string",
+      description: "(minLength: 3, maxLength: 12)",
+    });
+    expect(at(sent, "properties", "link")).toEqual({ type: "string", description: '(format: "uri")' });
+    expect(at(sent, "properties", "note")).toEqual({ type: ["string", "null"] });
+    const reask = second?.body.messages.at(-1)?.content ?? "";
+    expect(reask).toContain("/title (maxLength)");
+  });
+
+  it("sends a schema that cannot be made strict in JSON mode with the schema in a system message, and accepts fenced JSON", async () => {
     const scenario = newScenario();
     await scriptOpenAi(scenario, [{ content: '```json\n{"summary": "Queues decouple producers."}\n```' }]);
-    const result = await generateWithSchema(openai(), input(scenario, looseSchema));
+    const result = await generateWithSchema(openai(), input(scenario, mapSchema));
     expect(result).toMatchObject({ status: "completed", output: { summary: "Queues decouple producers." } });
     const [request] = await openAiRequests(scenario);
     expect(request?.body.response_format).toEqual({ type: "json_object" });
     const system = request?.body.messages.filter((m) => m.role === "system") ?? [];
     expect(system[0]?.content).toBe("You are a precise technical writer.");
     expect(system[1]?.content).toContain("JSON");
-    expect(system[1]?.content).toContain(JSON.stringify(looseSchema));
+    expect(system[1]?.content).toContain(JSON.stringify(mapSchema));
     expect(request?.body.messages.at(-1)).toEqual({
       role: "user",
       content: "Write an article about queues.",
@@ -240,79 +290,5 @@ describe("openai provider over HTTP (real SDK, fake server)", () => {
     expect(result.status).toBe("failed");
     if (result.status === "failed") expect(result.message).toContain("OPENAI_API_KEY is not set");
     expect(await openAiRequests(scenario)).toHaveLength(0);
-  });
-});
-
-describe("strict structured-output compatibility", () => {
-  it("sends a strict schema without $schema, under a name OpenAI accepts", () => {
-    const withMeta = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      ...(articleSchema as object),
-    };
-    const shape = requestShape([{ role: "user", content: "x" }], withMeta, "content-review/draft v1");
-    expect(shape.response_format).toEqual({
-      type: "json_schema",
-      json_schema: { name: "content-review_draft_v1", schema: articleSchema, strict: true },
-    });
-  });
-
-  it("accepts closed, fully required object schemas with supported keywords and local refs", () => {
-    expect(isStrictCompatible(articleSchema)).toBe(true);
-    expect(
-      isStrictCompatible({
-        type: "object",
-        additionalProperties: false,
-        required: ["a", "b"],
-        properties: {
-          a: { $ref: "#/$defs/item" },
-          b: { anyOf: [{ type: "string", format: "date" }, { type: "null" }] },
-        },
-        $defs: {
-          item: {
-            type: "object",
-            additionalProperties: false,
-            required: ["v"],
-            properties: { v: { type: ["number", "null"] } },
-          },
-        },
-      }),
-    ).toBe(true);
-  });
-
-  it("rejects what strict mode cannot take, naming where", () => {
-    expect(strictIncompatibilities(looseSchema)).toEqual(
-      expect.arrayContaining([
-        "/: additionalProperties must be false",
-        '/: property "note" must be required',
-        '/properties/summary: keyword "minLength" is not supported',
-      ]),
-    );
-    expect(isStrictCompatible({ type: "array", items: { type: "string" } })).toBe(false);
-    expect(isStrictCompatible(true)).toBe(false);
-    expect(
-      isStrictCompatible({
-        type: "object",
-        additionalProperties: false,
-        required: ["x"],
-        properties: { x: { type: "object", properties: {}, required: [] } },
-      }),
-    ).toBe(false);
-    expect(
-      isStrictCompatible({
-        type: "object",
-        additionalProperties: false,
-        required: ["u"],
-        properties: { u: { type: "string", format: "uri" } },
-      }),
-    ).toBe(false);
-    expect(
-      isStrictCompatible({
-        type: "object",
-        additionalProperties: false,
-        required: [],
-        properties: {},
-        oneOf: [],
-      }),
-    ).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { startFakeAnthropic } from "./anthropic-server.js";
 import { startFakeHttpServer } from "./http-server.js";
 import { startFakeOpenAI } from "./openai-server.js";
 import { startWireServer } from "./wire-server.js";
@@ -11,6 +12,7 @@ export interface StartedFake {
 
 export const starters: Array<() => Promise<StartedFake>> = [
   startFakeOpenAI,
+  startFakeAnthropic,
   startFakeHttpServer,
   () => startWireServer("wireUrl", "a"),
   () => startWireServer("wireOtherUrl", "b"),

@@ -1,9 +1,12 @@
 /** The test side of the fake servers (test/fakes/): scripting them and reading what they received. */
 import { expect, inject } from "vitest";
+import type { FakeAnthropicReply } from "../fakes/anthropic-server";
 import type { FakeReply } from "../fakes/openai-server";
 
 /** The fake OpenAI server's base URL (append /v1 for the API). */
 const openaiBase = inject("openaiUrl");
+/** The fake Anthropic server's base URL (the SDK appends /v1). */
+const anthropicBase = inject("anthropicUrl");
 /** The fake HTTP server api_call steps talk to. */
 export const httpServerBase = inject("httpServerUrl");
 
@@ -31,9 +34,8 @@ export interface RecordedOpenAiRequest {
 /** A fresh scenario name: requests whose model is this name get its scripted replies. */
 export const newScenario = (): string => `scn-${crypto.randomUUID()}`;
 
-/** Queues the fake OpenAI server's replies for `scenario`, in order. */
-export async function scriptOpenAi(scenario: string, replies: FakeReply[]): Promise<void> {
-  const res = await fetch(`${openaiBase}/__script`, {
+async function script(base: string, scenario: string, replies: unknown[]): Promise<void> {
+  const res = await fetch(`${base}/__script`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ scenario, replies }),
@@ -41,11 +43,53 @@ export async function scriptOpenAi(scenario: string, replies: FakeReply[]): Prom
   expect(res.status).toBe(200);
 }
 
-/** Every chat-completions request the fake OpenAI server received for `scenario`, in order. */
-export async function openAiRequests(scenario: string): Promise<RecordedOpenAiRequest[]> {
-  const res = await fetch(`${openaiBase}/__requests?scenario=${encodeURIComponent(scenario)}`);
-  return ((await res.json()) as { requests: RecordedOpenAiRequest[] }).requests;
+async function recorded<T>(base: string, scenario: string): Promise<T[]> {
+  const res = await fetch(`${base}/__requests?scenario=${encodeURIComponent(scenario)}`);
+  return ((await res.json()) as { requests: T[] }).requests;
 }
+
+/** Queues the fake OpenAI server's replies for `scenario`, in order. */
+export const scriptOpenAi = (scenario: string, replies: FakeReply[]): Promise<void> =>
+  script(openaiBase, scenario, replies);
+
+/** Every chat-completions request the fake OpenAI server received for `scenario`, in order. */
+export const openAiRequests = (scenario: string): Promise<RecordedOpenAiRequest[]> =>
+  recorded(openaiBase, scenario);
+
+/** The API key tests give the anthropic provider. */
+export const FAKE_ANTHROPIC_KEY = "sk-ant-test-123";
+
+/** The env bindings that point the anthropic provider at the fake server. */
+export const fakeAnthropicEnv = (): Pick<
+  Env,
+  "AI_PROVIDER" | "ANTHROPIC_API_KEY" | "ANTHROPIC_BASE_URL"
+> => ({
+  AI_PROVIDER: "anthropic",
+  ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY,
+  ANTHROPIC_BASE_URL: anthropicBase,
+});
+
+/** A Messages API request as the fake Anthropic server recorded it. */
+export interface RecordedAnthropicRequest {
+  headers: Record<string, string>;
+  body: {
+    model: string;
+    max_tokens: number;
+    system?: string;
+    temperature?: number;
+    messages: Array<{ role: string; content: string }>;
+    tools: Array<{ name: string; input_schema: Record<string, unknown> }>;
+    tool_choice: { type: string; name: string };
+  };
+}
+
+/** Queues the fake Anthropic server's replies for `scenario`, in order. */
+export const scriptAnthropic = (scenario: string, replies: FakeAnthropicReply[]): Promise<void> =>
+  script(anthropicBase, scenario, replies);
+
+/** Every Messages request the fake Anthropic server received for `scenario`, in order. */
+export const anthropicRequests = (scenario: string): Promise<RecordedAnthropicRequest[]> =>
+  recorded(anthropicBase, scenario);
 
 /** How many requests the fake HTTP server counted under `key`. */
 export async function httpHits(key: string): Promise<number> {
