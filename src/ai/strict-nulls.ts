@@ -29,11 +29,14 @@ function strip(value: unknown, node: unknown, root: Obj): unknown {
   const props = schema.properties;
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
   const out: Obj = {};
+  // Defined, not assigned: a key named "__proto__" stays an own property instead of replacing the prototype.
+  const keep = (key: string, v: unknown) =>
+    Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
   for (const [key, item] of Object.entries(value)) {
     const sub = Object.hasOwn(props, key) ? props[key] : undefined;
-    if (sub === undefined) out[key] = item;
+    if (sub === undefined) keep(key, item);
     else if (item === null && !required.has(key) && rejectsNull(sub, root, 0)) continue;
-    else out[key] = strip(item, sub, root);
+    else keep(key, strip(item, sub, root));
   }
   return out;
 }

@@ -135,6 +135,17 @@ describe("dropAbsentNulls (optional → nullable, undone before validating the o
     expect(answer.link).toBeNull();
   });
 
+  it("keeps a key named __proto__ as data, never as the answer's prototype", () => {
+    const answer = JSON.parse(
+      '{"title": "t", "__proto__": {"polluted": "yes"}, "author": {"name": "A", "__proto__": 1}}',
+    );
+    const stripped = dropAbsentNulls(answer, article) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(stripped)).toBe(Object.prototype);
+    expect(Object.keys(stripped)).toContain("__proto__");
+    expect((stripped as { polluted?: string }).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(stripped.author)).toBe(Object.prototype);
+  });
+
   it("keeps a null the original allows, a null for a required property, and unknown keys", () => {
     const schema: JsonSchema = {
       type: "object",
