@@ -3,6 +3,7 @@ import { PermanentAiError, TransientAiError } from "../../src/ai/errors";
 import { generateWithSchema } from "../../src/ai/generate";
 import { createAiProvider } from "../../src/ai/provider-factory";
 import type { AiProvider, JsonSchema } from "../../src/ai/types";
+import { strictArticleSchema } from "../fixtures/schemas/strict";
 import {
   FAKE_OPENAI_KEY,
   fakeOpenAiEnv,
@@ -15,17 +16,7 @@ import {
 const at = (v: unknown, ...keys: string[]): unknown =>
   keys.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], v);
 
-/** Strict-compatible: closed objects, everything required. */
-const articleSchema: JsonSchema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["title", "score", "tags"],
-  properties: {
-    title: { type: "string" },
-    score: { type: "integer", minimum: 0, maximum: 100 },
-    tags: { type: "array", items: { type: "string", enum: ["news", "howto"] } },
-  },
-};
+const articleSchema = strictArticleSchema;
 /** Cannot be made strict at all: patternProperties has no strict equivalent. */
 const mapSchema: JsonSchema = {
   type: "object",

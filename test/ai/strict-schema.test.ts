@@ -2,18 +2,9 @@ import { describe, expect, it } from "vitest";
 import { requestShape } from "../../src/ai/openai-provider";
 import { isStrictCompatible, strictIncompatibilities } from "../../src/ai/strict-schema";
 import type { JsonSchema } from "../../src/ai/types";
+import { strictArticleSchema } from "../fixtures/schemas/strict";
 
-/** Strict-compatible as written: closed objects, everything required. */
-const articleSchema: JsonSchema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["title", "score", "tags"],
-  properties: {
-    title: { type: "string" },
-    score: { type: "integer", minimum: 0, maximum: 100 },
-    tags: { type: "array", items: { type: "string", enum: ["news", "howto"] } },
-  },
-};
+const articleSchema = strictArticleSchema;
 /** Not strict-compatible as written: an optional property and minLength. */
 const looseSchema: JsonSchema = {
   type: "object",
