@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { checks } from "./lib/checks.mjs";
 import { freePort, ROOT, runWrangler, startWranglerDev, stopDevServer, waitForOk } from "./lib/wrangler.mjs";
 
 const DIR = mkdtempSync(join(tmpdir(), "scaff-cli-"));
@@ -16,21 +17,8 @@ const CLI = join(ROOT, "cli", "scaff.mjs");
 const START_MS = 120_000;
 const CLI_MS = 60_000;
 
-let passed = 0;
-let failed = 0;
 let base;
-const log = (m) => console.log(`[cli] ${m}`);
-
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    log(`ok    ${name}`);
-  } catch (err) {
-    failed++;
-    log(`FAIL  ${name}\n      ${String(err?.message ?? err).replaceAll("\n", "\n      ")}`);
-  }
-}
+const { check, log, counts } = checks("cli");
 
 function assert(condition, message) {
   if (!condition) throw new Error(message);
@@ -240,11 +228,11 @@ async function main() {
 
 main()
   .catch((err) => {
-    failed++;
+    counts.failed++;
     log(`FAIL  setup: ${err?.message ?? err}`);
   })
   .finally(() => {
     rmSync(DIR, { recursive: true, force: true });
-    console.log(`\n${passed} passed, ${failed} failed`);
-    process.exit(failed > 0 ? 1 : 0);
+    console.log(`\n${counts.passed} passed, ${counts.failed} failed`);
+    process.exit(counts.failed > 0 ? 1 : 0);
   });

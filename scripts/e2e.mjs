@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { checks } from "./lib/checks.mjs";
 import { firstApiKey, readDevVars } from "./lib/dev-vars.mjs";
 import { checkDocsPage } from "./lib/docs-check.mjs";
 import { assertPortFree, killGroup, ROOT, waitForOk } from "./lib/wrangler.mjs";
@@ -43,25 +44,10 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-let passed = 0;
-let failed = 0;
 let server;
 let serverOutput = "";
 let browser;
-
-const log = (message) => console.log(`[e2e] ${message}`);
-
-/** Records one named check; a failing check is reported and counted, later checks still run. */
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    log(`ok    ${name}`);
-  } catch (err) {
-    failed++;
-    log(`FAIL  ${name}\n      ${err instanceof Error ? err.message.split("\n").join("\n      ") : err}`);
-  }
-}
+const { check, log, counts } = checks("e2e");
 
 function assert(condition, message) {
   if (!condition) throw new Error(message);
@@ -358,15 +344,15 @@ let exitCode = 0;
 try {
   await main();
 } catch (err) {
-  failed++;
+  counts.failed++;
   log(`FAIL  setup: ${err instanceof Error ? err.message : err}`);
   if (serverOutput) console.log(`--- server output ---\n${serverOutput.slice(-4000)}\n---`);
 } finally {
   if (browser) await browser.close().catch(() => undefined);
   await stopServer();
   rmSync(STATE_DIR, { recursive: true, force: true });
-  if (failed > 0 || passed === 0) exitCode = 1;
+  if (counts.failed > 0 || counts.passed === 0) exitCode = 1;
   log(`screenshots: ${ARTIFACTS}`);
-  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`${counts.passed} passed, ${counts.failed} failed`);
 }
 process.exitCode = exitCode;
