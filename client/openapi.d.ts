@@ -75,6 +75,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/workflows/{id}/stats": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Runs per status, run duration percentiles, and what the AI steps used and cost */
+    get: operations["getWorkflowStats"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/executions": {
     parameters: {
       query?: never;
@@ -281,6 +298,36 @@ export interface components {
         [key: string]: unknown;
       };
     };
+    /** @description Read from the run index, which may lag a run's last transition by its index write */
+    WorkflowStats: {
+      workflow_id: string;
+      /** Format: date-time */
+      since: string | null;
+      runs: {
+        total: number;
+        by_status: {
+          running?: number;
+          waiting?: number;
+          completed?: number;
+          rejected?: number;
+          failed?: number;
+          cancelled?: number;
+        };
+      };
+      /** @description Created → finished, over the runs that finished (nearest rank); null without any */
+      duration_ms: {
+        p50: number | null;
+        p95: number | null;
+      };
+      ai: {
+        attempts: number;
+        re_asks: number;
+        human_fixes: number;
+        tokens_prompt: number;
+        tokens_output: number;
+        cost_usd: number;
+      };
+    };
     RunStatus: {
       run_id: string;
       workflow_id: string;
@@ -290,6 +337,7 @@ export interface components {
       current_step: string | null;
       created_at: string;
       updated_at: string;
+      usage: components["schemas"]["RunUsage"];
       error?: {
         code: string;
         message: string;
@@ -307,6 +355,18 @@ export interface components {
         instructions?: string;
         fields?: components["schemas"]["FormField"][];
       };
+    };
+    /** @description What the run's AI steps used so far */
+    RunUsage: {
+      tokens_prompt: number;
+      tokens_output: number;
+      /** @description USD by AI_PRICES; attempts of unpriced models add 0 */
+      cost_usd: number;
+      ai_attempts: number;
+      /** @description Attempts that asked again after an invalid answer */
+      re_asks: number;
+      /** @description AI outputs a person supplied (`ai.fixed`) */
+      human_fixes: number;
     };
     FormField: {
       name: string;
@@ -346,6 +406,7 @@ export interface components {
         current_step: string | null;
         created_at: string;
         updated_at: string;
+        usage: components["schemas"]["RunUsage"];
         error?: {
           code: string;
           message: string;
@@ -1086,6 +1147,67 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Validation failed; details name each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error (the body carries a request id, never internals) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getWorkflowStats: {
+    parameters: {
+      query?: {
+        /** @description Only runs created at or after this time (RFC 3339); all runs when omitted */
+        since?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The workflow's stats */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["WorkflowStats"];
+        };
       };
       /** @description Missing or invalid credentials */
       401: {

@@ -8,6 +8,7 @@ import { requestContext } from "./api/middleware/request-context";
 import { executionRoutes } from "./api/routes/executions";
 import { schemaRoutes } from "./api/routes/schemas";
 import { systemRoutes } from "./api/routes/system";
+import { workflowStatsRoutes } from "./api/routes/workflow-stats";
 import { workflowRoutes } from "./api/routes/workflows";
 import { validationHook } from "./api/validation-hook";
 import { devMailRoutes } from "./dev/mailbox-routes";
@@ -23,6 +24,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.route("/", systemRoutes);
   app.route("/", workflowRoutes);
+  app.route("/", workflowStatsRoutes);
   app.route("/", executionRoutes);
   app.route("/", schemaRoutes);
   // Human pages and the dev mailbox: outside /v1, no API key (the link's token is the capability).

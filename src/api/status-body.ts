@@ -15,7 +15,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export async function statusBody(env: Env, snapshot: RunSnapshot, requestOrigin: string) {
   const { record: run, apiToken: token } = snapshot;
-  const body = summaryBody(run);
+  const body = summaryBody({ ...run, usage: snapshot.usage });
   const wait = run.pending;
   if (run.status !== "waiting" || wait?.kind !== "human") return body;
   const def = await loadDefinition(env.DB, run.workflowId, run.workflowVersion);
@@ -52,6 +52,7 @@ export function summaryBody(run: RunSummary) {
     current_step: run.currentStep,
     created_at: iso(run.createdAt),
     updated_at: iso(run.updatedAt),
+    usage: run.usage,
     ...(run.error ? { error: run.error as NonNullable<RunSnapshot["record"]["error"]> } : {}),
   };
 }

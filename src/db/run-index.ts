@@ -2,6 +2,7 @@
 // transition (src/durable/index-sync.ts) and read by lists. Writes are ordered by the run's version.
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { RunStatus } from "../engine/state";
+import type { RunUsage } from "../engine/usage";
 import { getDb } from "./client";
 import { type RunIndexRow, runIndex } from "./schema";
 
@@ -17,6 +18,7 @@ export interface RunSummary {
   error: unknown;
   createdAt: number;
   updatedAt: number;
+  usage: RunUsage;
 }
 
 const excluded = (column: string) => sql.raw(`excluded.${column}`);
@@ -43,6 +45,12 @@ export async function upsertRunSummaries(d1: D1Database, rows: readonly RunSumma
           version: excluded("version"),
           updatedAt: excluded("updated_at"),
           finishedAt: excluded("finished_at"),
+          tokensPrompt: excluded("tokens_prompt"),
+          tokensOutput: excluded("tokens_output"),
+          costUsd: excluded("cost_usd"),
+          aiAttempts: excluded("ai_attempts"),
+          reAsks: excluded("re_asks"),
+          humanFixes: excluded("human_fixes"),
         },
         setWhere: sql`${runIndex.version} < excluded.version`,
       }),
@@ -64,6 +72,10 @@ const toSummary = (r: RunSummaryRow): RunSummary => ({
   error: r.error === null ? null : JSON.parse(r.error),
   createdAt: r.createdAt,
   updatedAt: r.updatedAt,
+  usage: {
+    ...{ tokens_prompt: r.tokensPrompt, tokens_output: r.tokensOutput, cost_usd: r.costUsd },
+    ...{ ai_attempts: r.aiAttempts, re_asks: r.reAsks, human_fixes: r.humanFixes },
+  },
 });
 
 /** Runs newest first, optionally filtered, after the (created_at, id) of the previous page's last item. */

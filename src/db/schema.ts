@@ -9,6 +9,8 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
+import { usageColumns } from "./usage-columns";
+
 // All timestamps are integer milliseconds since the epoch; JSON columns hold serialised JSON text.
 
 /** A workflow id and its lifecycle; the definitions themselves live in workflow_versions. */
@@ -208,6 +210,7 @@ export const runIndex = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     finishedAt: integer("finished_at"),
+    ...usageColumns,
   },
   (t) => [
     index("run_index_created_idx").on(t.createdAt, t.id),

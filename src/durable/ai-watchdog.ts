@@ -1,3 +1,4 @@
+import { acceptsAiResult } from "../engine/ai-result";
 import type { AiPending, RunState } from "../engine/state";
 import { backoffDelayMs } from "../lib/backoff";
 import type { Logger } from "../lib/logger";
@@ -18,6 +19,34 @@ export interface AiResendRecord {
 }
 
 const KEY = "aiResend";
+/** Which of the step's targets the job of an attempt went to last (absent: the primary). */
+const FALLBACK_KEY = "aiFallback";
+
+interface AiFallbackRecord {
+  attemptId: string;
+  tier: number;
+}
+
+/**
+ * Remembers that the attempt's job moved to fallback `tier`, so a re-send goes there too (the dead-letter
+ * consumer asks before it sends the job on); false when the run no longer waits for that attempt.
+ */
+export async function moveToFallback(
+  storage: DurableObjectStorage,
+  run: RunState,
+  attemptId: string,
+  tier: number,
+): Promise<boolean> {
+  if (!acceptsAiResult(run, attemptId)) return false;
+  await storage.put(FALLBACK_KEY, { attemptId, tier } satisfies AiFallbackRecord);
+  return true;
+}
+
+/** The fallback tier the attempt's job is on (0: the primary). */
+export async function fallbackTier(storage: DurableObjectStorage, attemptId: string): Promise<number> {
+  const record = await storage.get<AiFallbackRecord>(FALLBACK_KEY);
+  return record?.attemptId === attemptId ? record.tier : 0;
+}
 
 /** When the alarm should next look at an AI step still waiting for its job. */
 export async function aiWatchdogAt(
@@ -44,9 +73,19 @@ export async function resendAiJob(
   if (count > MAX_AI_RESENDS) return "give_up";
   await storage.put(KEY, { attemptId: pending.attemptId, count } satisfies AiResendRecord);
   const { stepId, attemptId, seq, prompt } = pending;
-  const ids = { step_id: stepId, attempt_id: attemptId, resend: count };
+  // A job the dead-letter consumer moved to a fallback stays there: the primary already gave up.
+  const fallback = await fallbackTier(storage, attemptId);
+  const ids = { step_id: stepId, attempt_id: attemptId, resend: count, fallback };
   try {
-    await runEffects(env, run.id, [{ kind: "ai_job", stepId, attemptId, seq, prompt }], log);
+    const job = {
+      kind: "ai_job" as const,
+      stepId,
+      attemptId,
+      seq,
+      prompt,
+      ...(fallback ? { fallback } : {}),
+    };
+    await runEffects(env, run.id, [job], log);
     log.warn("ai job re-sent", ids);
   } catch (e) {
     // Counted all the same: a job that cannot even be sent ends in ai_lost like one never answered.

@@ -36,8 +36,16 @@ export async function runEffects(
 ): Promise<void> {
   for (const effect of effects) {
     if (effect.kind === "ai_job") {
-      const { stepId, attemptId, seq, prompt } = effect;
-      const msg: AiJobMessage = { kind: "ai", runId, stepId, attemptId, seq, prompt };
+      const { stepId, attemptId, seq, prompt, fallback } = effect;
+      const msg: AiJobMessage = {
+        kind: "ai",
+        runId,
+        stepId,
+        attemptId,
+        seq,
+        prompt,
+        ...(fallback ? { fallback } : {}),
+      };
       await env.AI_JOBS.send(msg);
       log.debug("ai job queued", { step_id: stepId, attempt_id: attemptId });
     } else {

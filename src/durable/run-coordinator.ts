@@ -16,6 +16,7 @@ import type { RunRecord } from "../run-db/run-model";
 import { loadRun, onlyRun } from "../run-db/runs";
 import type { RunOrigin } from "../run-db/store";
 import { getTokenState } from "../run-db/tokens";
+import { moveToFallback } from "./ai-watchdog";
 import { firstTransition } from "./begin";
 import { commitTransition, repairEffects } from "./commit";
 import { drive, perform, type Steps } from "./drive";
@@ -163,6 +164,12 @@ export class RunCoordinator extends DurableObject<Env> {
       await drive(this.steps, def, t.run);
       return { applied: true };
     });
+  }
+
+  /** Remembers that the attempt's job moved to fallback `tier` (the watchdog re-sends it there); false when stale. */
+  aiFallback(runId: string, attemptId: string, tier: number): Promise<RpcResult<{ applied: boolean }>> {
+    const move = async () => moveToFallback(this.ctx.storage, await this.runOf(runId), attemptId, tier);
+    return this.entry(runId, async () => ({ applied: await move() }));
   }
 
   /** The run's status body facts. */

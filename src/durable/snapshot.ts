@@ -1,7 +1,9 @@
+import type { RunUsage } from "../engine/usage";
 import type { RunDb } from "../run-db/client";
 import type { RunRecord } from "../run-db/run-model";
 import { loadRun } from "../run-db/runs";
 import { type ApiToken, apiTokenFor } from "../run-db/tokens";
+import { runUsage } from "../run-db/usage";
 
 /**
  * What RPC callers learn: the run as the object stores it, and the API token of its open wait (null
@@ -10,6 +12,8 @@ import { type ApiToken, apiTokenFor } from "../run-db/tokens";
 export interface RunSnapshot {
   record: RunRecord;
   apiToken: ApiToken | null;
+  /** What the run's AI steps used so far. */
+  usage: RunUsage;
 }
 
 /** The run as it now stands in the object's storage, or null when it holds no such run. */
@@ -18,5 +22,6 @@ export function runSnapshot(db: RunDb, runId: string): RunSnapshot | null {
   if (!record) return null;
   const wait = record.pending;
   const open = record.status === "waiting" && wait?.kind === "human";
-  return { record, apiToken: open ? apiTokenFor(db, runId, wait.waitId) : null };
+  const apiToken = open ? apiTokenFor(db, runId, wait.waitId) : null;
+  return { record, apiToken, usage: runUsage(db, runId) };
 }

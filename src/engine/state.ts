@@ -104,7 +104,15 @@ export interface TokenToMint {
 
 /** A side effect to perform only after the transition's batch committed. */
 export type Effect =
-  | { kind: "ai_job"; stepId: string; attemptId: string; seq: number; prompt: string }
+  | {
+      kind: "ai_job";
+      stepId: string;
+      attemptId: string;
+      seq: number;
+      prompt: string;
+      /** The step's fallback target the job goes to (absent: the primary); only re-sends set it. */
+      fallback?: number;
+    }
   | {
       kind: "mail";
       waitId: string;

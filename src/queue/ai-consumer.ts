@@ -178,6 +178,9 @@ export async function abandonAiJob(env: Env, msg: AiJobMessage, log?: Logger): P
   const tier = (msg.fallback ?? 0) + 1;
   const next = step ? aiTargets(step, env.AI_PROVIDER)[tier] : undefined;
   if (next) {
+    // The run's object remembers the tier first, so its watchdog re-sends a lost job to the fallback.
+    const moved = await runStub(env, msg.runId).aiFallback(msg.runId, msg.attemptId, tier);
+    if (moved.ok && !moved.value.applied) return;
     await env.AI_JOBS.send({ ...msg, fallback: tier } satisfies AiJobMessage);
     log?.warn("ai provider gave up; falling back", {
       run_id: msg.runId,

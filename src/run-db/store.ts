@@ -2,9 +2,11 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type { RunSummaryRow } from "../db/run-index";
 import type { RunRow } from "../db/schema";
 import type { RunState, Transition } from "../engine/state";
+import { NO_USAGE, type RunUsage } from "../engine/usage";
 import type { RunDb } from "./client";
 import { events, indexOutbox, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
 import { workingTokens } from "./tokens";
+import { runUsage } from "./usage";
 
 /** A mail outbox row prepared before the transaction (the email carries a freshly signed link). */
 export interface OutboxInsert {
@@ -125,8 +127,8 @@ function writeMailAndEvents(db: RunDb, t: Transition, x: Extra): void {
   }
 }
 
-/** The index row D1 keeps of a run, from the run's own row. */
-export function summaryOf(row: RunRow): RunSummaryRow {
+/** The index row D1 keeps of a run, from the run's own row and what its AI steps used. */
+export function summaryOf(row: RunRow, usage: RunUsage = NO_USAGE): RunSummaryRow {
   const wait =
     row.status === "waiting" && row.pending ? (JSON.parse(row.pending) as RunState["pending"]) : null;
   const human = wait?.kind === "human" ? wait : null;
@@ -140,6 +142,8 @@ export function summaryOf(row: RunRow): RunSummaryRow {
     },
     ...{ createdBy: row.createdBy, idempotencyKey: row.idempotencyKey },
     ...{ createdAt: row.createdAt, updatedAt: row.updatedAt, finishedAt: row.finishedAt },
+    ...{ tokensPrompt: usage.tokens_prompt, tokensOutput: usage.tokens_output, costUsd: usage.cost_usd },
+    ...{ aiAttempts: usage.ai_attempts, reAsks: usage.re_asks, humanFixes: usage.human_fixes },
   };
 }
 
@@ -150,7 +154,7 @@ export function enqueueIndexWrite(db: RunDb, runId: string): void {
   const values = {
     runId,
     version: row.version,
-    summary: JSON.stringify(summaryOf(row)),
+    summary: JSON.stringify(summaryOf(row, runUsage(db, runId))),
     failures: 0,
     retryAt: null,
   };

@@ -28,6 +28,17 @@ const FieldSchema = z
   })
   .openapi("FormField");
 
+export const UsageSchema = z
+  .object({
+    tokens_prompt: z.number().int(),
+    tokens_output: z.number().int(),
+    cost_usd: z.number().openapi({ description: "USD by AI_PRICES; attempts of unpriced models add 0" }),
+    ai_attempts: z.number().int(),
+    re_asks: z.number().int().openapi({ description: "Attempts that asked again after an invalid answer" }),
+    human_fixes: z.number().int().openapi({ description: "AI outputs a person supplied (`ai.fixed`)" }),
+  })
+  .openapi("RunUsage", { description: "What the run's AI steps used so far" });
+
 export const RunStatusSchema = z
   .object({
     run_id: z.string(),
@@ -37,6 +48,7 @@ export const RunStatusSchema = z
     current_step: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
+    usage: UsageSchema,
     error: z
       .object({
         code: z.string(),
