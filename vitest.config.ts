@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { startOtlpCollector } from "./test/fakes/otlp-collector.js";
 
 process.env.WRANGLER_SEND_METRICS = "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
@@ -23,6 +24,11 @@ export default defineConfig({
           SECRET_TEST_TOKEN: "s3cr3t-value-never-logged",
           // The fake servers listen on 127.0.0.1 at ports chosen at start: any port.
           SECRETS_ALLOWED_HOSTS: "TEST_TOKEN=127.0.0.1",
+          // Traces go to the fake collector, but only of requests that send a sampled `traceparent`
+          // (test/telemetry/): every other test's work is not sampled, so nothing of it is exported.
+          OTEL_EXPORTER_OTLP_ENDPOINT: await startOtlpCollector(),
+          OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer%20otel-test-token",
+          OTEL_TRACES_SAMPLER: "parentbased_always_off",
         },
       },
     })),

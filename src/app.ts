@@ -5,6 +5,7 @@ import { errorBody, handleError } from "./api/errors";
 import { apiKeyAuth } from "./api/middleware/auth";
 import { limitBody } from "./api/middleware/body-limit";
 import { requestContext } from "./api/middleware/request-context";
+import { tracing } from "./api/middleware/tracing";
 import { executionRoutes } from "./api/routes/executions";
 import { schemaRoutes } from "./api/routes/schemas";
 import { systemRoutes } from "./api/routes/system";
@@ -17,6 +18,7 @@ import { linkRoutes } from "./links/routes";
 /** Builds the HTTP app: middleware, routes, OpenAPI document, docs and the JSON error handler. */
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use("*", tracing());
   app.use("*", requestContext());
   // The links sub-app bounds its own bodies, so that its onError answers a post over 1 MiB with a page.
   app.use("/v1/*", limitBody());

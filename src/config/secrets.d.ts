@@ -16,6 +16,13 @@ declare namespace Cloudflare {
     SECRETS_ALLOWED_HOSTS?: string;
     /** Email Service binding, when EMAIL_PROVIDER=cloudflare. */
     EMAIL?: { send(message: unknown): Promise<unknown> };
+    /** OpenTelemetry over OTLP/HTTP (src/telemetry/config.ts); unset: nothing is traced or exported. */
+    OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+    OTEL_EXPORTER_OTLP_HEADERS?: string;
+    OTEL_SERVICE_NAME?: string;
+    OTEL_TRACES_SAMPLER?: string;
+    OTEL_TRACES_SAMPLER_ARG?: string;
     [secret: `SECRET_${string}`]: string | undefined;
   }
 }

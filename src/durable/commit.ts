@@ -5,10 +5,12 @@ import type { Logger } from "../lib/logger";
 import type { RunDb } from "../run-db/client";
 import { outboxRows } from "../run-db/mail";
 import { type RunOrigin, writeTransition } from "../run-db/store";
+import { withSpan } from "../telemetry";
 import { parseTokenSecrets } from "../tokens";
 import { EFFECTS_KEY, flushEffects, owedRecord, type PendingEffects, WATCHDOG_MS } from "./effects";
 import { copyToDevMailbox, INDEX_WATCHDOG_MS } from "./index-sync";
 import { prepareOutbox } from "./outbox";
+import { transitionAttributes } from "./transition-span";
 
 /**
  * One transition, in the order docs/architecture.md describes: prepare the emails (signed links), arm the
@@ -16,7 +18,19 @@ import { prepareOutbox } from "./outbox";
  * send queue messages. A crash anywhere leaves either nothing written, or a written transaction whose
  * alarm finishes the job; a send that fails after it is kept for the alarm to retry (see flushEffects).
  */
-export async function commitTransition(
+export function commitTransition(
+  env: Env,
+  storage: DurableObjectStorage,
+  db: RunDb,
+  log: Logger,
+  p: { def: Definition; t: Transition; now: number; origin?: RunOrigin },
+): Promise<void> {
+  // Its span is the parent of the queue messages it sends (their consumers continue the trace).
+  const attributes = transitionAttributes(p.def, p.t);
+  return withSpan("scaff.transition", { attributes }, () => commit(env, storage, db, log, p));
+}
+
+async function commit(
   env: Env,
   storage: DurableObjectStorage,
   db: RunDb,

@@ -8,6 +8,7 @@ import type { RunState, Transition } from "../engine/state";
 import { executeStep } from "../executors";
 import type { Logger } from "../lib/logger";
 import { collectWorkflowSecrets } from "../lib/secrets";
+import { withSpan } from "../telemetry";
 import { resendAiJob } from "./ai-watchdog";
 
 /** What driving a run needs of its object. */
@@ -27,7 +28,11 @@ export async function drive(o: Steps, def: Definition, start: RunState): Promise
   while (state.status === "running" && !state.pending && state.currentStep) {
     const step = stepById(def, state.currentStep);
     const startedAt = Date.now();
-    const outcome = await executeStep(step, { definition: def, run: state, now: startedAt, ...io });
+    const attributes = { "scaff.run_id": state.id, "scaff.step_id": step.id, "scaff.step_type": step.type };
+    const run = state;
+    const outcome = await withSpan("scaff.step", { attributes }, () =>
+      executeStep(step, { definition: def, run, now: startedAt, ...io }),
+    );
     const now = Date.now();
     const t = applyStepOutcome(def, state, outcome, o.deps(now), startedAt);
     await o.commit(def, t, now);

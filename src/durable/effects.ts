@@ -4,6 +4,7 @@ import { MAX_EFFECT_SENDS, QUEUE_BATCH_MAX_BYTES, QUEUE_BATCH_MAX_MESSAGES, utf8
 import type { Logger } from "../lib/logger";
 import { retryDelaySeconds } from "../queue/backoff";
 import type { AiJobMessage, MailMessage } from "../queue/messages";
+import { currentTraceparent } from "../telemetry";
 import { aiWatchdogAt } from "./ai-watchdog";
 
 /** How long after a batch the watchdog alarm fires if the effects that follow it never finished. */
@@ -27,6 +28,12 @@ export interface PendingEffects {
   retryAt?: number;
 }
 
+/** The current span's `traceparent` for a message, so its consumer continues the trace (none untraced). */
+function traceOf(): { trace?: string } {
+  const trace = currentTraceparent();
+  return trace ? { trace } : {};
+}
+
 /** Sends the effects; throws on the first failing send. Consumers drop duplicates: repeating is safe. */
 export async function runEffects(
   env: Env,
@@ -38,20 +45,16 @@ export async function runEffects(
     if (effect.kind === "ai_job") {
       const { stepId, attemptId, seq, prompt, fallback } = effect;
       const msg: AiJobMessage = {
-        kind: "ai",
-        runId,
-        stepId,
-        attemptId,
-        seq,
-        prompt,
+        ...{ kind: "ai", runId, stepId, attemptId, seq, prompt },
         ...(fallback ? { fallback } : {}),
+        ...traceOf(),
       };
       await env.AI_JOBS.send(msg);
       log.debug("ai job queued", { step_id: stepId, attempt_id: attemptId });
     } else {
       // Only this transition's emails: an older one still in retry backoff keeps its own schedule.
       const bodies = (effect.outboxIds ?? []).map(
-        (id): MailMessage => ({ kind: "mail", runId, outboxId: id }),
+        (id): MailMessage => ({ kind: "mail", runId, outboxId: id, ...traceOf() }),
       );
       for (const chunk of batches(bodies)) await env.MAIL.sendBatch(chunk.map((body) => ({ body })));
     }

@@ -9,6 +9,8 @@ export interface StartParams {
   inputs: Record<string, unknown>;
   profile: Record<string, unknown>;
   origin: RunOrigin;
+  /** The caller's `traceparent` (when tracing), so the object's spans join the request's trace. */
+  trace?: string;
 }
 
 /** What a resume hands the run's object: the verified link's claims and the submitted data. */
@@ -18,4 +20,6 @@ export interface ResumeParams {
   data: unknown;
   /** Who resumed, when the token names no recipient (the API principal). */
   principal: string;
+  /** The caller's `traceparent` (when tracing). */
+  trace?: string;
 }

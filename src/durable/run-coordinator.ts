@@ -21,6 +21,7 @@ import { firstTransition } from "./begin";
 import { commitTransition, repairEffects } from "./commit";
 import { drive, perform, type Steps } from "./drive";
 import { scheduleAlarm } from "./effects";
+import { type EntryOf, entrySpan } from "./entry-span";
 import { findRun, runOf } from "./find-run";
 import { IndexSync, indexDeadline } from "./index-sync";
 import { definitionOf, mustLoadDefinition } from "./load";
@@ -28,7 +29,7 @@ import { type MailToSend, mailFate, mailToSend } from "./mail";
 import type { ResumeParams, StartParams } from "./params";
 import { aiJobOf, eventsPage, historyOf, linkFactsOf } from "./reads";
 import { type RpcResult, rpcFail, rpcOk } from "./rpc";
-import { type RunSnapshot, runSnapshot } from "./snapshot";
+import { type RunSnapshot, runSnapshot, storedSnapshot } from "./snapshot";
 
 export type { RunSnapshot } from "./snapshot"; // what callers of the object import
 
@@ -66,17 +67,20 @@ export class RunCoordinator extends DurableObject<Env> {
     return run;
   }
 
-  /** An RPC entry: serialised, its domain errors returned as data, the index write it owes started. */
-  private entry<T>(runId: string, fn: () => Promise<T>): Promise<RpcResult<T>> {
-    return this.serial(async () => {
-      try {
-        return rpcOk(await fn());
-      } catch (e) {
-        return rpcFail(e);
-      } finally {
-        this.index.kick(this.log(runId));
-      }
-    });
+  /** An RPC entry: serialised, its domain errors as data, the index write it owes started, in `at`'s trace. */
+  private entry<T>(at: string | EntryOf, fn: () => Promise<T>): Promise<RpcResult<T>> {
+    const { runId, trace } = typeof at === "string" ? { runId: at, trace: undefined } : at;
+    return this.serial(() =>
+      entrySpan(this.env, this.ctx, trace, async () => {
+        try {
+          return rpcOk(await fn());
+        } catch (e) {
+          return rpcFail(e);
+        } finally {
+          this.index.kick(this.log(runId));
+        }
+      }),
+    );
   }
 
   /** A read: the run as stored (imported from D1 first if it predates the move), its errors as data. */
@@ -89,16 +93,14 @@ export class RunCoordinator extends DurableObject<Env> {
     }
   }
 
-  private log(runId: string): Logger {
-    return createLogger(this.env.LOG_LEVEL, { run_id: runId });
-  }
+  private log = (runId: string): Logger => createLogger(this.env.LOG_LEVEL, { run_id: runId });
 
   /**
    * Creates the run and drives it to its first wait, AI step or end. An object that already holds the
    * run (a keyed start's run id comes from its key) answers it instead: the first writer wins.
    */
   start(p: StartParams): Promise<RpcResult<{ run: RunSnapshot; created: boolean }>> {
-    return this.entry(p.runId, async () => {
+    return this.entry(p, async () => {
       const existing = runSnapshot(this.db, p.runId);
       if (existing) return { run: existing, created: false };
       const def = await mustLoadDefinition(this.env.DB, p.workflowId, p.workflowVersion);
@@ -118,7 +120,7 @@ export class RunCoordinator extends DurableObject<Env> {
 
   /** Applies a person's answer to the run's current wait, exactly once. */
   resume(p: ResumeParams): Promise<RpcResult<RunSnapshot>> {
-    return this.entry(p.runId, async () => {
+    return this.entry(p, async () => {
       const { claims } = p;
       const state = await findRun(this.env, this.db, p.runId, this.log(p.runId));
       const token = getTokenState(this.db, claims.jti);
@@ -137,8 +139,8 @@ export class RunCoordinator extends DurableObject<Env> {
   }
 
   /** Cancels a waiting or running run; its links stop working. */
-  cancel(runId: string, by: string): Promise<RpcResult<RunSnapshot>> {
-    return this.entry(runId, async () => {
+  cancel(runId: string, by: string, trace?: string): Promise<RpcResult<RunSnapshot>> {
+    return this.entry({ runId, trace }, async () => {
       const state = await this.runOf(runId);
       if (TERMINAL.has(state.status)) throw new AppError("conflict", `The run is already ${state.status}`);
       const def = await definitionOf(this.env.DB, state);
@@ -152,8 +154,8 @@ export class RunCoordinator extends DurableObject<Env> {
   }
 
   /** Applies an AI step's result once; a stale or duplicate delivery changes nothing. */
-  aiResult(runId: string, attemptId: string, result: AiStepResult): Promise<RpcResult<{ applied: boolean }>> {
-    return this.entry(runId, async () => {
+  aiResult(runId: string, attemptId: string, result: AiStepResult, trace?: string) {
+    return this.entry({ runId, trace }, async () => {
       const state = await this.runOf(runId);
       if (!acceptsAiResult(state, attemptId)) return { applied: false };
       const def = await definitionOf(this.env.DB, state);
@@ -217,33 +219,29 @@ export class RunCoordinator extends DurableObject<Env> {
 
   /** Timeouts, reminders, index retries, and repair after a crash between a transition and its effects. */
   override async alarm(): Promise<void> {
-    await this.serial(async () => {
-      const runId = onlyRun(this.db)?.id ?? (await this.ctx.storage.get<string>(RUN_ID_KEY));
-      if (!runId) return;
-      const state = await findRun(this.env, this.db, runId, this.log(runId));
-      if (!state) return;
-      const log = this.log(runId);
-      await this.index.writeOnce(log);
-      const def = await definitionOf(this.env.DB, state);
-      // A failing send is kept for a later alarm: it never keeps this one from its timeout or reminder.
-      const { repaired, abandoned } = await repairEffects(this.env, this.ctx.storage, state, log);
-      const now = Date.now();
-      const action = decideAlarm(state, def, now, repaired, abandoned);
-      await perform(this.steps, action, def, state, now);
-      await this.reschedule();
-      this.index.kick(log);
-    });
+    await this.serial(() => entrySpan(this.env, this.ctx, undefined, () => this.onAlarm()));
   }
 
-  private snapshot(runId: string): RunSnapshot {
-    const snap = runSnapshot(this.db, runId);
-    if (!snap) throw new AppError("not_found", `Run '${runId}' not found`);
-    return snap;
+  private async onAlarm(): Promise<void> {
+    const runId = onlyRun(this.db)?.id ?? (await this.ctx.storage.get<string>(RUN_ID_KEY));
+    if (!runId) return;
+    const state = await findRun(this.env, this.db, runId, this.log(runId));
+    if (!state) return;
+    const log = this.log(runId);
+    await this.index.writeOnce(log);
+    const def = await definitionOf(this.env.DB, state);
+    // A failing send is kept for a later alarm: it never keeps this one from its timeout or reminder.
+    const { repaired, abandoned } = await repairEffects(this.env, this.ctx.storage, state, log);
+    const now = Date.now();
+    const action = decideAlarm(state, def, now, repaired, abandoned);
+    await perform(this.steps, action, def, state, now);
+    await this.reschedule();
+    this.index.kick(log);
   }
 
-  private runOf(runId: string): Promise<RunRecord> {
-    return runOf(this.env, this.db, runId, this.log(runId));
-  }
+  private snapshot = (runId: string): RunSnapshot => storedSnapshot(this.db, runId);
+
+  private runOf = (runId: string): Promise<RunRecord> => runOf(this.env, this.db, runId, this.log(runId));
 
   /** Sets the alarm to the run's next deadline, the index write it still owes included. */
   private async reschedule(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { RunUsage } from "../engine/usage";
+import { AppError } from "../lib/errors";
 import type { RunDb } from "../run-db/client";
 import type { RunRecord } from "../run-db/run-model";
 import { loadRun } from "../run-db/runs";
@@ -24,4 +25,11 @@ export function runSnapshot(db: RunDb, runId: string): RunSnapshot | null {
   const open = record.status === "waiting" && wait?.kind === "human";
   const apiToken = open ? apiTokenFor(db, runId, wait.waitId) : null;
   return { record, apiToken, usage: runUsage(db, runId) };
+}
+
+/** The run as it now stands; not_found when the object holds no such run. */
+export function storedSnapshot(db: RunDb, runId: string): RunSnapshot {
+  const snap = runSnapshot(db, runId);
+  if (!snap) throw new AppError("not_found", `Run '${runId}' not found`);
+  return snap;
 }

@@ -2,6 +2,8 @@
  * Sending an api_call request. Redirects are followed here, not by fetch: fetch's own handling
  * forwards custom headers (an API key) and a 307/308 body to whatever origin the server names.
  */
+import { SpanKind } from "@opentelemetry/api";
+import { annotateSpan, withSpan } from "../telemetry";
 import type { HopCheck } from "./api-call-hosts.js";
 import type { BuiltRequest } from "./api-call-request.js";
 import type { ApiCallError } from "./api-call-types.js";
@@ -31,6 +33,17 @@ export type Sent = { ok: true; response: Response } | { ok: false; error: ApiCal
 /** `METHOD origin/path`: how messages name a request (never its query, which may hold data). */
 export function describeRequest(method: string, url: URL): string {
   return `${method} ${url.origin}${url.pathname}`;
+}
+
+/** An api_call request's client span: where it went (never its query, which may hold data). */
+function httpAttributes(hop: Hop) {
+  return {
+    "http.request.method": hop.method,
+    "server.address": hop.url.hostname,
+    "server.port": Number(hop.url.port || (hop.url.protocol === "https:" ? 443 : 80)),
+    "url.scheme": hop.url.protocol.replace(":", ""),
+    "url.path": hop.url.pathname,
+  };
 }
 
 /** The next hop: 303 (and 301/302 after a POST) becomes a GET without a body, as browsers do. */
@@ -94,7 +107,15 @@ export async function sendRequest(
       redirect: "manual",
       signal,
     } as const;
-    const response = await doFetch(hop.url.toString(), init);
+    const response = await withSpan(
+      hop.method,
+      { kind: SpanKind.CLIENT, attributes: httpAttributes(hop) },
+      async () => {
+        const answered = await doFetch(hop.url.toString(), init);
+        annotateSpan({ "http.response.status_code": answered.status });
+        return answered;
+      },
+    );
     const location = response.headers.get("location");
     if (!REDIRECTS.has(response.status) || location === null) return { ok: true, response };
     await response.body?.cancel();

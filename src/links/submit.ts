@@ -3,6 +3,7 @@ import type { AppEnv } from "../api/app-env";
 import { unwrap } from "../durable/rpc";
 import { htmlResponse } from "../html";
 import { AppError } from "../lib/errors";
+import { currentTraceparent } from "../telemetry";
 import { fieldMessages, postedValues } from "./field-messages";
 import { readApprovalSubmission, readFormSubmission } from "./form-values";
 import { errorPage, settledPage } from "./link-pages";
@@ -71,7 +72,8 @@ async function resume(c: Ctx, link: OpenLink, form: FormData, data: unknown): Pr
   const stub = c.env.RUNS.get(c.env.RUNS.idFromName(claims.runId));
   try {
     // The approver is the link's recipient; a link without one (the API's) is recorded as "link".
-    unwrap(await stub.resume({ runId: claims.runId, claims, data, principal: claims.recipient ?? "link" }));
+    const principal = claims.recipient ?? "link";
+    unwrap(await stub.resume({ runId: claims.runId, claims, data, principal, trace: currentTraceparent() }));
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
     return refusedPage(c, link, form, e);

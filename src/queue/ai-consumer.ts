@@ -9,6 +9,8 @@ import { runStub } from "../durable/address";
 import type { AiAttemptReport, AiStepResult } from "../engine/ai-result";
 import { stepById } from "../engine/engine";
 import type { Logger } from "../lib/logger";
+import { currentTraceparent } from "../telemetry";
+import { recordAttemptSpans } from "./ai-spans";
 import { retryDelaySeconds } from "./backoff";
 import type { AiJobMessage } from "./messages";
 
@@ -157,8 +159,9 @@ export async function runAiJob(
     if (!isPermanentAiError(e) && !(e instanceof Error && "code" in e)) throw e;
     result = { status: "failed", code: "ai_failed", message, attempts: [] };
   }
+  recordAttemptSpans(msg, result.attempts);
   const stub = runStub(env, msg.runId);
-  const applied = await stub.aiResult(msg.runId, msg.attemptId, result);
+  const applied = await stub.aiResult(msg.runId, msg.attemptId, result, currentTraceparent());
   if (!applied.ok) throw new Error(`run ${msg.runId} refused the AI result: ${applied.error.message}`);
   log.info("ai job done", {
     run_id: msg.runId,
@@ -190,10 +193,15 @@ export async function abandonAiJob(env: Env, msg: AiJobMessage, log?: Logger): P
     return;
   }
   const stub = runStub(env, msg.runId);
-  await stub.aiResult(msg.runId, msg.attemptId, {
-    status: "failed",
-    code: "ai_unavailable",
-    message: "The AI provider stayed unavailable through every retry of the queue; the step gave up",
-    attempts: [],
-  });
+  await stub.aiResult(
+    msg.runId,
+    msg.attemptId,
+    {
+      status: "failed",
+      code: "ai_unavailable",
+      message: "The AI provider stayed unavailable through every retry of the queue; the step gave up",
+      attempts: [],
+    },
+    currentTraceparent(),
+  );
 }

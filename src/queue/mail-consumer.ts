@@ -1,3 +1,4 @@
+import { SpanKind } from "@opentelemetry/api";
 import { legacyOutboxRunId } from "../db/legacy-runs";
 import { runStub } from "../durable/address";
 import type { MailToSend } from "../durable/mail";
@@ -7,6 +8,7 @@ import type { Logger } from "../lib/logger";
 import { createEmailSender, type EmailSenderOverrides } from "../mail/create-sender";
 import { isPermanentMailError, isTransientMailError } from "../mail/types";
 import type { MailFate } from "../run-db/mail";
+import { withSpan } from "../telemetry";
 import { retryDelaySeconds } from "./backoff";
 import type { MailMessage } from "./messages";
 
@@ -41,14 +43,22 @@ export async function deliverMail(
   if (!mail) return {}; // unknown, already handled (a duplicate delivery) or dropped
   try {
     const sender = createEmailSender(env, senderOverrides);
-    const sent = await sender.send({
-      id: mail.id,
-      to: mail.toAddress,
-      from: env.EMAIL_FROM,
-      subject: mail.subject,
-      text: mail.textBody,
-      html: mail.htmlBody,
-    });
+    // The span names the run, step and provider, never the address.
+    const attributes = {
+      "scaff.run_id": runId,
+      "scaff.step_id": mail.stepId,
+      "scaff.mail.provider": sender.name,
+    };
+    const sent = await withSpan("scaff.mail.send", { kind: SpanKind.CLIENT, attributes }, () =>
+      sender.send({
+        id: mail.id,
+        to: mail.toAddress,
+        from: env.EMAIL_FROM,
+        subject: mail.subject,
+        text: mail.textBody,
+        html: mail.htmlBody,
+      }),
+    );
     const providerMessageId = sent.providerMessageId ?? null;
     await report(env, runId, mail.id, { status: "sent", providerMessageId, provider: sender.name });
     log.info("mail sent", { run_id: runId, step_id: mail.stepId, outbox_id: mail.id, provider: sender.name });

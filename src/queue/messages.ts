@@ -8,6 +8,8 @@ export interface AiJobMessage {
   prompt: string;
   /** Which of the step's providers answers: 0 (or absent) the primary, n its n-th fallback. */
   fallback?: number;
+  /** The `traceparent` of the transition that queued it, when tracing. */
+  trace?: string;
 }
 
 /** A request to send one outbox email of a run's outbox (in the run's object). */
@@ -16,4 +18,6 @@ export interface MailMessage {
   /** Absent in messages queued before the outbox moved into the run's object (found through D1). */
   runId?: string;
   outboxId: string;
+  /** The `traceparent` of the transition that queued it, when tracing. */
+  trace?: string;
 }

@@ -9,6 +9,7 @@ import { canonicalJson, sha256Hex } from "../lib/hash";
 import { idNamedBy, newId } from "../lib/ids";
 import { fieldPath } from "../lib/json-pointer";
 import { compileSchema, type SchemaError } from "../lib/json-schema";
+import { currentTraceparent } from "../telemetry";
 
 export interface StartInput {
   workflow_id: string;
@@ -82,6 +83,7 @@ export async function startRun(
     inputs: input.inputs ?? {},
     profile: input.profile ?? {},
     origin: { createdBy: principal, idempotencyKey: idempotencyKey ?? null, requestHash: hash },
+    trace: currentTraceparent(),
   });
   const started = unwrap(result as unknown as RpcResult<{ run: RunSnapshot; created: boolean }>);
   return started.created ? started : replay(started.run, hash);

@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import type { runEvents, runHistory } from "../../run-db/history";
 import { startRun } from "../../runs/start";
+import { currentTraceparent } from "../../telemetry";
 import { parseTokenSecrets, verifyResumeToken } from "../../tokens";
 import type { AppEnv } from "../app-env";
 import { statusBody, summaryBody } from "../status-body";
@@ -71,14 +72,19 @@ executionRoutes.openapi(resumeRunRoute, async (c) => {
   const claims = await verifyResumeToken(parseTokenSecrets(c.env.RESUME_TOKEN_SECRETS), token);
   if (claims.runId !== run_id) throw new AppError("unauthorized", "This token belongs to another run");
   const run = unwrapRun(
-    await runStub(c.env, run_id).resume({ runId: run_id, claims, data, principal: c.get("principal") }),
+    await runStub(c.env, run_id).resume({
+      ...{ runId: run_id, claims, data, principal: c.get("principal") },
+      trace: currentTraceparent(),
+    }),
   );
   return c.json(await statusBody(c.env, run, origin(c.req.url)), 200);
 });
 
 executionRoutes.openapi(cancelRunRoute, async (c) => {
   const { run_id } = c.req.valid("param");
-  const run = unwrapRun(await runStub(c.env, run_id).cancel(run_id, c.get("principal")));
+  const run = unwrapRun(
+    await runStub(c.env, run_id).cancel(run_id, c.get("principal"), currentTraceparent()),
+  );
   return c.json(await statusBody(c.env, run, origin(c.req.url)), 200);
 });
 

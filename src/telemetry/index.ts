@@ -1,0 +1,1 @@
+export { annotateSpan, currentTraceparent, recordSpan, traced, withSpan } from "./tracer";
