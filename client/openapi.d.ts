@@ -383,6 +383,7 @@ export interface components {
       max_length?: number;
       minimum?: number;
       maximum?: number;
+      sensitive?: boolean;
     };
     StartRun: {
       workflow_id: string;

@@ -77,6 +77,7 @@ export const formFieldSchema = z.strictObject({
   max_length: z.int().min(0).optional(),
   minimum: z.number().optional(),
   maximum: z.number().optional(),
+  sensitive: z.boolean().optional(),
 });
 
 const formStep = z

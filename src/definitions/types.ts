@@ -19,6 +19,8 @@ export interface FormField {
   max_length?: number;
   minimum?: number;
   maximum?: number;
+  /** The answer is personal data: masked in events and logs (docs/telemetry.md), kept in the run's context. */
+  sensitive?: boolean;
 }
 
 interface StepBase {

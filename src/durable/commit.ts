@@ -1,5 +1,6 @@
 import { isDevMode } from "../config/env";
 import type { Definition } from "../definitions/types";
+import { sensitiveValues } from "../engine/sensitive";
 import type { Effect, RunState, Transition } from "../engine/state";
 import type { Logger } from "../lib/logger";
 import type { RunDb } from "../run-db/client";
@@ -58,7 +59,8 @@ async function commit(
     if (at === null || at > now + INDEX_WATCHDOG_MS) await storage.setAlarm(now + INDEX_WATCHDOG_MS);
   }
   try {
-    writeTransition(db, t, { now, kid: keyring?.signingKid ?? "-", outbox, origin });
+    const sensitive = sensitiveValues(def, t.run.context);
+    writeTransition(db, t, { now, kid: keyring?.signingKid ?? "-", outbox, origin, sensitive });
   } catch (e) {
     if (earlier) await storage.put(EFFECTS_KEY, earlier);
     else if (record) await storage.delete(EFFECTS_KEY);

@@ -1,3 +1,5 @@
+import { maskEmails } from "./pii";
+
 /** Structured JSON logs: one object per line, fields never include secrets (callers pass none). */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
@@ -20,7 +22,10 @@ export function createLogger(level: string | undefined, base: LogFields = {}): L
   const min = ORDER[parseLevel(level)];
   const write = (lvl: LogLevel, msg: string, fields?: LogFields): void => {
     if (ORDER[lvl] < min) return;
-    const line = JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...base, ...fields });
+    // No email address is ever logged whole (lib/pii.ts); JSON escaping leaves addresses as they are.
+    const line = maskEmails(
+      JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...base, ...fields }),
+    );
     if (lvl === "error") console.error(line);
     else if (lvl === "warn") console.warn(line);
     else console.log(line);

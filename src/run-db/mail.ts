@@ -1,7 +1,9 @@
 // The run's mail outbox: rows are written with their transition (store.ts); the mail consumer asks
 // the run's object for one (src/durable/mail.ts), which records here what became of it.
+
 import { and, eq, sql } from "drizzle-orm";
 import type { MailOutboxRow } from "../db/schema";
+import { maskPii } from "../lib/pii";
 import type { RunDb } from "./client";
 import { events, mailOutbox } from "./schema";
 
@@ -72,7 +74,7 @@ export function recordMailFate(
     if (current?.status !== "pending") return current;
     db.update(mailOutbox).set(fateColumns(fate, at)).where(pendingMail(row.id)).run();
     const e = fateEvent(fate, row.toAddress);
-    const data = JSON.stringify({ outbox_id: row.id, ...e.data });
+    const data = JSON.stringify(maskPii({ outbox_id: row.id, ...e.data }));
     db.insert(events)
       .values({ runId: row.runId, type: e.type, stepId: row.stepId, data, createdAt: at })
       .run();

@@ -3,6 +3,7 @@ import type { RunSummaryRow } from "../db/run-index";
 import type { RunRow } from "../db/schema";
 import type { RunState, Transition } from "../engine/state";
 import { NO_USAGE, type RunUsage } from "../engine/usage";
+import { maskPii } from "../lib/pii";
 import type { RunDb } from "./client";
 import { events, indexOutbox, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
 import { workingTokens } from "./tokens";
@@ -33,6 +34,8 @@ interface Extra {
   kid: string;
   outbox: OutboxInsert[];
   origin?: RunOrigin;
+  /** Answers to sensitive form fields: redacted from the events (with every email address masked). */
+  sensitive?: readonly string[];
 }
 
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
@@ -110,7 +113,7 @@ function writeMailAndEvents(db: RunDb, t: Transition, x: Extra): void {
   const event = (e: { type: string; stepId?: string; attemptId?: string; data?: unknown }) =>
     db
       .insert(events)
-      .values({ ...e, runId, data: json(e.data), createdAt: x.now })
+      .values({ ...e, runId, data: json(maskPii(e.data, x.sensitive)), createdAt: x.now })
       .run();
   for (const m of x.outbox) {
     db.insert(mailOutbox)

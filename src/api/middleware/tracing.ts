@@ -9,13 +9,16 @@ function routeOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string | undefine
   return routes[routes.length - 1]?.path;
 }
 
+/** The path only (query strings may carry data), a link's token left out like the request log does. */
+const pathOf = (url: string) => new URL(url).pathname.replace(/^\/r\/[^/]+/, "/r/[token]");
+
 /**
  * The request's server span (when OTEL_EXPORTER_OTLP_ENDPOINT is set), child of the caller's
  * `traceparent`; its context goes on to the run's object and the queues. Never the query string.
  */
 export const tracing = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-  const attributes = { "http.request.method": c.req.method, "url.path": new URL(c.req.url).pathname };
+  const attributes = { "http.request.method": c.req.method, "url.path": pathOf(c.req.url) };
   await traced(
     c.env,
     c.req.header("traceparent"),

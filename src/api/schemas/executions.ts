@@ -25,6 +25,7 @@ const FieldSchema = z
     max_length: z.number().optional(),
     minimum: z.number().optional(),
     maximum: z.number().optional(),
+    sensitive: z.boolean().optional(),
   })
   .openapi("FormField");
 
