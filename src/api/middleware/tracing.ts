@@ -17,7 +17,13 @@ const pathOf = (url: string) => new URL(url).pathname.replace(/^\/r\/[^/]+/, "/r
  * `traceparent`; its context goes on to the run's object and the queues. Never the query string.
  */
 export const tracing = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+  const waitUntil = (p: Promise<unknown>) => {
+    try {
+      c.executionCtx.waitUntil(p);
+    } catch {
+      // No execution context (`app.request` without one): the export finishes on its own.
+    }
+  };
   const attributes = { "http.request.method": c.req.method, "url.path": pathOf(c.req.url) };
   await traced(
     c.env,
