@@ -111,7 +111,7 @@ async function createWorkflows(base, headers) {
   const seeded = await api(base, headers, "POST", "/v1/_floor/d1-batch?key=hot");
   if (setup.status !== 200 || seeded.status !== 200)
     throw new Error(
-      `floor endpoints answer HTTP ${setup.status}/${seeded.status}: is bench/wrangler.toml in use?`,
+      `floor endpoints answer HTTP ${setup.status}/${seeded.status}: is the bench config (bench/lib/config.mjs) in use?`,
     );
 }
 

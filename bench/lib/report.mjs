@@ -94,7 +94,7 @@ export function computeTargets(results) {
   });
   const lag = results.index_lag;
   rows.push({
-    what: "index lag p99 (answer → listed with that status)",
+    what: "index lag p99 (answer → a list answer showing that status)",
     mode: "closed-loop runs",
     value: lag?.all.p99_ms,
     unit: " ms",
@@ -195,17 +195,21 @@ function rowsLines(results) {
     );
   }
   const rows = results.d1_rows;
+  const tableList = (f) =>
+    Object.entries(f.tables)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(", ");
   if (rows?.full) {
     const f = rows.full;
     lines.push(
       "",
-      `D1 rows left per complete run (mean over ${f.runs} runs): ${f.total} — runs ${f.runs_rows}, run_steps ${f.run_steps}, events ${f.events}, resume_tokens ${f.resume_tokens}, mail_outbox ${f.mail_outbox}; ${f.transitions} transitions (rows updated in place are not counted here).`,
+      `D1 rows left per complete run (mean over ${f.runs} runs): ${f.total} — ${tableList(f)}; ${f.transitions} transitions (rows updated in place are not counted here; the run's own record is in its object).`,
     );
   }
   if (rows?.form) {
     const f = rows.form;
     lines.push(
-      `D1 rows left per form run (start + resume, ${f.runs} runs): ${f.total} — runs ${f.runs_rows}, run_steps ${f.run_steps}, events ${f.events}, resume_tokens ${f.resume_tokens}; ${f.transitions} transitions.`,
+      `D1 rows left per form run (start + resume, ${f.runs} runs): ${f.total} — ${tableList(f)}; ${f.transitions} transitions.`,
     );
   }
   if (rows?.error) lines.push("", `D1 rows left per run: not counted (${rows.error}).`);
@@ -218,7 +222,7 @@ function lagLines(results) {
   const s = (v) => `p50 ${fmt(v.p50_ms)} ms, p99 ${fmt(v.p99_ms)} ms, max ${fmt(v.max_ms)} ms (${v.samples})`;
   return [
     "",
-    `Index lag (answer → \`GET /v1/executions?status=…\` lists the run with that status; probed one run at a time during the closed-loop complete runs, poll every ${l.poll_ms} ms): waiting ${s(l.waiting)}; completed ${s(l.completed)}; list request p50 ${fmt(l.list_request.p50_ms)} ms. ${l.unlisted_after_10s} not listed within 10 s, ${l.failed} probe failures${l.failures.length ? ` (${l.failures.join("; ")})` : ""}.`,
+    `Index lag (answer → the answer of a \`GET /v1/executions?status=…\` that lists the run with that status, so it includes at least one list request; probed one run at a time during the closed-loop complete runs, poll every ${l.poll_ms} ms): waiting ${s(l.waiting)}; completed ${s(l.completed)}; list request p50 ${fmt(l.list_request.p50_ms)} ms. ${l.unlisted_after_10s} not listed within 10 s, ${l.failed} probe failures${l.failures.length ? ` (${l.failures.join("; ")})` : ""}.`,
   ];
 }
 
