@@ -216,6 +216,30 @@ function rowsLines(results) {
   return lines;
 }
 
+/** What an operation costs in CPU, one request at a time (bench/lib/cpu.mjs); ratios to the target floors. */
+function cpuSection(results) {
+  const c = results.cpu_per_operation;
+  if (!c) return [];
+  const floorOf = { start: "floor:do-sqlite", resume: "floor:do-sqlite", status: "floor:do-noop" };
+  const ratio = (id) => {
+    const f = floorOf[id] && c[floorOf[id]];
+    return f?.cpu_total_ms ? `${x(Number((c[id].cpu_total_ms / f.cpu_total_ms).toFixed(2)))} of ${floorOf[id]}` : "–";
+  };
+  return [
+    "",
+    `### CPU per operation (one request at a time, ${Object.values(c)[0]?.requests} each; /proc utime+stime of workerd and of wrangler's node process)`,
+    "",
+    "| operation | wall ms | workerd CPU ms | wrangler CPU ms | total CPU ms | total ÷ floor |",
+    "|---|---|---|---|---|---|",
+    ...Object.entries(c).map(
+      ([id, r]) =>
+        `| ${id} | ${r.wall_ms} | ${r.cpu_workerd_ms} | ${r.cpu_wrangler_ms} | ${r.cpu_total_ms} | ${ratio(id)} |`,
+    ),
+    "",
+    "Locally every D1 call costs CPU in both processes (compare `floor:do-d1-batch` with `floor:do-sqlite`); Scaff's start and resume each owe D1 one index write, made after the answer.",
+  ];
+}
+
 function lagLines(results) {
   const l = results.index_lag;
   if (!l) return [];
@@ -261,6 +285,7 @@ export function toMarkdown(results) {
         `| ${r.op} | ${r.mode} | ${r.floor} | ${x(r.p50)} | ${x(r.p99)} | ${x(r.throughput)} | ${x(r.vs_bare_p50)} |`,
     ),
     ...runsSection(results),
+    ...cpuSection(results),
     ...lagLines(results),
     "",
     `Bundle (wrangler deploy --dry-run --minify): ${results.bundle.raw_kib} KiB, gzip ${results.bundle.gzip_kib} KiB (wrangler reports ${fmt(results.bundle.wrangler_reported_gzip_kib)} KiB).`,
