@@ -223,7 +223,9 @@ function cpuSection(results) {
   const floorOf = { start: "floor:do-sqlite", resume: "floor:do-sqlite", status: "floor:do-noop" };
   const ratio = (id) => {
     const f = floorOf[id] && c[floorOf[id]];
-    return f?.cpu_total_ms ? `${x(Number((c[id].cpu_total_ms / f.cpu_total_ms).toFixed(2)))} of ${floorOf[id]}` : "–";
+    return f?.cpu_total_ms
+      ? `${x(Number((c[id].cpu_total_ms / f.cpu_total_ms).toFixed(2)))} of ${floorOf[id]}`
+      : "–";
   };
   return [
     "",
@@ -237,6 +239,29 @@ function cpuSection(results) {
     ),
     "",
     "Locally every D1 call costs CPU in both processes (compare `floor:do-d1-batch` with `floor:do-sqlite`); Scaff's start and resume each owe D1 one index write, made after the answer.",
+  ];
+}
+
+/**
+ * Workers Paid list prices the scaling figures use (docs/scaling.md names the pricing pages): D1 rows
+ * written and Durable Object SQLite rows written, USD per million, beyond the monthly allowance.
+ */
+export const LIST_PRICES = { d1_row_written_per_m: 1.0, do_row_written_per_m: 1.0, do_request_per_m: 0.15 };
+
+/** What one D1 database carries and what a million transitions cost, from this run's measurements. */
+function scalingSection(results) {
+  const w = results.rows_written;
+  const sat = results.scenarios.find((s) => s.id === "d1-batch" && s.mode === "closed-loop");
+  if (!w || !sat) return [];
+  const perTransition = (rows, price) => (rows === undefined ? undefined : Number((rows * price).toFixed(2)));
+  const d1 = perTransition(w.d1_per_transition, LIST_PRICES.d1_row_written_per_m);
+  const dox = perTransition(w.do_per_transition, LIST_PRICES.do_row_written_per_m);
+  return [
+    "",
+    "### Scaling (docs/scaling.md)",
+    "",
+    `- One local D1 database at saturation: ${fmt(sat.rps)} single-upsert batches/s (\`floor: one D1 batch\`, closed-loop, ${results.params.connections} connections), the index writes one local D1 takes. Every entry into a run (a start, a resume, an AI result) owes it one, however many transitions the entry made; here ${fmt(w.meter.d1_statements)} D1 statements served ${fmt(w.transitions)} transitions.`,
+    `- Cost per million transitions at list prices (LIST_PRICES in bench/lib/report.mjs): D1 index ${fmt(w.d1_per_transition)} rows → $${fmt(d1)}; the run's own record in its object ${fmt(w.do_per_transition)} rows → $${fmt(dox)}; plus Durable Object requests at $${LIST_PRICES.do_request_per_m} per million entries.`,
   ];
 }
 
@@ -287,6 +312,7 @@ export function toMarkdown(results) {
     ...runsSection(results),
     ...cpuSection(results),
     ...lagLines(results),
+    ...scalingSection(results),
     "",
     `Bundle (wrangler deploy --dry-run --minify): ${results.bundle.raw_kib} KiB, gzip ${results.bundle.gzip_kib} KiB (wrangler reports ${fmt(results.bundle.wrangler_reported_gzip_kib)} KiB).`,
     ...inFlightLine(results),
