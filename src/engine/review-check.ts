@@ -68,6 +68,7 @@ export function checkReviewData(
     if (shown.changesLeft <= 0) {
       return {
         ok: false,
+        details: [],
         conflict: `The output was already sent back ${shown.revision - 1} times, the most this step allows (max_revisions); approve or reject it`,
       };
     }
