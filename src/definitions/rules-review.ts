@@ -37,11 +37,17 @@ function checkApproval(raw: unknown, s: RawStep, byId: Map<string, RawStep>, iss
     return;
   }
   if (target.type !== "ai_generate") {
-    issues.add(at, `"${review}" is a ${target.type ?? "step without a type"} step; review names an ai_generate step`);
+    issues.add(
+      at,
+      `"${review}" is a ${target.type ?? "step without a type"} step; review names an ai_generate step`,
+    );
     return;
   }
   if (ownString(target.step, "output") === undefined) {
-    issues.add(at, `"${review}" has no "output": give it one, so the reviewed (and edited) result has a place`);
+    issues.add(
+      at,
+      `"${review}" has no "output": give it one, so the reviewed (and edited) result has a place`,
+    );
   }
   if (s.id !== undefined && !stepsReachableFrom(raw, review).has(s.id)) {
     issues.add(at, `"${review}" can never run before this approval: no path leads from it to "${s.id}"`);

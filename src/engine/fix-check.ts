@@ -18,7 +18,10 @@ export function checkFixData(
   fixer: string,
 ): { ok: true; resolution: WaitResolution } | { ok: false; details: ErrorDetail[] } {
   if (!compileSchema(FIX_SCHEMA)(data).valid) {
-    return { ok: false, details: [{ path: "output", message: "send the fixed object as data.output (and nothing else)" }] };
+    return {
+      ok: false,
+      details: [{ path: "output", message: "send the fixed object as data.output (and nothing else)" }],
+    };
   }
   const { output } = data as { output: unknown };
   const result = compileSchema(step.schema)(output);

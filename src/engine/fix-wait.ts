@@ -59,7 +59,13 @@ export function parkOnFix(
   t.run.status = "waiting";
   t.run.pending = wait;
   for (const recipient of [null, ...recipients]) {
-    t.mintTokens.push({ jti: deps.newId("tok"), stepId: step.id, waitId: wait.waitId, recipient, expiresAt: wait.expiresAt });
+    t.mintTokens.push({
+      jti: deps.newId("tok"),
+      stepId: step.id,
+      waitId: wait.waitId,
+      recipient,
+      expiresAt: wait.expiresAt,
+    });
   }
   t.events.push({
     type: "run.waiting",

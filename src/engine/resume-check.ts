@@ -52,7 +52,8 @@ export function checkResumeData(
   const shown = at?.wait.review;
   if (step.type === "approval" && at && shown) {
     const aiStep = stepById(at.def, shown.aiStep);
-    if (aiStep.type !== "ai_generate" || !aiStep.output) throw new Error(`step ${aiStep.id} cannot be reviewed`);
+    if (aiStep.type !== "ai_generate" || !aiStep.output)
+      throw new Error(`step ${aiStep.id} cannot be reviewed`);
     return checkReviewData(step, { ...aiStep, output: aiStep.output }, shown, data, actor);
   }
   if (step.type === "form") {

@@ -1,7 +1,7 @@
 import type { AiGenerateStep, ApprovalStep } from "../definitions/types";
 import type { ErrorDetail } from "../lib/errors";
-import { fieldPath } from "../lib/json-pointer";
 import { diffPatch } from "../lib/json-patch";
+import { fieldPath } from "../lib/json-pointer";
 import { compileSchema, type SchemaError } from "../lib/json-schema";
 import { MAX_COMMENT_LENGTH } from "../lib/limits";
 import type { WaitResolution } from "./outcomes";
@@ -49,7 +49,11 @@ export function checkReviewData(
   if (!shape.valid) {
     return {
       ok: false,
-      details: shape.errors.map((e) => ({ path: fieldPath(e.path) || "data", keyword: e.keyword, message: e.message })),
+      details: shape.errors.map((e) => ({
+        path: fieldPath(e.path) || "data",
+        keyword: e.keyword,
+        message: e.message,
+      })),
     };
   }
   const d = data as ReviewData;
@@ -60,7 +64,8 @@ export function checkReviewData(
       conflict: `The output under review changed since this page was shown (revision ${shown.revision} is open now): reload the page and review it again`,
     };
   }
-  if (d.output !== undefined && !step.editable) return fail("output", "this approval is not editable: send no output");
+  if (d.output !== undefined && !step.editable)
+    return fail("output", "this approval is not editable: send no output");
   const comment = d.comment?.trim() ?? "";
   if (d.decision === "changes_requested") {
     if (!step.allow_changes) return fail("decision", "this approval does not allow sending the output back");

@@ -14,7 +14,11 @@ export function recordReview(
 ): Record<string, unknown> {
   const result = ("output" in resolution ? resolution.output : {}) as Record<string, unknown>;
   const { decision, approver, revision, content_hash, edited, comment } = result;
-  t.events.push({ ...ids, type: "review.decided", data: { decision, approver, revision, content_hash, edited } });
+  t.events.push({
+    ...ids,
+    type: "review.decided",
+    data: { decision, approver, revision, content_hash, edited },
+  });
   if (resolution.kind === "changes_requested") {
     const loops = t.run.reviews ?? { revisions: {} };
     loops.revisions[ids.stepId] = (loops.revisions[ids.stepId] ?? 0) + 1;

@@ -1,7 +1,7 @@
 import { type ApprovalStep, DEFAULT_WAIT_TIMEOUT_MS, type FormStep } from "../definitions/types";
 import type { StepOutcome } from "../engine/outcomes";
-import { MAX_RECIPIENTS } from "../lib/limits";
 import type { ReviewShown } from "../engine/state";
+import { MAX_RECIPIENTS } from "../lib/limits";
 import { renderRecipients } from "./recipients";
 import { reviewShown } from "./review-wait";
 import { type ExecutorContext, viewOf } from "./types";

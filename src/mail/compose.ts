@@ -32,7 +32,11 @@ const MAX_SUBJECT = 200;
 const WORDING = {
   form: { heading: "Input needed", asks: "input", action: "Open the form" },
   approval: { heading: "Approval needed", asks: "approval", action: "Review and decide" },
-  fix: { heading: "Fix needed", asks: "fix of an AI output that failed validation", action: "Open and fix it" },
+  fix: {
+    heading: "Fix needed",
+    asks: "fix of an AI output that failed validation",
+    action: "Open and fix it",
+  },
 } as const;
 
 // A subject is one header line: names from YAML may hold line breaks, so whitespace runs collapse.

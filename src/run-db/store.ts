@@ -1,9 +1,9 @@
-import { REVIEWS_KEY } from "./run-model";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { RunSummaryRow } from "../db/run-index";
 import type { RunRow } from "../db/schema";
 import type { RunState, Transition } from "../engine/state";
 import type { RunDb } from "./client";
+import { REVIEWS_KEY } from "./run-model";
 import { events, indexOutbox, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
 import { workingTokens } from "./tokens";
 

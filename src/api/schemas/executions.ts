@@ -33,13 +33,16 @@ const ReviewWaitSchema = z
     step_id: z.string().openapi({ description: "The ai_generate step whose output is reviewed" }),
     output: z.unknown().openapi({ description: "The output under review, as the reviewer sees it" }),
     content_hash: z.string().openapi({
-      description: "sha256:<hex> of the output's RFC 8785 canonical JSON; send it back to refuse a stale review",
+      description:
+        "sha256:<hex> of the output's RFC 8785 canonical JSON; send it back to refuse a stale review",
     }),
     revision: z.number().int(),
     editable: z.boolean(),
     allow_changes: z.boolean(),
     changes_left: z.number().int().openapi({ description: "Send-backs still allowed (changes_requested)" }),
-    schema: z.unknown().openapi({ description: "The ai_generate step's JSON Schema (what an edited output must match)" }),
+    schema: z
+      .unknown()
+      .openapi({ description: "The ai_generate step's JSON Schema (what an edited output must match)" }),
   })
   .openapi("ReviewWait");
 
