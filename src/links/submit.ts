@@ -2,13 +2,15 @@ import type { Context } from "hono";
 import type { AppEnv } from "../api/app-env";
 import { unwrap } from "../durable/rpc";
 import { htmlResponse } from "../html";
-import { AppError } from "../lib/errors";
+import { AppError, type ErrorDetail } from "../lib/errors";
 import { fieldMessages, postedValues } from "./field-messages";
 import { readApprovalSubmission, readFormSubmission } from "./form-values";
 import { errorPage, settledPage } from "./link-pages";
 import { readLinkState } from "./link-state";
-import { approvalPage, formPage, linkPath, type OpenLink, verifyLink } from "./open-link";
+import { approvalPage, fixPage, formPage, linkPath, type OpenLink, verifyLink } from "./open-link";
 import { isAllowedSubmission } from "./same-origin";
+import { schemaFields } from "./schema-fields";
+import { postedStrings, readSchemaForm } from "./schema-values";
 
 type Ctx = Context<AppEnv, "/:token">;
 
@@ -35,9 +37,64 @@ const commentOf = (form: FormData): string | undefined => {
 function readAnswer(link: OpenLink, form: FormData): { data: unknown } | Response {
   const { step } = link;
   if (step.type === "form") return { data: readFormSubmission(step.fields, form) };
-  const read = readApprovalSubmission(form);
-  if (!read.ok) return approvalPage({ ...link, step }, 422, { error: read.error, comment: commentOf(form) });
-  return { data: read.data };
+  const wait = link.run.pending?.kind === "human" ? link.run.pending : undefined;
+  if (step.type === "ai_generate") {
+    const fix = wait?.fix;
+    const read = readSchemaForm(schemaFields(step.schema, fix?.output), form, fix?.output);
+    const posted = postedStrings(form);
+    if (Object.keys(read.problems).length > 0)
+      return fixPage({ ...link, step }, 422, { posted, fieldErrors: read.problems });
+    return { data: { output: read.output } };
+  }
+  const review = wait?.review;
+  const read = readApprovalSubmission(form, review !== undefined);
+  const comment = commentOf(form);
+  if (!read.ok)
+    return approvalPage({ ...link, step }, 422, { error: read.error, comment, ...keptEdits(link, form) });
+  if (!review) return { data: read.data };
+  const hash = form.get("content_hash");
+  const data: Record<string, unknown> = {
+    ...read.data,
+    ...(typeof hash === "string" ? { content_hash: hash } : {}),
+  };
+  const ai = link.def.steps.find((s) => s.id === review.aiStep);
+  if (step.editable && read.data.decision === "approved" && ai?.type === "ai_generate") {
+    const edited = readSchemaForm(schemaFields(ai.schema, review.output), form, review.output);
+    if (Object.keys(edited.problems).length > 0) {
+      const error = "Please correct the fields marked below.";
+      return approvalPage({ ...link, step }, 422, {
+        error,
+        comment,
+        posted: postedStrings(form),
+        fieldErrors: edited.problems,
+      });
+    }
+    data.output = edited.output;
+  }
+  return { data };
+}
+
+/** What an editable review page posted, to show again after a refused submit (nothing for a read-only one). */
+function keptEdits(link: OpenLink, form: FormData): { posted?: Map<string, string[]> } {
+  return link.step.type === "approval" && link.step.editable ? { posted: postedStrings(form) } : {};
+}
+
+/** 422 details about the output (`output…` paths), keyed by path; the rest joined as one message. */
+function splitDetails(details: readonly ErrorDetail[]): {
+  fieldErrors: Record<string, string>;
+  rest: string[];
+} {
+  const fieldErrors: Record<string, string> = Object.create(null);
+  const rest: string[] = [];
+  for (const d of details) {
+    const path = typeof d.path === "string" ? d.path : "";
+    if (path === "output" || path.startsWith("output.") || path.startsWith("output[")) {
+      if (!Object.hasOwn(fieldErrors, path)) fieldErrors[path] = d.message;
+    } else {
+      rest.push(d.message);
+    }
+  }
+  return { fieldErrors, rest };
 }
 
 /** The page for a resume the run's object refused; errors no page explains go to the links' onError. */
@@ -49,13 +106,31 @@ async function refusedPage(c: Ctx, link: OpenLink, form: FormData, e: AppError):
       const errors = fieldMessages(step.fields, e.details ?? []);
       return formPage({ ...link, step }, 422, { values, errors });
     }
-    const error = e.details?.[0]?.message ?? e.message;
-    return approvalPage({ ...link, step }, 422, { error, comment: commentOf(form) });
+    const { fieldErrors, rest } = splitDetails(e.details ?? []);
+    const posted = postedStrings(form);
+    if (step.type === "ai_generate") return fixPage({ ...link, step }, 422, { posted, fieldErrors });
+    const error =
+      rest[0] ??
+      (Object.keys(fieldErrors).length > 0 ? "Please correct the fields marked below." : e.message);
+    return approvalPage({ ...link, step }, 422, {
+      error,
+      comment: commentOf(form),
+      ...keptEdits(link, form),
+      fieldErrors,
+    });
   }
   if (e.code === "conflict") {
     // Used meanwhile (a double click), cancelled, or answered by someone else: show where it stands.
     const now = await readLinkState(c.env, link.claims);
     if (now.kind !== "open") return settledPage(now, link.claims, false);
+    // Still open: the review refused this decision as it stands (a stale page, no send-backs left).
+    // The page again, as it is now, says why.
+    if (now.step.type === "approval" && now.step.review) {
+      return approvalPage({ ...link, ...now, step: now.step }, 409, {
+        error: e.message,
+        comment: commentOf(form),
+      });
+    }
     return errorPage(
       409,
       "Please try again",
