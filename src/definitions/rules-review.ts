@@ -39,7 +39,7 @@ function checkApproval(raw: unknown, s: RawStep, byId: Map<string, RawStep>, iss
   if (target.type !== "ai_generate") {
     issues.add(
       at,
-      `"${review}" is a ${target.type ?? "step without a type"} step; review names an ai_generate step`,
+      `"${review}" is a step of type ${target.type ?? "(none)"}; review names an ai_generate step`,
     );
     return;
   }
