@@ -35,7 +35,17 @@ export function resolveWait(
     const waited = wait.type === "fix" ? "for a person to fix its output" : "for a person";
     return fail({ code: "timeout", message: `Step '${step.id}' timed out waiting ${waited}` });
   }
-  const output = resolution.output;
+  // A review decided by its timeout records what it left unreviewed, like a person's decision would.
+  const output =
+    resolution.kind === "timed_out_output" && wait.review
+      ? {
+          ...(resolution.output as Record<string, unknown>),
+          revision: wait.review.revision,
+          content_hash: wait.review.contentHash,
+          edited: false,
+          patch: [],
+        }
+      : resolution.output;
   t.events.push({ ...ids, type: "run.resumed", data: { by: resumeActor(resolution) } });
   // A reviewer's edit replaces the AI step's output first; the approval's own result goes after it.
   const tooLarge =
@@ -43,7 +53,9 @@ export function resolveWait(
       ? storeResult(t.run.context, resolution.edit.at, resolution.edit.value)
       : undefined) ?? storeResult(t.run.context, step.output, output);
   if (tooLarge) return fail(tooLarge);
-  const meta = wait.review ? recordReview(t, ids, wait.review, resolution) : fixMeta(t, ids, resolution);
+  const meta = wait.review
+    ? recordReview(t, ids, wait.review, { ...resolution, output } as WaitResolution)
+    : fixMeta(t, ids, resolution);
   t.updateSteps.push({
     id: wait.attemptId,
     status: "completed",

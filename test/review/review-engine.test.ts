@@ -222,3 +222,53 @@ describe("the review loop", () => {
     });
   });
 });
+
+describe("a review decided by its timeout", () => {
+  it("records the revision and hash it left unreviewed, unedited", async () => {
+    const def = parseDef(`
+id: timed
+name: Timed
+start_step: draft
+steps:
+  - id: draft
+    type: ai_generate
+    prompt: "Write."
+    schema: { type: object }
+    output: draft
+    next: review
+  - id: review
+    type: approval
+    approvers: ["editor@acme.test"]
+    review: draft
+    timeout: 1h
+    on_timeout: approve
+    output: review
+`);
+    const review = def.steps[1];
+    if (!review) throw new Error("setup");
+    const run = runState({
+      currentStep: "review",
+      context: { static: {}, profile: {}, runtime: { draft: { a: 1 } } },
+    });
+    const outcome = await executeStep(review, { definition: def, run, now: T0, secrets: {} });
+    if (outcome.kind !== "waiting" || !outcome.review) throw new Error("expected a review wait");
+    const wait = humanWait({ type: "approval", stepId: "review", review: outcome.review, expiresAt: T0 + 1 });
+    const parked: RunState = { ...run, status: "waiting", pending: wait };
+    const action = decideAlarm(parked, def, T0 + 1, false);
+    if (action.kind !== "time_out") throw new Error("expected a timeout");
+    const t = resolveWait(def, parked, action.resolution, deps());
+    expect(t.run.context.runtime.review).toMatchObject({
+      decision: "approved",
+      approver: "timeout",
+      timed_out: true,
+      revision: 1,
+      content_hash: outcome.review.contentHash,
+      edited: false,
+      patch: [],
+    });
+    expect(t.events.find((e) => e.type === "review.decided")?.data).toMatchObject({
+      decision: "approved",
+      revision: 1,
+    });
+  });
+});
