@@ -2,15 +2,15 @@ import type { Context } from "hono";
 import type { AppEnv } from "../api/app-env";
 import { unwrap } from "../durable/rpc";
 import { htmlResponse } from "../html";
-import { AppError, type ErrorDetail } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { fieldMessages, postedValues } from "./field-messages";
 import { readApprovalSubmission, readFormSubmission } from "./form-values";
 import { errorPage, settledPage } from "./link-pages";
 import { readLinkState } from "./link-state";
 import { approvalPage, fixPage, formPage, linkPath, type OpenLink, verifyLink } from "./open-link";
+import { commentOf, keptEdits, readFixAnswer, readReviewAnswer, splitDetails } from "./review-answer";
 import { isAllowedSubmission } from "./same-origin";
-import { schemaFields } from "./schema-fields";
-import { postedStrings, readSchemaForm } from "./schema-values";
+import { postedStrings } from "./schema-values";
 
 type Ctx = Context<AppEnv, "/:token">;
 
@@ -28,73 +28,16 @@ async function readPostedForm(c: Ctx): Promise<FormData | null> {
   }
 }
 
-const commentOf = (form: FormData): string | undefined => {
-  const raw = form.get("comment");
-  return typeof raw === "string" ? raw : undefined;
-};
-
 /** The resume data a posted page carries, or the page saying what is wrong with it (422). */
 function readAnswer(link: OpenLink, form: FormData): { data: unknown } | Response {
   const { step } = link;
   if (step.type === "form") return { data: readFormSubmission(step.fields, form) };
+  if (step.type === "ai_generate") return readFixAnswer({ ...link, step }, form);
   const wait = link.run.pending?.kind === "human" ? link.run.pending : undefined;
-  if (step.type === "ai_generate") {
-    const fix = wait?.fix;
-    const read = readSchemaForm(schemaFields(step.schema, fix?.output), form, fix?.output);
-    const posted = postedStrings(form);
-    if (Object.keys(read.problems).length > 0)
-      return fixPage({ ...link, step }, 422, { posted, fieldErrors: read.problems });
-    return { data: { output: read.output } };
-  }
-  const review = wait?.review;
-  const read = readApprovalSubmission(form, review !== undefined);
-  const comment = commentOf(form);
-  if (!read.ok)
-    return approvalPage({ ...link, step }, 422, { error: read.error, comment, ...keptEdits(link, form) });
-  if (!review) return { data: read.data };
-  const hash = form.get("content_hash");
-  const data: Record<string, unknown> = {
-    ...read.data,
-    ...(typeof hash === "string" ? { content_hash: hash } : {}),
-  };
-  const ai = link.def.steps.find((s) => s.id === review.aiStep);
-  if (step.editable && read.data.decision === "approved" && ai?.type === "ai_generate") {
-    const edited = readSchemaForm(schemaFields(ai.schema, review.output), form, review.output);
-    if (Object.keys(edited.problems).length > 0) {
-      const error = "Please correct the fields marked below.";
-      return approvalPage({ ...link, step }, 422, {
-        error,
-        comment,
-        posted: postedStrings(form),
-        fieldErrors: edited.problems,
-      });
-    }
-    data.output = edited.output;
-  }
-  return { data };
-}
-
-/** What an editable review page posted, to show again after a refused submit (nothing for a read-only one). */
-function keptEdits(link: OpenLink, form: FormData): { posted?: Map<string, string[]> } {
-  return link.step.type === "approval" && link.step.editable ? { posted: postedStrings(form) } : {};
-}
-
-/** 422 details about the output (`output…` paths), keyed by path; the rest joined as one message. */
-function splitDetails(details: readonly ErrorDetail[]): {
-  fieldErrors: Record<string, string>;
-  rest: string[];
-} {
-  const fieldErrors: Record<string, string> = Object.create(null);
-  const rest: string[] = [];
-  for (const d of details) {
-    const path = typeof d.path === "string" ? d.path : "";
-    if (path === "output" || path.startsWith("output.") || path.startsWith("output[")) {
-      if (!Object.hasOwn(fieldErrors, path)) fieldErrors[path] = d.message;
-    } else {
-      rest.push(d.message);
-    }
-  }
-  return { fieldErrors, rest };
+  if (wait?.review) return readReviewAnswer({ ...link, step }, wait.review, form);
+  const read = readApprovalSubmission(form);
+  if (!read.ok) return approvalPage({ ...link, step }, 422, { error: read.error, comment: commentOf(form) });
+  return { data: read.data };
 }
 
 /** The page for a resume the run's object refused; errors no page explains go to the links' onError. */
