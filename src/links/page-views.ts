@@ -175,6 +175,8 @@ function decisionValues(output: Record<string, unknown>): LabeledValue[] {
   const items: LabeledValue[] = [];
   const decision = DECISIONS[String(output.decision)] ?? "";
   if (decision) items.push({ label: "Decision", value: decision });
+  if (output.edited === true)
+    items.push({ label: "Edited", value: "Yes: your version of the output was used" });
   if (typeof output.comment === "string" && output.comment) {
     items.push({ label: "Comment", value: truncate(output.comment, MAX_COMMENT_LENGTH) });
   }

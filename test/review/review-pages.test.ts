@@ -140,6 +140,8 @@ describe("the review page", () => {
     );
     const res = await submit(token, [...fields, ["decision", "approved"]]);
     expect(res.status, res.text).toBe(303);
+    const done = await page("GET", token, { query: "?done=1" });
+    expect(await textOf(done.text)).toContain("Yes: your version of the output was used");
     const rt = await runtime(runId);
     expect((rt.draft as { title: string }).title).toBe("Edited on the page");
     expect(rt.review).toMatchObject({
