@@ -5,7 +5,7 @@
  * property name survives the round trip.
  */
 import type { JsonSchema } from "../definitions/types";
-import { escapeToken, type PathSegment } from "../lib/json-pointer";
+import { escapeToken, fieldPath, type PathSegment } from "../lib/json-pointer";
 import { isPlainObject } from "../lib/objects";
 
 type Scalar = string | number | boolean | null;
@@ -41,9 +41,16 @@ const num = (v: unknown): number | undefined => (typeof v === "number" ? v : und
 const isScalar = (v: unknown): v is Scalar =>
   v === null || ["string", "number", "boolean"].includes(typeof v);
 
+/** The JSON Pointer of a place in the output: `["meta", "author"]` → `/meta/author`. */
+export const pointerOf = (path: readonly PathSegment[]): string =>
+  path.map((p) => `/${escapeToken(String(p))}`).join("");
+
 /** The name a control posts under: `o` + the JSON Pointer of its place. */
-export const controlName = (path: readonly PathSegment[]): string =>
-  `o${path.map((p) => `/${escapeToken(String(p))}`).join("")}`;
+export const controlName = (path: readonly PathSegment[]): string => `o${pointerOf(path)}`;
+
+/** The result path of a field, as 422 details name it: `output.meta.author`, `output.tags[0]`. */
+export const errorKey = (field: { path: readonly PathSegment[] }): string =>
+  fieldPath(pointerOf(field.path), "output");
 
 /** The form for `schema`, shaped by the value it shows (long strings get a textarea). */
 export function schemaFields(schema: JsonSchema, value: unknown): SchemaField {

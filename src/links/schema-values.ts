@@ -4,9 +4,8 @@
  * kept as typed, so the shared validator reports it at its path. A JSON editor that does not parse is
  * reported here, by path, before anything reaches the run.
  */
-import { fieldPath } from "../lib/json-pointer";
 import { isPlainObject } from "../lib/objects";
-import { controlName, type SchemaField } from "./schema-fields";
+import { controlName, errorKey, type SchemaField } from "./schema-fields";
 
 /** What a posted page read as: the object, and the JSON editors that did not parse (keyed like 422 paths). */
 export interface PostedOutput {
@@ -75,7 +74,7 @@ function readNode(
       try {
         return JSON.parse(text);
       } catch (e) {
-        problems[fieldPath(pointerOf(node), "output")] =
+        problems[errorKey(node)] =
           `This is not valid JSON (${e instanceof Error ? e.message : "parse error"}).`;
         return text;
       }
@@ -84,9 +83,6 @@ function readNode(
       return text === "" && !node.required && original !== "" ? ABSENT : text;
   }
 }
-
-const pointerOf = (node: SchemaField): string =>
-  node.path.map((p) => `/${String(p).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
 
 function numberOrText(text: string): number | string {
   const n = Number(text.trim());

@@ -178,13 +178,16 @@ describe("the review page", () => {
     expect((await query(bad.text, "#o-sources-error")).map((e) => e.text).join()).toMatch(/not valid JSON/);
     expect(await attr(bad.text, 'textarea[name="o/sources"]', "aria-invalid")).toBe("true");
     // The JSON is fixed; the schema errors come from the server's validator.
-    const next = fields.map(([k, v]): [string, string] => (k === "o/sources" ? [k, "[]"] : [k, v]));
+    const next = fields.map(([k, v]): [string, string] => (k === "o/sources" ? [k, '[{"url": 5}]'] : [k, v]));
     const res = await submit(token, [...next, ["decision", "approved"]]);
     expect(res.status).toBe(422);
     expect((await query(res.text, "#o-title-error"))[0]?.text).toBeTruthy();
     expect((await query(res.text, "#o-score-error"))[0]?.text).toBeTruthy();
     expect(await attr(res.text, 'input[name="o/title"]', "value")).toBe("ab");
     expect(await attr(res.text, 'input[name="o/score"]', "value")).toBe("12abc");
+    // An error inside the JSON editor's value is shown next to the editor, its text kept.
+    expect((await query(res.text, "#o-sources-error"))[0]?.text).toBeTruthy();
+    expect((await query(res.text, 'textarea[name="o/sources"]'))[0]?.text).toBe('[{"url": 5}]');
     // Still open: the page offers the decisions again.
     expect((await page("GET", token)).status).toBe(200);
   });

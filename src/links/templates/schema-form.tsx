@@ -1,7 +1,6 @@
 import type { JSX } from "hono/jsx/jsx-runtime";
-import { fieldPath } from "../../lib/json-pointer";
 import { isPlainObject } from "../../lib/objects";
-import { controlName, type SchemaField } from "../schema-fields";
+import { controlName, errorKey, type SchemaField } from "../schema-fields";
 
 /** What the generated form shows: the value, what was posted (kept after a refused submit), the errors. */
 export interface SchemaFormProps {
@@ -17,17 +16,14 @@ export interface SchemaFormProps {
 /** Empty inputs a list offers for new items (without scripts, adding means filling one in). */
 const SPARE_ITEMS = 2;
 
-/** The result path of a field (`output.meta.author`): how 422 details name it. */
-export const errorKey = (field: SchemaField): string =>
-  fieldPath(
-    field.path.map((p) => `/${String(p).replace(/~/g, "~0").replace(/\//g, "~1")}`).join(""),
-    "output",
-  );
-
 /** Every error key a field shows next to itself (its own, and its list items'). */
 function ownErrors(field: SchemaField, errors: Record<string, string>): string[] {
   const key = errorKey(field);
-  return Object.keys(errors).filter((k) => k === key || (field.kind === "list" && k.startsWith(`${key}[`)));
+  // A list or a JSON editor also shows the errors inside it (`output.tags[0]`, `output.sources[0].url`).
+  const inside = field.kind === "list" || field.kind === "json";
+  return Object.keys(errors).filter(
+    (k) => k === key || (inside && (k.startsWith(`${key}[`) || k.startsWith(`${key}.`))),
+  );
 }
 
 /** The error keys no field of `root` shows: listed on top of the page. */
