@@ -181,6 +181,42 @@ describe("usage on the status body and GET /v1/workflows/{id}/stats", () => {
   });
 });
 
+describe("a person's fix", () => {
+  it("counts as a human fix on the status body, after the re-ask that came before it", async () => {
+    const yaml = `
+id: usage-fix
+name: Usage fix
+start_step: draft
+steps:
+  - id: draft
+    type: ai_generate
+    prompt: "Rate {{runtime.topic}}."
+    max_retries: 1
+    mock: { mode: schema_violation, failures: 5 }
+    on_invalid: fix
+    schema:
+      type: object
+      required: [title]
+      properties:
+        title: { type: string, minLength: 3 }
+    output: rating
+`;
+    expect((await api("POST", "/v1/workflows", { yaml })).status).toBe(201);
+    const run = await startedRun("usage-fix", { inputs: { topic: "x" } });
+    const waiting = await waitFor(run.run_id, (s) => s.status === "waiting");
+    expect(waiting.waiting?.type).toBe("fix");
+    const done = await resumeRun(run.run_id, waiting.waiting?.resume_token ?? "", {
+      output: { title: "Fixed" },
+    });
+    expect(done.body.status).toBe("completed");
+    expect((await usageOfRun(run.run_id)).usage as unknown as Record<string, number>).toMatchObject({
+      ai_attempts: 2,
+      re_asks: 1,
+      human_fixes: 1,
+    });
+  });
+});
+
 describe("the AI watchdog re-sends a job to the target it is on", () => {
   it("after the dead-letter consumer moved a job to its fallback, a re-send goes to the fallback, not the primary", async () => {
     const scenario = newScenario();
