@@ -9,7 +9,7 @@ import { runStub } from "../durable/address";
 import type { AiAttemptReport, AiStepResult } from "../engine/ai-result";
 import { stepById } from "../engine/engine";
 import type { Logger } from "../lib/logger";
-import { currentTraceparent } from "../telemetry";
+import { annotateSpan, currentTraceparent } from "../telemetry";
 import { recordAttemptSpans } from "./ai-spans";
 import { retryDelaySeconds } from "./backoff";
 import type { AiJobMessage } from "./messages";
@@ -146,6 +146,7 @@ export async function runAiJob(
     result = await generate(env, msg, step, deliveryAttempt);
   } catch (e) {
     if (isTransientAiError(e)) {
+      annotateSpan({ "error.type": "provider_unavailable", "scaff.ai.fallback": msg.fallback ?? 0 });
       log.warn("ai provider unavailable; retrying", {
         run_id: msg.runId,
         step_id: msg.stepId,
