@@ -2,6 +2,7 @@ import { publicBaseUrl } from "../config/env";
 import type { RunSummary } from "../db/run-index";
 import { loadDefinition } from "../definitions/cache";
 import type { RunSnapshot } from "../durable/snapshot";
+import { approvalCount } from "../engine/approval-policy";
 import { stepById } from "../engine/engine";
 import { templateView } from "../engine/view";
 import { renderText } from "../lib/render";
@@ -38,6 +39,7 @@ export async function statusBody(env: Env, snapshot: RunSnapshot, requestOrigin:
       ...(step.type === "approval" && step.instructions
         ? { instructions: renderText(step.instructions, templateView(run)) }
         : {}),
+      ...(step.type === "approval" ? { approvals: approvalCount(wait) } : {}),
     },
   };
 }

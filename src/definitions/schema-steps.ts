@@ -102,8 +102,19 @@ const approvalStep = z
     remind_after: duration.optional(),
     on_timeout: z.enum(["reject", "approve", "fail"]).optional(),
     on_reject: stepId.optional(),
+    // Approval policies (docs/approvals.md); their cross-key rules live in rules-approval-policy.ts.
+    quorum: z.int().min(1).optional(),
+    forbid: z.array(template).optional(),
+    escalate: z
+      .array(z.strictObject({ after: duration, to: z.array(template).min(1) }))
+      .min(1)
+      .optional(),
   })
-  .transform((s): ApprovalStep => withDurations(s));
+  .transform((s): ApprovalStep => {
+    const { escalate, ...rest } = withDurations(s);
+    const levels = escalate?.map((e) => ({ after_ms: e.after, to: e.to }));
+    return { ...rest, ...(levels ? { escalate: levels } : {}) };
+  });
 
 const aiModel = z.string().min(1).max(200);
 const aiProvider = z.enum(AI_PROVIDER_NAMES);

@@ -55,6 +55,18 @@ export interface ApprovalStep extends StepBase {
   remind_after_ms?: number;
   on_timeout?: "reject" | "approve" | "fail";
   on_reject?: string;
+  /** Approvals needed (default 1); any rejection rejects. */
+  quorum?: number;
+  /** Mustache templates of addresses that may never decide this step (separation of duties). */
+  forbid?: string[];
+  /** Backup approvers added at `after_ms` from the start of the wait, each level once. */
+  escalate?: Escalation[];
+}
+
+/** One escalation level of an approval. */
+export interface Escalation {
+  after_ms: number;
+  to: string[];
 }
 
 export type MockMode = "success" | "schema_violation" | "timeout" | "transient_error";

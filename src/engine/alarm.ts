@@ -11,6 +11,8 @@ export type AlarmAction =
   | { kind: "time_out"; stepId: string; resolution: WaitResolution }
   /** A reminder is due. */
   | { kind: "remind" }
+  /** The next escalation level of an approval is due. */
+  | { kind: "escalate" }
   /** The run is running with nothing in flight (its object died between steps): carry it on. */
   | { kind: "drive" }
   /** An AI job may be lost: re-send it, or give the step up once re-sent too often. */
@@ -66,6 +68,7 @@ export function decideAlarm(
     if (now >= wait.expiresAt && (step.type === "form" || step.type === "approval")) {
       return { kind: "time_out", stepId: wait.stepId, resolution: timeoutResolution(step, now) };
     }
+    if (wait.escalateAt !== undefined && now >= wait.escalateAt) return { kind: "escalate" };
     if (wait.remindAt !== undefined && now >= wait.remindAt) return { kind: "remind" };
     return { kind: "none" };
   }

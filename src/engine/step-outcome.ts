@@ -1,4 +1,5 @@
 import type { Step } from "../definitions/types";
+import { policyFields } from "./approval-policy";
 import { storeResult } from "./context";
 import type { EngineDeps } from "./engine";
 import type { StepOutcome } from "./outcomes";
@@ -83,6 +84,7 @@ export function parkOnWait(
     remindAt: outcome.remindAt,
     reminders: 0,
     recipients: outcome.recipients,
+    ...policyFields(outcome.policy),
   };
   t.insertSteps.push({ ...attempt, status: "waiting" });
   t.run.status = "waiting";
@@ -107,6 +109,9 @@ export function parkOnWait(
       recipients: outcome.recipients.length,
     },
   });
+  for (const recipient of outcome.policy?.dropped ?? []) {
+    t.events.push({ type: "wait.recipient_forbidden", stepId, attemptId: attempt.id, data: { recipient } });
+  }
   if (outcome.recipients.length > 0) {
     t.effects.push({ kind: "mail", waitId: wait.waitId, mail: "request", recipients: outcome.recipients });
   }

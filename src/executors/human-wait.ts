@@ -1,6 +1,7 @@
 import { type ApprovalStep, DEFAULT_WAIT_TIMEOUT_MS, type FormStep } from "../definitions/types";
 import type { StepOutcome } from "../engine/outcomes";
 import { MAX_RECIPIENTS } from "../lib/limits";
+import { renderPolicy } from "./approval-policy";
 import { renderRecipients } from "./recipients";
 import { type ExecutorContext, viewOf } from "./types";
 
@@ -19,6 +20,9 @@ export function executeHumanWait(step: FormStep | ApprovalStep, ctx: ExecutorCon
       input: { recipients: valid.slice(0, MAX_RECIPIENTS), recipient_count: valid.length, ...invalid },
     };
   }
+  const rendered = step.type === "approval" ? renderPolicy(step, valid, viewOf(ctx.run), ctx.now) : null;
+  if (rendered && "failed" in rendered) return rendered.failed;
+  const recipients = rendered ? rendered.recipients : valid;
   const expiresAt = ctx.now + (step.timeout_ms ?? DEFAULT_WAIT_TIMEOUT_MS);
   const remindAt = step.remind_after_ms ? ctx.now + step.remind_after_ms : undefined;
   return {
@@ -26,7 +30,8 @@ export function executeHumanWait(step: FormStep | ApprovalStep, ctx: ExecutorCon
     type: step.type,
     expiresAt,
     remindAt: remindAt !== undefined && remindAt < expiresAt ? remindAt : undefined,
-    recipients: valid,
-    input: { recipients: valid, ...invalid },
+    recipients,
+    input: { recipients, ...invalid },
+    ...(rendered ? { policy: rendered.policy } : {}),
   };
 }

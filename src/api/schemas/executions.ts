@@ -55,6 +55,10 @@ export const RunStatusSchema = z
         title: z.string().optional(),
         instructions: z.string().optional(),
         fields: z.array(FieldSchema).optional(),
+        approvals: z
+          .object({ required: z.number().int(), received: z.number().int() })
+          .optional()
+          .openapi({ description: "Approvals: how many the step needs (its quorum) and how many are in" }),
       })
       .optional(),
   })
