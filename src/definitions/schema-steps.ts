@@ -3,6 +3,7 @@
  * Cross-step rules (targets, reachability, CEL, templates) live in the semantic checks instead.
  */
 import { z } from "zod";
+import { MAX_RECIPIENTS } from "../lib/limits";
 import { MAX_SHOW_PATHS } from "./context-path";
 import { durationProblem, parseDuration } from "./duration";
 import { HEADER_NAME_PATTERN, ID_PATTERN, ID_RULE, isRuntimeName, NAME_RULE } from "./identifiers";
@@ -103,7 +104,7 @@ const approvalStep = z
     on_timeout: z.enum(["reject", "approve", "fail"]).optional(),
     on_reject: stepId.optional(),
     // Approval policies (docs/approvals.md); their cross-key rules live in rules-approval-policy.ts.
-    quorum: z.int().min(1).optional(),
+    quorum: z.int().min(1).max(MAX_RECIPIENTS).optional(),
     forbid: z.array(template).optional(),
     escalate: z
       .array(z.strictObject({ after: duration, to: z.array(template).min(1) }))
