@@ -1,7 +1,8 @@
 import { htmlResponse, renderConfirmationPage, renderErrorPage } from "../html";
 import type { ResumeClaims } from "../tokens";
 import type { LinkState } from "./link-state";
-import { ownRecordedValues } from "./page-views";
+import { approvalsOfRun, ownApprovalOutput } from "./own-decision";
+import { ownRecordedValues, progressText } from "./page-views";
 
 /** An error page as a Response with the page headers. */
 export function errorPage(status: number, title: string, message: string): Response {
@@ -33,15 +34,19 @@ export function settledPage(
     );
   }
   if (state.kind === "used") {
-    const recorded = state.recorded
-      ? ownRecordedValues(state.step, state.recorded.output, claims.recipient)
-      : [];
+    const output =
+      state.step.type === "approval"
+        ? ownApprovalOutput(state.run, claims.waitId, state.recorded, claims.recipient)
+        : state.recorded?.output;
+    const recorded = ownRecordedValues(state.step, output, claims.recipient);
+    const approvals = approvalsOfRun(state.run);
+    const progress = approvals ? ` ${progressText(approvals)}` : "";
     const page = renderConfirmationPage(
       justSubmitted
-        ? { title: "Thank you", message: "Your response was recorded.", workflowName, recorded }
+        ? { title: "Thank you", message: `Your response was recorded.${progress}`, workflowName, recorded }
         : {
             title: "Already recorded",
-            message: "A response was already submitted with this link; it cannot be changed here.",
+            message: `A response was already submitted with this link; it cannot be changed here.${progress}`,
             workflowName,
             recorded,
           },

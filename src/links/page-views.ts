@@ -7,6 +7,7 @@ import { renderText } from "../lib/render";
 import type { RunRecord } from "../run-db/run-model";
 import type { ResumeClaims } from "../tokens";
 import { displayText, truncate } from "./display-text";
+import { approvalsOfRun } from "./own-decision";
 import { shownValues } from "./shown-values";
 import type { ApprovalPageView } from "./templates/approval-page";
 import type { FormPageView } from "./templates/form-page";
@@ -50,6 +51,7 @@ export function approvalView(
   action: string,
   extra: Pick<ApprovalPageView, "error" | "comment"> = {},
 ): ApprovalPageView {
+  const approvals = approvalsOfRun(run);
   return {
     workflowName: def.name,
     stepTitle: step.description && step.instructions ? step.description : undefined,
@@ -59,8 +61,16 @@ export function approvalView(
     action,
     expiresAt: claims.expiresAt,
     approver: claims.recipient,
+    ...(approvals ? { progress: progressText(approvals) } : {}),
     ...extra,
   };
+}
+
+/** "1 of 2 approvals are in; 1 more is needed." */
+export function progressText({ required, received }: { required: number; received: number }): string {
+  const more = Math.max(required - received, 0);
+  const inText = `${received} of ${required} approvals ${received === 1 ? "is" : "are"} in`;
+  return more === 0 ? `${inText}.` : `${inText}; ${more} more ${more === 1 ? "is" : "are"} needed.`;
 }
 
 function fieldValueText(field: FormField, value: unknown): string {
