@@ -1,6 +1,9 @@
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/lib/logger";
+import { deliverMail } from "../../src/queue/mail-consumer";
 import { api, envelope } from "../helpers/api";
-import { indexSettled } from "../helpers/run-db";
+import { indexSettled, runDb } from "../helpers/run-db";
 import { getRun, resumeRun, startedRun } from "../helpers/runs";
 import { eventsOf, linkOf, listWaits, mailsOf, type WaitBody } from "./helpers";
 
@@ -158,6 +161,33 @@ describe("resend", () => {
     expect(await eventsOf(run.run_id, "wait.resent")).toEqual([
       expect.objectContaining({ data: { recipients: ["a@acme.test"] } }),
     ]);
+  });
+
+  it("an email carrying a replaced link is dropped, never sent", async () => {
+    const run = await signoff();
+    const wait = await waitOfRun(run.run_id);
+    expect((await resend(run.run_id, wait.wait_id, { recipient: "b@acme.test" })).status).toBe(200);
+    const db = runDb(run.run_id);
+    const first = await db
+      .prepare("SELECT id FROM mail_outbox WHERE run_id = ? AND to_address = ? ORDER BY created_at, rowid")
+      .bind(run.run_id, "b@acme.test")
+      .first<{ id: string }>();
+    // As if the queue delivered the old email only now.
+    await db
+      .prepare("UPDATE mail_outbox SET status = 'pending' WHERE id = ?")
+      .bind(first?.id ?? "")
+      .run();
+    await deliverMail(
+      env,
+      { kind: "mail", runId: run.run_id, outboxId: first?.id ?? "" },
+      1,
+      createLogger("error"),
+    );
+    const row = await db
+      .prepare("SELECT status FROM mail_outbox WHERE id = ?")
+      .bind(first?.id ?? "")
+      .first<{ status: string }>();
+    expect(row?.status).toBe("dropped");
   });
 
   it("without a recipient resends to everyone who has not decided", async () => {
