@@ -1,9 +1,14 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/lib/logger";
 import { deliverMail } from "../../src/queue/mail-consumer";
+import type { RunDb } from "../../src/run-db/client";
+import { pendingIndexWrite } from "../../src/run-db/index-outbox";
+import { indexOutbox } from "../../src/run-db/schema";
+import { enqueueIndexWrite } from "../../src/run-db/store";
 import { api, envelope } from "../helpers/api";
-import { indexSettled, runDb } from "../helpers/run-db";
+import { indexSettled, runDb, runStubOf } from "../helpers/run-db";
 import { getRun, resumeRun, startedRun } from "../helpers/runs";
 import { eventsOf, linkOf, listWaits, mailsOf, type WaitBody } from "./helpers";
 
@@ -23,6 +28,20 @@ steps:
     output: approval
 `;
 
+const TWO_STEPS = `
+id: inbox-two-steps
+name: Two sign-offs
+start_step: first
+steps:
+  - id: first
+    type: approval
+    approvers: ["a@acme.test"]
+    next: second
+  - id: second
+    type: approval
+    approvers: ["b@acme.test"]
+`;
+
 const FORM = `
 id: inbox-form
 name: Intake
@@ -35,7 +54,7 @@ steps:
 `;
 
 beforeAll(async () => {
-  for (const yaml of [SIGNOFF, FORM]) {
+  for (const yaml of [SIGNOFF, FORM, TWO_STEPS]) {
     const res = await api("POST", "/v1/workflows", { yaml });
     expect(res.status, res.text).toBe(201);
   }
@@ -101,6 +120,41 @@ describe("GET /v1/waits", () => {
     expect(byRun.get(done.run_id)?.closed_at).toEqual(expect.any(String));
     expect(byRun.get(cancelled.run_id)?.recipients.map((r) => r.status)).toEqual(["revoked", "revoked"]);
     expect(byRun.has(open.run_id)).toBe(false);
+  });
+
+  it("a run that moves on to its next wait closes the first one, decision recorded", async () => {
+    const run = await startedRun("inbox-two-steps");
+    const first = await waitOfRun(run.run_id);
+    expect(first.step_id).toBe("first");
+    await resumeRun(run.run_id, await linkOf(run.run_id, "a@acme.test"), { decision: "approved" });
+    const second = await waitOfRun(run.run_id);
+    expect(second).toMatchObject({
+      step_id: "second",
+      recipients: [{ email: "b@acme.test", status: "pending" }],
+    });
+    const closed = await waitOfRun(run.run_id, "closed");
+    expect(closed).toMatchObject({
+      wait_id: first.wait_id,
+      recipients: [{ email: "a@acme.test", status: "approved" }],
+    });
+  });
+
+  it("an index write not yet sent keeps the waits it closed when a newer write replaces it", async () => {
+    const run = await startedRun("inbox-two-steps");
+    await indexSettled(run.run_id);
+    const closedElsewhere = {
+      ...{ runId: run.run_id, workflowId: "inbox-two-steps", stepId: "zero", type: "approval" },
+      ...{ waitId: "wait_carried", status: "closed", recipients: [], createdAt: 1, expiresAt: 2 },
+      ...{ closedAt: 3, version: 1 },
+    };
+    const carried = await runInDurableObject(runStubOf(run.run_id), (instance) => {
+      const db = (instance as unknown as { db: RunDb }).db;
+      const summary = JSON.stringify({ id: run.run_id, waits: [closedElsewhere] });
+      db.insert(indexOutbox).values({ runId: run.run_id, version: 1, summary, failures: 1 }).run();
+      enqueueIndexWrite(db, run.run_id);
+      return pendingIndexWrite(db)?.waits.map((w) => `${w.waitId}:${w.status}`);
+    });
+    expect(carried).toEqual(["wait_carried:closed", `${(await waitOfRun(run.run_id)).wait_id}:open`]);
   });
 
   it("filters by workflow and recipient, and pages with a cursor", async () => {
