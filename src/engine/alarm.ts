@@ -1,5 +1,6 @@
 import type { Definition } from "../definitions/types";
 import type { AiStepResult } from "./ai-result";
+import { withDecisions } from "./approval-policy";
 import { stepById } from "./engine";
 import type { WaitResolution } from "./outcomes";
 import { timeoutResolution } from "./resume-check";
@@ -66,7 +67,8 @@ export function decideAlarm(
   if (run.status === "waiting" && wait?.kind === "human") {
     const step = stepById(def, wait.stepId);
     if (now >= wait.expiresAt && (step.type === "form" || step.type === "approval")) {
-      return { kind: "time_out", stepId: wait.stepId, resolution: timeoutResolution(step, now) };
+      const resolution = withDecisions(timeoutResolution(step, now), wait);
+      return { kind: "time_out", stepId: wait.stepId, resolution };
     }
     if (wait.escalateAt !== undefined && now >= wait.escalateAt) return { kind: "escalate" };
     if (wait.remindAt !== undefined && now >= wait.remindAt) return { kind: "remind" };

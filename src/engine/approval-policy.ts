@@ -1,7 +1,7 @@
 // The rules of an approval's policy that more than one transition asks: who may decide, how many
 // approvals are in, and what a wait records when it starts (docs/approvals.md).
 import { AppError } from "../lib/errors";
-import type { WaitPolicy } from "./outcomes";
+import type { WaitPolicy, WaitResolution } from "./outcomes";
 import type { Decision, HumanWait, Pending } from "./state";
 
 /** The wait fields a policy sets when the wait starts (nothing for a plain one-approver wait). */
@@ -39,3 +39,10 @@ export function approvalCount(wait: HumanWait): { required: number; received: nu
 /** The decision `who` already recorded on the wait, if any. */
 export const decisionOf = (wait: HumanWait, who: string): Decision | undefined =>
   (wait.decisions ?? []).find((d) => d.approver === who.toLowerCase() || d.approver === who);
+
+/** An approval's timeout result, with the decisions recorded before it (a quorum short of approvals). */
+export function withDecisions(resolution: WaitResolution, wait: HumanWait): WaitResolution {
+  if (resolution.kind !== "timed_out_output" || wait.type !== "approval") return resolution;
+  const output = { ...(resolution.output as Record<string, unknown>), approvals: wait.decisions ?? [] };
+  return { ...resolution, output };
+}

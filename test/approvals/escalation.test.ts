@@ -142,12 +142,24 @@ describe("escalation", () => {
 
   it("the timeout wins over a level due at the same time, and on_timeout still applies", async () => {
     const run = await start();
+    await resumeRun(run.run_id, await linkOf(run.run_id, "a@acme.test"), { decision: "approved" });
     await moveClock(run.run_id, "escalateAt");
     await moveClock(run.run_id, "expiresAt");
     expect(await runDurableObjectAlarm(runStubOf(run.run_id))).toBe(true);
     const after = (await getRun(run.run_id)).body;
     expect(after.status).toBe("rejected");
     expect(await eventsOf(run.run_id, "wait.escalated")).toEqual([]);
+    // The result keeps the approval that came in before the timeout.
+    const ctx = await api<{ runtime: { approval: Record<string, unknown> } }>(
+      "GET",
+      `/v1/executions/${run.run_id}/context`,
+    );
+    expect(ctx.body.runtime.approval).toMatchObject({
+      decision: "rejected",
+      approver: "timeout",
+      timed_out: true,
+      approvals: [{ approver: "a@acme.test", decision: "approved" }],
+    });
     expect(await alarmOf(run.run_id)).toBeNull();
     await indexSettled(run.run_id);
     const open = await listWaits("status=open&workflow_id=escalating&limit=100");
