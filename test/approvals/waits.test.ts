@@ -1,6 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { getRunSummary } from "../../src/db/run-index";
+import { writeRunIndex } from "../../src/db/wait-index";
 import { createLogger } from "../../src/lib/logger";
 import { deliverMail } from "../../src/queue/mail-consumer";
 import type { RunDb } from "../../src/run-db/client";
@@ -155,6 +157,26 @@ describe("GET /v1/waits", () => {
       return pendingIndexWrite(db)?.waits.map((w) => `${w.waitId}:${w.status}`);
     });
     expect(carried).toEqual(["wait_carried:closed", `${(await waitOfRun(run.run_id)).wait_id}:open`]);
+  });
+
+  it("a stale or repeated index write never reopens a closed wait nor changes its recipients", async () => {
+    const run = await signoff();
+    await resumeRun(run.run_id, await linkOf(run.run_id, "a@acme.test"), { decision: "approved" });
+    await resumeRun(run.run_id, await linkOf(run.run_id, "b@acme.test"), { decision: "approved" });
+    const closed = await waitOfRun(run.run_id, "closed");
+    const summary = await getRunSummary(env.DB, run.run_id);
+    if (!summary) throw new Error("no summary");
+    // What an older write said (the wait open, nobody decided), delivered late and twice.
+    const stale = {
+      ...{ runId: run.run_id, workflowId: closed.workflow_id, stepId: "approve", type: "approval" as const },
+      ...{ waitId: closed.wait_id, status: "open" as const, createdAt: 1, expiresAt: 2, closedAt: null },
+      ...{ recipients: [{ email: "z@acme.test", status: "pending" as const }], version: 1 },
+    };
+    const older = { ...summary, version: 1, status: "waiting" as const };
+    await writeRunIndex(env.DB, older, [stale]);
+    await writeRunIndex(env.DB, older, [stale]);
+    expect(await waitOfRun(run.run_id, "closed")).toEqual(closed);
+    expect((await listWaits("recipient=z@acme.test")).body.items).toEqual([]);
   });
 
   it("filters by workflow and recipient, and pages with a cursor", async () => {
