@@ -2,7 +2,7 @@ import type { Definition } from "../definitions/types";
 import { AppError } from "../lib/errors";
 import { approvalCount, decisionOf, refuseForbidden } from "./approval-policy";
 import { blank, type EngineDeps } from "./engine";
-import type { LinkTarget, LinkToken } from "./link-check";
+import { type LinkTarget, type LinkToken, tokenMatches } from "./link-check";
 import type { WaitResolution } from "./outcomes";
 import { resolveWait } from "./resolve-wait";
 import { type ResumeTarget, resumeTarget } from "./resume-target";
@@ -25,7 +25,23 @@ export function decisionTarget(
   approver: string,
 ): ResumeTarget {
   refuseForbidden(loaded?.run.pending ?? null, target.waitId, approver);
+  if (loaded && token && replacedLink(loaded.run, token, target)) {
+    throw new AppError("gone", "This link was replaced by a newer one (resent or reassigned)");
+  }
   return resumeTarget(loaded, token, target);
+}
+
+/** True for a link revoked while its wait is still open: a resend or reassign replaced it. */
+export function replacedLink(run: RunState, token: LinkToken, target: LinkTarget): boolean {
+  const wait = run.pending;
+  return (
+    tokenMatches(token, target) &&
+    token.usedAt === null &&
+    token.revokedAt !== null &&
+    run.status === "waiting" &&
+    wait?.kind === "human" &&
+    wait.waitId === target.waitId
+  );
 }
 
 interface ApprovalOutput {

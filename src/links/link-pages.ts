@@ -53,6 +53,13 @@ export function settledPage(
     );
     return htmlResponse(page, justSubmitted ? 200 : 409);
   }
+  if (state.replaced) {
+    return errorPage(
+      410,
+      "This link was replaced",
+      `A newer link for this request was sent, or the request was handed to someone else. Use the most recent email about "${workflowName}".`,
+    );
+  }
   const title = "This request is no longer open";
   if (state.answered) {
     return htmlResponse(

@@ -2,6 +2,7 @@ import { loadDefinition } from "../definitions/cache";
 import type { ApprovalStep, Definition, FormStep } from "../definitions/types";
 import { runStub } from "../durable/address";
 import { type RpcResult, unwrap } from "../durable/rpc";
+import { replacedLink } from "../engine/decide";
 import { openWait, tokenMatches } from "../engine/link-check";
 import { AppError } from "../lib/errors";
 import type { RunRecord } from "../run-db/run-model";
@@ -22,7 +23,15 @@ export type LinkState =
   | { kind: "open"; run: RunRecord; def: Definition; step: FormStep | ApprovalStep }
   | { kind: "used"; run: RunRecord; def: Definition; step: FormStep | ApprovalStep; recorded?: Recorded }
   | { kind: "cancelled"; run: RunRecord; def: Definition }
-  | { kind: "closed"; run: RunRecord; def: Definition; step: FormStep | ApprovalStep; answered?: Answered };
+  | {
+      kind: "closed";
+      run: RunRecord;
+      def: Definition;
+      step: FormStep | ApprovalStep;
+      answered?: Answered;
+      /** The wait is still open but this link was revoked: a resend or reassign replaced it. */
+      replaced?: boolean;
+    };
 
 /** Who answered a wait this link did not: another recipient (or the API), or the step's timeout. */
 export type Answered = "someone" | "timeout";
@@ -59,6 +68,7 @@ export async function readLinkState(env: Env, claims: ResumeClaims): Promise<Lin
   if (token.usedAt !== null) return { kind: "used", run, def, step, recorded };
   if (run.status === "cancelled") return { kind: "cancelled", run, def };
   if (openWait(run, token, claims)) return { kind: "open", run, def, step };
+  if (replacedLink(run, token, claims)) return { kind: "closed", run, def, step, replaced: true };
   const answered = answeredBy(recorded);
   return { kind: "closed", run, def, step, ...(answered ? { answered } : {}) };
 }

@@ -12,6 +12,7 @@ import { enqueueIndexWrite } from "../../src/run-db/store";
 import { api, envelope } from "../helpers/api";
 import { indexSettled, runDb, runStubOf } from "../helpers/run-db";
 import { getRun, resumeRun, startedRun } from "../helpers/runs";
+import { page, textOf } from "../pages/link-helpers";
 import { eventsOf, linkOf, listWaits, mailsOf, type WaitBody } from "./helpers";
 
 // The waits inbox (GET /v1/waits, read from D1's index) and what an operator does with a wait's
@@ -229,7 +230,11 @@ describe("resend", () => {
     expect(toA).toHaveLength(2);
 
     const stale = await resumeRun(run.run_id, old, { decision: "approved" });
-    expect(stale.status).toBe(409);
+    expect(stale.status).toBe(410);
+    expect(envelope(stale).code).toBe("gone");
+    const oldPage = await page("GET", old);
+    expect(oldPage.status).toBe(410);
+    expect(await textOf(oldPage.text, "h1")).toBe("This link was replaced");
     expect((await getRun(run.run_id)).body.waiting).toMatchObject({ approvals: { received: 0 } });
     const ok = await resumeRun(run.run_id, fresh, { decision: "approved" });
     expect(ok.status, ok.text).toBe(200);
@@ -311,7 +316,7 @@ describe("reassign", () => {
       { email: "deputy@acme.test", status: "pending" },
       { email: "b@acme.test", status: "reassigned" },
     ]);
-    expect((await resumeRun(run.run_id, fromLink, { decision: "approved" })).status).toBe(409);
+    expect((await resumeRun(run.run_id, fromLink, { decision: "approved" })).status).toBe(410);
     const toLink = await linkOf(run.run_id, "deputy@acme.test");
     expect(toLink).not.toBe("");
     await resumeRun(run.run_id, await linkOf(run.run_id, "a@acme.test"), { decision: "approved" });
