@@ -11,6 +11,8 @@ import {
 
 import { usageColumns } from "./usage-columns";
 
+export * from "./schema-waits";
+
 // All timestamps are integer milliseconds since the epoch; JSON columns hold serialised JSON text.
 
 /** A workflow id and its lifecycle; the definitions themselves live in workflow_versions. */

@@ -26,6 +26,17 @@ export function rpcFail(e: unknown): RpcResult<never> {
   throw e;
 }
 
+/** Runs `fn` with its domain errors returned as data, then `after` (whatever happened). */
+export async function settled<T>(fn: () => Promise<T>, after: () => void): Promise<RpcResult<T>> {
+  try {
+    return rpcOk(await fn());
+  } catch (e) {
+    return rpcFail(e);
+  } finally {
+    after();
+  }
+}
+
 /** Unwraps an RPC result on the caller's side, rethrowing the domain error. */
 export function unwrap<T>(r: RpcResult<T>): T {
   if (r.ok) return r.value;

@@ -3,9 +3,8 @@ import type { Definition } from "../definitions/types";
 import { type AiStepResult, acceptsAiResult, applyAiResult } from "../engine/ai-result";
 import { decideAlarm } from "../engine/alarm";
 import { cancelRun } from "../engine/control";
-import { resolveWait } from "../engine/resolve-wait";
+import { decideWait, decisionTarget } from "../engine/decide";
 import { checkResumeData } from "../engine/resume-check";
-import { resumeTarget } from "../engine/resume-target";
 import { TERMINAL, type Transition } from "../engine/state";
 import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -21,14 +20,15 @@ import { firstTransition } from "./begin";
 import { commitTransition, repairEffects } from "./commit";
 import { drive, perform, type Steps } from "./drive";
 import { scheduleAlarm } from "./effects";
-import { type EntryOf, entrySpan } from "./entry-span";
+import { alarmSpan, type EntryOf, entrySpan } from "./entry-span";
 import { findRun, runOf } from "./find-run";
 import { IndexSync, indexDeadline } from "./index-sync";
 import { definitionOf, mustLoadDefinition } from "./load";
 import { type MailToSend, mailFate, mailToSend } from "./mail";
 import type { ResumeParams, StartParams } from "./params";
 import { aiJobOf, eventsPage, historyOf, linkFactsOf } from "./reads";
-import { type RpcResult, rpcFail, rpcOk } from "./rpc";
+import { type Relink, relinkRun } from "./relink";
+import { type RpcResult, rpcFail, rpcOk, settled } from "./rpc";
 import { type RunSnapshot, runSnapshot, storedSnapshot } from "./snapshot";
 
 export type { RunSnapshot } from "./snapshot"; // what callers of the object import
@@ -69,18 +69,8 @@ export class RunCoordinator extends DurableObject<Env> {
 
   /** An RPC entry: serialised, its domain errors as data, the index write it owes started, in `at`'s trace. */
   private entry<T>(at: string | EntryOf, fn: () => Promise<T>): Promise<RpcResult<T>> {
-    const { runId, trace } = typeof at === "string" ? { runId: at, trace: undefined } : at;
-    return this.serial(() =>
-      entrySpan(this.env, this.ctx, trace, async () => {
-        try {
-          return rpcOk(await fn());
-        } catch (e) {
-          return rpcFail(e);
-        } finally {
-          this.index.kick(this.log(runId));
-        }
-      }),
-    );
+    const kick = () => this.index.kick(this.log(typeof at === "string" ? at : at.runId));
+    return this.serial(() => entrySpan(this.env, this.ctx, at, () => settled(fn, kick)));
   }
 
   /** A read: the run as stored (imported from D1 first if it predates the move), its errors as data. */
@@ -126,18 +116,23 @@ export class RunCoordinator extends DurableObject<Env> {
       const token = getTokenState(this.db, claims.jti);
       const loaded = state && { run: state, def: await definitionOf(this.env.DB, state) };
       const target = { runId: p.runId, waitId: claims.waitId, stepId: claims.stepId };
-      const { run, def, wait, step } = resumeTarget(loaded, token, target);
+      const approver = claims.recipient ?? `api:${p.principal}`; // the API's own link: api:<principal>
+      const { run, def, wait, step } = decisionTarget(loaded, token, target, approver);
       const now = Date.now();
-      const actor = { approver: claims.recipient ?? p.principal, now };
-      const check = checkResumeData(step, p.data, actor, { def, wait });
+      const check = checkResumeData(step, p.data, { approver, now }, { def, wait });
       if (!check.ok && check.conflict) throw new AppError("conflict", check.conflict);
       if (!check.ok) throw new AppError("validation_failed", "The submitted data is invalid", check.details);
-      const t = resolveWait(def, run, check.resolution, this.steps.deps(now), claims.jti);
+      const t = decideWait(def, run, check.resolution, claims, this.steps.deps(now));
       await this.commit(def, t, now);
       this.log(p.runId).info("run resumed", { step_id: wait.stepId });
       await drive(this.steps, def, t.run);
       return this.snapshot(p.runId);
     });
+  }
+
+  /** Resends or reassigns the links of the run's open wait (the waits API). */
+  relink(runId: string, r: Relink): Promise<RpcResult<RunSnapshot>> {
+    return this.entry(runId, async () => relinkRun(this.steps, this.db, await this.runOf(runId), r));
   }
 
   /** Cancels a waiting or running run; its links stop working. */
@@ -221,24 +216,22 @@ export class RunCoordinator extends DurableObject<Env> {
 
   /** Timeouts, reminders, index retries, and repair after a crash between a transition and its effects. */
   override async alarm(): Promise<void> {
-    await this.serial(() => entrySpan(this.env, this.ctx, undefined, () => this.onAlarm()));
-  }
-
-  private async onAlarm(): Promise<void> {
-    const runId = onlyRun(this.db)?.id ?? (await this.ctx.storage.get<string>(RUN_ID_KEY));
-    if (!runId) return;
-    const state = await findRun(this.env, this.db, runId, this.log(runId));
-    if (!state) return;
-    const log = this.log(runId);
-    await this.index.writeOnce(log);
-    const def = await definitionOf(this.env.DB, state);
-    // A failing send is kept for a later alarm: it never keeps this one from its timeout or reminder.
-    const { repaired, abandoned } = await repairEffects(this.env, this.ctx.storage, state, log);
-    const now = Date.now();
-    const action = decideAlarm(state, def, now, repaired, abandoned);
-    await perform(this.steps, action, def, state, now);
-    await this.reschedule();
-    this.index.kick(log);
+    await this.serial(async () => {
+      const runId = onlyRun(this.db)?.id ?? (await this.ctx.storage.get<string>(RUN_ID_KEY));
+      if (!runId) return;
+      const state = await findRun(this.env, this.db, runId, this.log(runId));
+      if (!state) return;
+      const log = this.log(runId);
+      await this.index.writeOnce(log);
+      const def = await definitionOf(this.env.DB, state);
+      // A failing send is kept for a later alarm: it never keeps this one from its timeout or reminder.
+      const { repaired, abandoned } = await repairEffects(this.env, this.ctx.storage, state, log);
+      const now = Date.now();
+      const action = decideAlarm(state, def, now, repaired, abandoned);
+      await alarmSpan(this.env, this.ctx, () => perform(this.steps, action, def, state, now));
+      await this.reschedule();
+      this.index.kick(log);
+    });
   }
 
   private snapshot = (runId: string): RunSnapshot => storedSnapshot(this.db, runId);
