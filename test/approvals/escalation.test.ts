@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { HumanWait } from "../../src/engine/state";
+import { maskEmail } from "../../src/lib/pii";
 import { api } from "../helpers/api";
 import { indexSettled, runDb, runStubOf } from "../helpers/run-db";
 import { getRun, resumeRun, startedRun, storedPending } from "../helpers/runs";
@@ -73,7 +74,8 @@ describe("escalation", () => {
     expect(await runDurableObjectAlarm(runStubOf(run.run_id))).toBe(true);
 
     expect(await eventsOf(run.run_id, "wait.escalated")).toEqual([
-      expect.objectContaining({ step_id: "approve", data: { level: 1, to: ["lead@acme.test"] } }),
+      // Events mask addresses (docs/telemetry.md); the emails themselves go to the real ones.
+      expect.objectContaining({ step_id: "approve", data: { level: 1, to: [maskEmail("lead@acme.test")] } }),
     ]);
     expect((await mailsOf(run.run_id)).map((m) => `${m.kind}:${m.to}`)).toContain("request:lead@acme.test");
     const after = await waitOf(run.run_id);
@@ -118,11 +120,11 @@ describe("escalation", () => {
     expect(await runDurableObjectAlarm(runStubOf(run.run_id))).toBe(true);
     const levels = await eventsOf(run.run_id, "wait.escalated");
     expect(levels.map((e) => e.data)).toEqual([
-      { level: 1, to: ["lead@acme.test"] },
-      { level: 2, to: ["vp@acme.test"] },
+      { level: 1, to: [maskEmail("lead@acme.test")] },
+      { level: 2, to: [maskEmail("vp@acme.test")] },
     ]);
     expect(await eventsOf(run.run_id, "wait.recipient_forbidden")).toEqual([
-      expect.objectContaining({ data: { recipient: REQUESTER } }),
+      expect.objectContaining({ data: { recipient: maskEmail(REQUESTER) } }),
     ]);
     expect((await mailsOf(run.run_id)).some((m) => m.to === REQUESTER)).toBe(false);
     expect((await waitOf(run.run_id)).escalateAt).toBeUndefined();

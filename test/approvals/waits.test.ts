@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getRunSummary } from "../../src/db/run-index";
 import { writeRunIndex } from "../../src/db/wait-index";
 import { createLogger } from "../../src/lib/logger";
+import { maskEmail } from "../../src/lib/pii";
 import { deliverMail } from "../../src/queue/mail-consumer";
 import type { RunDb } from "../../src/run-db/client";
 import { pendingIndexWrite } from "../../src/run-db/index-outbox";
@@ -240,7 +241,7 @@ describe("resend", () => {
     expect(ok.status, ok.text).toBe(200);
     expect(ok.body.waiting).toMatchObject({ approvals: { received: 1 } });
     expect(await eventsOf(run.run_id, "wait.resent")).toEqual([
-      expect.objectContaining({ data: { recipients: ["a@acme.test"] } }),
+      expect.objectContaining({ data: { recipients: [maskEmail("a@acme.test")] } }),
     ]);
   });
 
@@ -323,7 +324,9 @@ describe("reassign", () => {
     const done = await resumeRun(run.run_id, toLink, { decision: "approved" });
     expect(done.body.status).toBe("completed");
     expect(await eventsOf(run.run_id, "wait.reassigned")).toEqual([
-      expect.objectContaining({ data: { from: "b@acme.test", to: "deputy@acme.test", by: "tester" } }),
+      expect.objectContaining({
+        data: { from: maskEmail("b@acme.test"), to: maskEmail("deputy@acme.test"), by: "tester" },
+      }),
     ]);
     const closed = await waitOfRun(run.run_id, "closed");
     expect(closed.recipients.map((r) => `${r.email}:${r.status}`)).toEqual([
