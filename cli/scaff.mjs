@@ -7,6 +7,7 @@ import { COMMANDS, MAIN } from "./lib/help.mjs";
 import { pushCommand } from "./lib/push.mjs";
 import { eventsCommand, runCommand, statusCommand } from "./lib/runs.mjs";
 import { validateCommand } from "./lib/validate.mjs";
+import { waitsCommand } from "./lib/waits.mjs";
 
 const COMMON = { json: { type: "boolean" }, help: { type: "boolean", short: "h" } };
 const OPTIONS = {
@@ -22,13 +23,13 @@ const OPTIONS = {
   },
   status: {},
   events: { follow: { type: "boolean", short: "f" } },
-  waits: {},
-};
-
-const waits = () => {
-  throw new UsageError("scaff waits is not available yet: the server has no GET /v1/waits", {
-    hint: "see a run's open wait with: scaff status <run_id>",
-  });
+  waits: {
+    status: { type: "string" },
+    workflow: { type: "string" },
+    recipient: { type: "string" },
+    limit: { type: "string" },
+    cursor: { type: "string" },
+  },
 };
 
 const HANDLERS = {
@@ -37,7 +38,7 @@ const HANDLERS = {
   run: runCommand,
   status: statusCommand,
   events: eventsCommand,
-  waits,
+  waits: waitsCommand,
 };
 
 function parse(command, argv) {

@@ -3,7 +3,7 @@
 // its own API key and token secret passed as --var, so .dev.vars is neither needed nor touched):
 // validate (ok, broken file with file:line:col, --json), the errors for missing settings, a refused
 // key and an unreachable server, push (created, unchanged, updated), run --wait answered through the
-// API, status, events, --input. The last line is "N passed, N failed"; exit 1 on any failure.
+// API, status, events, --input, waits. The last line is "N passed, N failed"; exit 1 on any failure.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +18,8 @@ const START_MS = 120_000;
 const CLI_MS = 60_000;
 
 let base;
+/** The run `run --input` leaves waiting (the waits check finds its wait). */
+let waitingRunId;
 const { check, log, counts } = checks("cli");
 
 function assert(condition, message) {
@@ -174,10 +176,34 @@ async function runChecks() {
       'tags=["urgent"]',
     ]);
     const body = JSON.parse(r.out);
+    waitingRunId = body.run_id;
     assert(r.code === 0 && body.status === "waiting" && body.waiting.resume_url.includes("/r/"), show(r));
     const context = await api("GET", `/v1/executions/${body.run_id}/context`);
     assert(JSON.stringify(context.body.runtime.tags) === '["urgent"]', JSON.stringify(context.body));
   });
+  await check(
+    "waits lists the waiting run's open wait, as text and --json; a bad --status exits 2",
+    async () => {
+      // The inbox reads D1's index, which follows the run's answer by its index write: poll briefly.
+      let json;
+      let wait;
+      for (let i = 0; i < 25 && !wait; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 200));
+        json = await scaff(["waits", "--json", "--status", "open", "--workflow", "triage"]);
+        wait =
+          json.code === 0 ? JSON.parse(json.out).items.find((w) => w.run_id === waitingRunId) : undefined;
+      }
+      assert(wait?.status === "open" && wait.workflow_id === "triage", show(json));
+      const text = await scaff(["waits", "--workflow", "triage", "--limit", "5"]);
+      assert(text.code === 0 && text.out.includes(`${wait.wait_id}  ${waitingRunId}  triage`), show(text));
+      assert(text.out.includes(`${wait.step_id} (${wait.type})  open  until ${wait.expires_at}`), show(text));
+      const closed = await scaff(["waits", "--json", "--status", "closed", "--workflow", "triage"]);
+      const closedIds = JSON.parse(closed.out).items.map((w) => w.run_id);
+      assert(closed.code === 0 && !closedIds.includes(waitingRunId), show(closed));
+      const bad = await scaff(["waits", "--status", "maybe"]);
+      assert(bad.code === 2 && bad.err.includes("expected open or closed"), show(bad));
+    },
+  );
   await check("run of an unknown workflow fails with the API's error, exit 1", async () => {
     const r = await scaff(["run", "no-such-workflow"]);
     assert(r.code === 1 && r.err.includes("not_found"), show(r));

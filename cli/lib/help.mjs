@@ -10,7 +10,7 @@ Commands:
   run <workflow>            start a run; --wait follows it to the end
   status <run_id>           a run's status (and its resume link while it waits)
   events <run_id>           a run's events; --follow until the run ends
-  waits                     open waits (not available yet: the server has no GET /v1/waits)
+  waits                     the waits inbox: forms, approvals and fixes people are asked for
 
 Options for every command:
   --json                    print JSON instead of text
@@ -51,7 +51,13 @@ Prints the run's status; a waiting run shows the step it waits at and its resume
 
 Prints the run's events, oldest first. --follow keeps printing until the run ends (exit 1 unless it
 completes); with --json, one JSON object per line.`,
-  waits: `Usage: scaff waits
+  waits: `Usage: scaff waits [--status open|closed] [--workflow ID] [--recipient EMAIL] [--limit N]
+                   [--cursor C] [--json]
 
-Not available yet: it needs GET /v1/waits, which this version of the server does not have.`,
+Lists waits across runs, newest first (GET /v1/waits): each wait's id, run, workflow, step and type,
+whether it is open (and until when) and its recipients with where each stands.
+  --status open|closed      only open or only closed waits
+  --workflow ID             only waits of this workflow
+  --recipient EMAIL         only waits that ask this address
+  --limit N                 waits per page (1-100, default 20); --cursor C for the next page`,
 };
