@@ -117,6 +117,19 @@ export interface ApiCallStep extends StepBase {
 export type Step = FormStep | ApprovalStep | AiGenerateStep | ConditionalStep | ApiCallStep;
 export type StepType = Step["type"];
 
+/** `- cron: "0 9 * * 1-5"`: a run at every due minute (UTC), started with these inputs. */
+export interface CronTrigger {
+  cron: string;
+  inputs?: Record<string, unknown>;
+}
+
+/** `- webhook: {}`: runs started by signed posts to `POST /hooks/{workflow_id}` (docs/triggers.md). */
+export interface WebhookTrigger {
+  webhook: Record<string, never>;
+}
+
+export type Trigger = CronTrigger | WebhookTrigger;
+
 export interface Definition {
   id: string;
   name: string;
@@ -126,6 +139,8 @@ export interface Definition {
   context: Record<string, unknown>;
   templates: Record<string, string>;
   steps: Step[];
+  /** What starts runs besides the API: schedules and webhooks (absent: none). */
+  triggers?: Trigger[];
 }
 
 /** One problem in a definition, located by path and, for YAML, by line and column (1-based). */
