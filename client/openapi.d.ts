@@ -310,6 +310,8 @@ export interface components {
       current_step: string | null;
       created_at: string;
       updated_at: string;
+      /** @description The run whose `workflow` step started this one (status bodies only) */
+      parent_run_id?: string | null;
       error?: {
         code: string;
         message: string;
@@ -366,6 +368,8 @@ export interface components {
         current_step: string | null;
         created_at: string;
         updated_at: string;
+        /** @description The run whose `workflow` step started this one (status bodies only) */
+        parent_run_id?: string | null;
         error?: {
           code: string;
           message: string;

@@ -11,6 +11,7 @@ import { checkContent } from "./rules-content";
 import { checkJsonData } from "./rules-data";
 import { checkFormFields } from "./rules-fields";
 import { checkGraph } from "./rules-graph";
+import { checkSubWorkflows } from "./rules-subworkflow";
 import { checkTriggers } from "./rules-triggers";
 import { definitionSchema } from "./schema";
 import { MAX_SOURCE_BYTES, type ParseResult } from "./types";
@@ -71,6 +72,7 @@ function validate(raw: unknown, locate?: Locator): ParseResult {
   checkApprovals(raw, issues);
   checkAiFallbacks(raw, issues);
   checkTriggers(raw, issues);
+  checkSubWorkflows(raw, issues);
   if (issues.items.length > 0 || !shaped.success) {
     return { ok: false, issues: finishIssues(issues, locate) };
   }

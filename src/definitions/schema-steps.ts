@@ -15,6 +15,7 @@ import {
   DEFAULT_AI_MAX_RETRIES,
   type FormStep,
   type JsonSchema,
+  type WorkflowStep,
 } from "./types";
 
 export const stepId = z.string().regex(ID_PATTERN, ID_RULE);
@@ -167,7 +168,17 @@ const apiCallStep = z
   })
   .transform((s): ApiCallStep => withDurations(s));
 
-export const STEP_TYPES = ["form", "approval", "ai_generate", "conditional", "api_call"] as const;
+const workflowStep = z
+  .strictObject({
+    ...base,
+    type: z.literal("workflow"),
+    workflow: z.string().regex(ID_PATTERN, `workflow ids ${ID_RULE}`),
+    version: z.int().min(1).optional(),
+    inputs: z.record(runtimeName, template).optional(),
+  })
+  .transform((s): WorkflowStep => withDurations(s));
+
+export const STEP_TYPES = ["form", "approval", "ai_generate", "conditional", "api_call", "workflow"] as const;
 
 export const stepSchema = z.discriminatedUnion("type", [
   formStep,
@@ -175,4 +186,5 @@ export const stepSchema = z.discriminatedUnion("type", [
   aiGenerateStep,
   conditionalStep,
   apiCallStep,
+  workflowStep,
 ]);

@@ -114,7 +114,16 @@ export interface ApiCallStep extends StepBase {
   store: boolean;
 }
 
-export type Step = FormStep | ApprovalStep | AiGenerateStep | ConditionalStep | ApiCallStep;
+/** A sub-workflow: starts a child run of `workflow` (pinned to `version`, else its latest) and waits for it. */
+export interface WorkflowStep extends StepBase {
+  type: "workflow";
+  workflow: string;
+  version?: number;
+  /** Each value a Mustache template over the parent's context; the child's `inputs`. */
+  inputs?: Record<string, string>;
+}
+
+export type Step = FormStep | ApprovalStep | AiGenerateStep | ConditionalStep | ApiCallStep | WorkflowStep;
 export type StepType = Step["type"];
 
 /** `- cron: "0 9 * * 1-5"`: a run at every due minute (UTC), started with these inputs. */

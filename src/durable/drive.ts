@@ -1,14 +1,17 @@
 import type { Definition } from "../definitions/types";
 import { applyAiResult } from "../engine/ai-result";
 import { AI_LOST, type AlarmAction } from "../engine/alarm";
+import { applyChildEnd, type ChildEnd } from "../engine/child-run";
 import { failPending, remindWait } from "../engine/control";
 import { applyStepOutcome, type EngineDeps, stepById } from "../engine/engine";
 import { resolveWait } from "../engine/resolve-wait";
-import type { RunState, Transition } from "../engine/state";
+import { type RunState, TERMINAL, type Transition } from "../engine/state";
 import { executeStep } from "../executors";
+import type { ChildStartRequest } from "../executors/types";
 import type { Logger } from "../lib/logger";
 import { collectWorkflowSecrets } from "../lib/secrets";
 import { resendAiJob } from "./ai-watchdog";
+import { childStanding } from "./children";
 
 /** What driving a run needs of its object. */
 export interface Steps {
@@ -18,6 +21,8 @@ export interface Steps {
   deps(now: number): EngineDeps;
   commit(def: Definition, t: Transition, now: number): Promise<void>;
   reschedule(): Promise<void>;
+  /** Starts (or finds) the child run of a `workflow` step of `run`. */
+  startChild(run: RunState, request: ChildStartRequest): Promise<ChildEnd>;
 }
 
 /** Executes steps until the run waits, hands work to a queue, or ends. Each step is one transition. */
@@ -27,7 +32,9 @@ export async function drive(o: Steps, def: Definition, start: RunState): Promise
   while (state.status === "running" && !state.pending && state.currentStep) {
     const step = stepById(def, state.currentStep);
     const startedAt = Date.now();
-    const outcome = await executeStep(step, { definition: def, run: state, now: startedAt, ...io });
+    const run = state;
+    const startChild = (request: ChildStartRequest) => o.startChild(run, request);
+    const outcome = await executeStep(step, { definition: def, run, now: startedAt, ...io, startChild });
     const now = Date.now();
     const t = applyStepOutcome(def, state, outcome, o.deps(now), startedAt);
     await o.commit(def, t, now);
@@ -69,6 +76,14 @@ export async function perform(
       const t = failPending(run, action.error, o.deps(now));
       await o.commit(def, t, now);
       return t.run;
+    }
+    case "check_child": {
+      if (run.pending?.kind !== "child") return run;
+      const end = await childStanding(o.env, run.pending.childRunId);
+      if (!TERMINAL.has(end.status)) return run;
+      const t = applyChildEnd(def, run, end, o.deps(now));
+      await o.commit(def, t, now);
+      return drive(o, def, t.run);
     }
     case "none":
       return run;

@@ -1,0 +1,94 @@
+/**
+ * What a run's object does for `workflow` steps (docs/workflows.md): start a child run keyed by the
+ * parent's step execution, tell the parent when a child ends, ask a child where it stands, and cancel
+ * it with its parent. No call here is ever awaited by a child while its parent awaits the child, so
+ * two objects never wait on each other.
+ */
+import type { ChildEnd } from "../engine/child-run";
+import { type RunState, TERMINAL } from "../engine/state";
+import type { ChildStartRequest } from "../executors/types";
+import { AppError } from "../lib/errors";
+import type { Logger } from "../lib/logger";
+import type { RunDb } from "../run-db/client";
+import { markParentNotified, parentOf } from "../run-db/parent";
+import { loadRun } from "../run-db/runs";
+import { startRun } from "../runs/start";
+import { runStub } from "./address";
+import { type RpcResult, unwrap, unwrapRun } from "./rpc";
+import type { RunSnapshot } from "./snapshot";
+
+/** Children nest at most this deep: a cycle the save-time rules cannot see still stops. */
+export const MAX_CHILD_DEPTH = 5;
+/** While a parent waits for a child, its alarm asks the child this often (in case a notice was lost). */
+export const CHILD_CHECK_MS = 5 * 60_000;
+
+/** The principal a child run is created by; `:` never appears in an API key's name. */
+export const childPrincipal = (parentRunId: string): string => `run:${parentRunId}`;
+
+const endOf = (snapshot: RunSnapshot): ChildEnd => ({
+  runId: snapshot.record.id,
+  status: snapshot.record.status,
+  runtime: snapshot.record.context.runtime,
+  error: snapshot.record.error,
+});
+
+/** Starts the child of `parent`'s step execution `seq` (or finds it: the start is keyed) and answers where it stands. */
+export async function startChildRun(
+  env: Env,
+  db: RunDb,
+  parent: RunState,
+  request: ChildStartRequest,
+): Promise<ChildEnd> {
+  const depth = (parentOf(db, parent.id)?.depth ?? 0) + 1;
+  if (depth > MAX_CHILD_DEPTH) {
+    throw new AppError(
+      "validation_failed",
+      `sub-workflows nest at most ${MAX_CHILD_DEPTH} deep; this run is already ${depth - 1} deep (a cycle of workflows?)`,
+    );
+  }
+  const { run } = await startRun(
+    env,
+    childPrincipal(parent.id),
+    {
+      workflow_id: request.workflowId,
+      ...(request.version === undefined ? {} : { version: request.version }),
+      inputs: request.inputs,
+      profile: parent.context.profile,
+    },
+    `step-${request.seq}`,
+    { parentRunId: parent.id, depth },
+  );
+  return endOf(run);
+}
+
+/** Where a child stands now, as its object answers. */
+export async function childStanding(env: Env, childRunId: string): Promise<ChildEnd> {
+  return endOf(unwrapRun(await runStub(env, childRunId).status(childRunId)));
+}
+
+/** Tells the parent, once it accepts, that this run ended. Called outside the object's chain, never awaited in it. */
+export async function notifyParent(env: Env, db: RunDb, runId: string, log: Logger): Promise<void> {
+  const link = parentOf(db, runId);
+  const run = link && link.notifiedAt === null ? loadRun(db, runId) : null;
+  if (!link || !run || !TERMINAL.has(run.status)) return;
+  const end: ChildEnd = { runId, status: run.status, runtime: run.context.runtime, error: run.error };
+  try {
+    const answer = await runStub(env, link.parentRunId).childEnded(link.parentRunId, end);
+    unwrap(answer as unknown as RpcResult<{ applied: boolean }>);
+    markParentNotified(db, runId, Date.now());
+  } catch (e) {
+    // The parent's alarm asks this run where it stands (CHILD_CHECK_MS): a lost notice only delays it.
+    log.warn("parent not told of the child's end", { parent_run_id: link.parentRunId, error: String(e) });
+  }
+}
+
+/** Cancels a cancelled parent's child; a child that already ended is left as it is. */
+export async function cancelChild(env: Env, childRunId: string, by: string, log: Logger): Promise<void> {
+  try {
+    const answer = await runStub(env, childRunId).cancel(childRunId, by);
+    const result = answer as unknown as RpcResult<unknown>;
+    if (!result.ok && result.error.code !== "conflict") unwrap(result);
+  } catch (e) {
+    log.error("child run not cancelled", { child_run_id: childRunId, error: String(e) });
+  }
+}
