@@ -198,6 +198,42 @@ describe("workflow steps at save time", () => {
   });
 });
 
+describe("sub-workflow cycles across saved workflows", () => {
+  const calling = (id: string, child: string, pin = "") => `
+id: ${id}
+name: ${id}
+start_step: call
+steps:
+  - id: call
+    type: workflow
+    workflow: ${child}
+${pin}`;
+
+  it("refuses the save that closes a cycle, naming it; a pinned older version without the call is no cycle", async () => {
+    await save(calling("cyc-a", "cyc-b"));
+    await save(calling("cyc-b", "cyc-c"));
+    const closing = await api("POST", "/v1/workflows", { yaml: calling("cyc-c", "cyc-a") });
+    expect(closing.status).toBe(422);
+    expect(envelope(closing).details).toEqual([
+      {
+        path: "steps[0].workflow",
+        message: "sub-workflows form a cycle: cyc-c → cyc-a → cyc-b → cyc-c; every run would start another",
+      },
+    ]);
+    const validated = await api("POST", "/v1/workflows/validate", { yaml: calling("cyc-c", "cyc-a") });
+    expect(validated.status).toBe(422);
+
+    // cyc-d@1 calls nothing; cyc-e pins it; a second version of cyc-d calling cyc-e is fine.
+    await save(childApproval.replace("child-approval", "cyc-d"));
+    await save(calling("cyc-e", "cyc-d", "    version: 1\n"));
+    const v2 = await api("PUT", "/v1/workflows/cyc-d", { yaml: calling("cyc-d", "cyc-e") });
+    expect(v2.status, v2.text).toBe(201);
+    // Unpinned, the same call would be a cycle.
+    const unpinned = await api("PUT", "/v1/workflows/cyc-e", { yaml: calling("cyc-e", "cyc-d") });
+    expect(unpinned.status).toBe(422);
+  });
+});
+
 describe("the engine's side of a child's end", () => {
   const def = parseDef(parent("p", "c"));
   const wait: ChildWait = {
