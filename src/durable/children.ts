@@ -1,8 +1,7 @@
 /**
- * What a run's object does for `workflow` steps (docs/workflows.md): start a child run keyed by the
- * parent's step execution, tell the parent when a child ends, ask a child where it stands, and cancel
- * it with its parent. No call here is ever awaited by a child while its parent awaits the child, so
- * two objects never wait on each other.
+ * Child runs of `workflow` steps (docs/workflows.md): starting one, keyed by the parent's step execution,
+ * asking one where it stands, telling a parent its child ended. What the objects' entries do with them
+ * is child-entries.ts.
  */
 import type { ChildEnd } from "../engine/child-run";
 import { type RunState, TERMINAL } from "../engine/state";
@@ -10,7 +9,7 @@ import type { ChildStartRequest } from "../executors/types";
 import { AppError } from "../lib/errors";
 import type { Logger } from "../lib/logger";
 import type { RunDb } from "../run-db/client";
-import { markParentNotified, parentOf } from "../run-db/parent";
+import { depthIn, markParentNotified, parentOf } from "../run-db/parent";
 import { loadRun } from "../run-db/runs";
 import { startRun } from "../runs/start";
 import { runStub } from "./address";
@@ -35,11 +34,11 @@ const endOf = (snapshot: RunSnapshot): ChildEnd => ({
 /** Starts the child of `parent`'s step execution `seq` (or finds it: the start is keyed) and answers where it stands. */
 export async function startChildRun(
   env: Env,
-  db: RunDb,
+  storage: DurableObjectStorage,
   parent: RunState,
   request: ChildStartRequest,
 ): Promise<ChildEnd> {
-  const depth = (parentOf(db, parent.id)?.depth ?? 0) + 1;
+  const depth = depthIn(storage, parent.id) + 1;
   if (depth > MAX_CHILD_DEPTH) {
     throw new AppError(
       "validation_failed",
@@ -66,7 +65,11 @@ export async function childStanding(env: Env, childRunId: string): Promise<Child
   return endOf(unwrapRun(await runStub(env, childRunId).status(childRunId)));
 }
 
-/** Tells the parent, once it accepts, that this run ended. Called outside the object's chain, never awaited in it. */
+/**
+ * Tells the parent, once it accepts, that this run ended. Never awaited inside the object's chain: the
+ * parent may be the caller of the very entry that ended this run (a cancel that cascades). Sent after
+ * the transaction that ends the run (commit.ts).
+ */
 export async function notifyParent(env: Env, db: RunDb, runId: string, log: Logger): Promise<void> {
   const link = parentOf(db, runId);
   const run = link && link.notifiedAt === null ? loadRun(db, runId) : null;
@@ -79,16 +82,5 @@ export async function notifyParent(env: Env, db: RunDb, runId: string, log: Logg
   } catch (e) {
     // The parent's alarm asks this run where it stands (CHILD_CHECK_MS): a lost notice only delays it.
     log.warn("parent not told of the child's end", { parent_run_id: link.parentRunId, error: String(e) });
-  }
-}
-
-/** Cancels a cancelled parent's child; a child that already ended is left as it is. */
-export async function cancelChild(env: Env, childRunId: string, by: string, log: Logger): Promise<void> {
-  try {
-    const answer = await runStub(env, childRunId).cancel(childRunId, by);
-    const result = answer as unknown as RpcResult<unknown>;
-    if (!result.ok && result.error.code !== "conflict") unwrap(result);
-  } catch (e) {
-    log.error("child run not cancelled", { child_run_id: childRunId, error: String(e) });
   }
 }

@@ -1,7 +1,7 @@
 import type { Definition } from "../definitions/types";
 import { applyAiResult } from "../engine/ai-result";
 import { AI_LOST, type AlarmAction } from "../engine/alarm";
-import { applyChildEnd, type ChildEnd } from "../engine/child-run";
+import { applyChildEnd } from "../engine/child-run";
 import { failPending, remindWait } from "../engine/control";
 import { applyStepOutcome, type EngineDeps, stepById } from "../engine/engine";
 import { resolveWait } from "../engine/resolve-wait";
@@ -11,7 +11,7 @@ import type { ChildStartRequest } from "../executors/types";
 import type { Logger } from "../lib/logger";
 import { collectWorkflowSecrets } from "../lib/secrets";
 import { resendAiJob } from "./ai-watchdog";
-import { childStanding } from "./children";
+import { childStanding, startChildRun } from "./children";
 
 /** What driving a run needs of its object. */
 export interface Steps {
@@ -21,8 +21,6 @@ export interface Steps {
   deps(now: number): EngineDeps;
   commit(def: Definition, t: Transition, now: number): Promise<void>;
   reschedule(): Promise<void>;
-  /** Starts (or finds) the child run of a `workflow` step of `run`. */
-  startChild(run: RunState, request: ChildStartRequest): Promise<ChildEnd>;
 }
 
 /** Executes steps until the run waits, hands work to a queue, or ends. Each step is one transition. */
@@ -33,7 +31,7 @@ export async function drive(o: Steps, def: Definition, start: RunState): Promise
     const step = stepById(def, state.currentStep);
     const startedAt = Date.now();
     const run = state;
-    const startChild = (request: ChildStartRequest) => o.startChild(run, request);
+    const startChild = (request: ChildStartRequest) => startChildRun(o.env, o.storage, run, request);
     const outcome = await executeStep(step, { definition: def, run, now: startedAt, ...io, startChild });
     const now = Date.now();
     const t = applyStepOutcome(def, state, outcome, o.deps(now), startedAt);

@@ -1,4 +1,3 @@
-import type { ParentLink } from "../run-db/parent";
 import type { RunOrigin } from "../run-db/store";
 import type { ResumeClaims } from "../tokens";
 
@@ -10,8 +9,6 @@ export interface StartParams {
   inputs: Record<string, unknown>;
   profile: Record<string, unknown>;
   origin: RunOrigin;
-  /** Set when a `workflow` step of another run starts this one. */
-  parent?: ParentLink;
 }
 
 /** What a resume hands the run's object: the verified link's claims and the submitted data. */

@@ -2,25 +2,22 @@ import { DurableObject } from "cloudflare:workers";
 import type { Definition } from "../definitions/types";
 import { type AiStepResult, acceptsAiResult, applyAiResult } from "../engine/ai-result";
 import { decideAlarm } from "../engine/alarm";
-import { acceptsChildEnd, applyChildEnd, type ChildEnd } from "../engine/child-run";
 import { cancelRun } from "../engine/control";
 import { resolveWait } from "../engine/resolve-wait";
 import { checkResumeData } from "../engine/resume-check";
 import { resumeTarget } from "../engine/resume-target";
-import { type RunState, TERMINAL, type Transition } from "../engine/state";
-import type { ChildStartRequest } from "../executors/types";
+import { TERMINAL, type Transition } from "../engine/state";
 import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { createLogger, type Logger } from "../lib/logger";
 import { openRunDb, type RunDb } from "../run-db/client";
 import type { MailFate } from "../run-db/mail";
-import { writeParent } from "../run-db/parent";
 import type { RunRecord } from "../run-db/run-model";
 import { loadRun, onlyRun } from "../run-db/runs";
 import type { RunOrigin } from "../run-db/store";
 import { getTokenState } from "../run-db/tokens";
 import { firstTransition } from "./begin";
-import { cancelChild, notifyParent, startChildRun } from "./children";
+import { type ChildEnd, cancelChildOf, childEnded } from "./child-entries";
 import { commitTransition, repairEffects } from "./commit";
 import { drive, perform, type Steps } from "./drive";
 import { scheduleAlarm } from "./effects";
@@ -59,12 +56,7 @@ export class RunCoordinator extends DurableObject<Env> {
     const log = (runId: string) => this.log(runId);
     const deps = (now: number) => ({ now, newId: (prefix: string) => newId(prefix, now) });
     const commit = (def: Definition, t: Transition, now: number) => this.commit(def, t, now);
-    const startChild = (run: RunState, request: ChildStartRequest) =>
-      startChildRun(env, this.db, run, request);
-    this.steps = {
-      ...{ env, storage: ctx.storage, log, deps, commit, startChild },
-      reschedule: () => this.reschedule(),
-    };
+    this.steps = { env, storage: ctx.storage, log, deps, commit, reschedule: () => this.reschedule() };
   }
 
   /** Runs `fn` after every earlier entry of this object has finished (protected: the bench floor uses it). */
@@ -83,8 +75,6 @@ export class RunCoordinator extends DurableObject<Env> {
         return rpcFail(e);
       } finally {
         this.index.kick(this.log(runId));
-        // Not awaited: the parent may be the caller of this very entry (a cancel that cascades).
-        void notifyParent(this.env, this.db, runId, this.log(runId));
       }
     });
   }
@@ -112,7 +102,6 @@ export class RunCoordinator extends DurableObject<Env> {
       const existing = runSnapshot(this.db, p.runId);
       if (existing) return { run: existing, created: false };
       const def = await mustLoadDefinition(this.env.DB, p.workflowId, p.workflowVersion);
-      if (p.parent) writeParent(this.db, p.runId, p.parent);
       const now = Date.now();
       const t = await firstTransition(def, p, this.steps.deps(now));
       await this.commit(def, t, now, p.origin);
@@ -158,8 +147,7 @@ export class RunCoordinator extends DurableObject<Env> {
       await this.commit(def, t, now);
       await this.reschedule();
       this.log(runId).info("run cancelled", { by });
-      const child = state.pending?.kind === "child" ? state.pending.childRunId : null;
-      if (child) await cancelChild(this.env, child, by, this.log(runId));
+      await cancelChildOf(this.env, state, by, this.log(runId));
       return this.snapshot(runId);
     });
   }
@@ -181,17 +169,7 @@ export class RunCoordinator extends DurableObject<Env> {
 
   /** A child run ended: the `workflow` step waiting for it completes or fails; anything else is ignored. */
   childEnded(runId: string, end: ChildEnd): Promise<RpcResult<{ applied: boolean }>> {
-    return this.entry(runId, async () => {
-      const state = await this.runOf(runId);
-      if (!acceptsChildEnd(state, end)) return { applied: false };
-      const def = await definitionOf(this.env.DB, state);
-      const now = Date.now();
-      const t = applyChildEnd(def, state, end, this.steps.deps(now));
-      await this.commit(def, t, now);
-      this.log(runId).info("child run ended", { child_run_id: end.runId, status: end.status });
-      await drive(this.steps, def, t.run);
-      return { applied: true };
-    });
+    return this.entry(runId, async () => childEnded(this.steps, await this.runOf(runId), end));
   }
 
   /** The run's status body facts. */
@@ -254,7 +232,6 @@ export class RunCoordinator extends DurableObject<Env> {
       await perform(this.steps, action, def, state, now);
       await this.reschedule();
       this.index.kick(log);
-      void notifyParent(this.env, this.db, runId, log);
     });
   }
 

@@ -83,8 +83,10 @@ export async function startRun(
     workflowVersion: version,
     inputs: input.inputs ?? {},
     profile: input.profile ?? {},
-    origin: { createdBy: principal, idempotencyKey: idempotencyKey ?? null, requestHash: hash },
-    ...(parent ? { parent } : {}),
+    origin: {
+      ...{ createdBy: principal, idempotencyKey: idempotencyKey ?? null, requestHash: hash },
+      ...(parent ? { parent } : {}),
+    },
   });
   const started = unwrap(result as unknown as RpcResult<{ run: RunSnapshot; created: boolean }>);
   return started.created ? started : replay(started.run, hash);

@@ -56,7 +56,12 @@ async function post(workflow: string, p: Post = {}) {
     { ...env, WEBHOOK_SECRETS: SECRETS, ...p.bindings },
   );
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, body: JSON.parse(text) as Record<string, unknown> };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    body: JSON.parse(text) as Record<string, unknown>,
+  };
 }
 
 describe("webhook triggers", () => {
