@@ -6,19 +6,24 @@ import { roleAllows } from "./roles";
 
 const encoder = new TextEncoder();
 
-async function digest(value: string): Promise<ArrayBuffer> {
+function digest(value: string): Promise<ArrayBuffer> {
   return crypto.subtle.digest("SHA-256", encoder.encode(value));
 }
 
-/** Constant-time comparison: both sides are hashed to equal length first. */
-async function safeEqual(a: string, b: string): Promise<boolean> {
-  const [da, db] = await Promise.all([digest(a), digest(b)]);
-  return crypto.subtle.timingSafeEqual(da, db);
+// The configured keys' digests, computed once per isolate and API_KEYS value.
+let configured: { value: string; keys: ApiKey[]; digests: Promise<ArrayBuffer[]> } | undefined;
+
+function configuredKeys(value: string | undefined): { keys: ApiKey[]; digests: Promise<ArrayBuffer[]> } {
+  if (configured?.value !== (value ?? "")) {
+    const keys = parseApiKeys(value);
+    configured = { value: value ?? "", keys, digests: Promise.all(keys.map((k) => digest(k.key))) };
+  }
+  return configured;
 }
 
 /** Requires `Authorization: Bearer <key>` matching one of API_KEYS and a role that allows the route. */
 export const apiKeyAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const keys = parseApiKeys(c.env.API_KEYS);
+  const { keys, digests } = configuredKeys(c.env.API_KEYS);
   const header = c.req.header("authorization");
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match?.[1]) {
@@ -27,9 +32,12 @@ export const apiKeyAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   }
   const presented = match[1];
   let matched: ApiKey | undefined;
-  // Compare against every key so timing does not reveal which one matched.
-  for (const k of keys) {
-    if ((await safeEqual(presented, k.key)) && matched === undefined) matched = k;
+  // Digests of equal length, compared in constant time against every key, so timing reveals neither
+  // the key nor which one matched.
+  const [mine, theirs] = await Promise.all([digest(presented), digests]);
+  for (const [i, k] of keys.entries()) {
+    const d = theirs[i];
+    if (d && crypto.subtle.timingSafeEqual(mine, d) && matched === undefined) matched = k;
   }
   if (matched === undefined) {
     c.header("WWW-Authenticate", 'Bearer realm="scaff", error="invalid_token"');
