@@ -174,7 +174,8 @@ const workflowStep = z
     type: z.literal("workflow"),
     workflow: z.string().regex(ID_PATTERN, `workflow ids ${ID_RULE}`),
     version: z.int().min(1).optional(),
-    inputs: z.record(runtimeName, template).optional(),
+    // Keys are the child's input names, whatever its inputs schema calls them.
+    inputs: z.record(z.string().min(1).max(200), template).optional(),
   })
   .transform((s): WorkflowStep => withDurations(s));
 

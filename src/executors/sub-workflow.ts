@@ -22,18 +22,19 @@ function valueAt(view: Record<string, unknown>, path: string): unknown {
 /** The child's inputs: each template rendered over the parent's context. */
 function renderInputs(step: WorkflowStep, ctx: ExecutorContext): Record<string, unknown> {
   const view = templateView(ctx.run);
-  const out: Record<string, unknown> = {};
+  const out: Array<[string, unknown]> = [];
   for (const [name, template] of Object.entries(step.inputs ?? {})) {
     const whole = WHOLE_VALUE.exec(template)?.[1];
     if (whole === undefined) {
-      out[name] = renderText(template, view);
+      out.push([name, renderText(template, view)]);
       continue;
     }
     // A reference to nothing leaves the input out, so an optional input of the child stays optional.
     const value = valueAt(view, whole);
-    if (value !== undefined && value !== null) out[name] = value;
+    if (value !== undefined && value !== null) out.push([name, value]);
   }
-  return out;
+  // fromEntries defines own properties: no input name can reach a prototype.
+  return Object.fromEntries(out);
 }
 
 /**
