@@ -11,6 +11,7 @@ import { checkContent } from "./rules-content";
 import { checkJsonData } from "./rules-data";
 import { checkFormFields } from "./rules-fields";
 import { checkGraph } from "./rules-graph";
+import { checkReviews } from "./rules-review";
 import { checkSubWorkflows } from "./rules-subworkflow";
 import { checkTriggers } from "./rules-triggers";
 import { definitionSchema } from "./schema";
@@ -73,6 +74,7 @@ function validate(raw: unknown, locate?: Locator): ParseResult {
   checkAiFallbacks(raw, issues);
   checkTriggers(raw, issues);
   checkSubWorkflows(raw, issues);
+  checkReviews(raw, issues);
   if (issues.items.length > 0 || !shaped.success) {
     return { ok: false, issues: finishIssues(issues, locate) };
   }

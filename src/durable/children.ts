@@ -1,10 +1,11 @@
 /**
  * Child runs of `workflow` steps (docs/workflows.md): starting one, keyed by the parent's step execution,
- * asking one where it stands, telling a parent its child ended. What the objects' entries do with them
- * is child-entries.ts.
+ * asking one where it stands, telling a parent its child ended (never awaited inside an object's chain,
+ * so two objects never wait on each other), cancelling a cancelled parent's child. drive.ts applies a
+ * child's end to its parent.
  */
 import type { ChildEnd } from "../engine/child-run";
-import { type RunState, TERMINAL } from "../engine/state";
+import { type RunState, TERMINAL, type Transition } from "../engine/state";
 import type { ChildStartRequest } from "../executors/types";
 import { AppError } from "../lib/errors";
 import type { Logger } from "../lib/logger";
@@ -82,5 +83,23 @@ export async function notifyParent(env: Env, db: RunDb, runId: string, log: Logg
   } catch (e) {
     // The parent's alarm asks this run where it stands (CHILD_CHECK_MS): a lost notice only delays it.
     log.warn("parent not told of the child's end", { parent_run_id: link.parentRunId, error: String(e) });
+  }
+}
+
+/**
+ * Cancels the child a transition's `run.cancelled` event names (the run was waiting for it); a child
+ * that already ended is left as it is.
+ */
+export async function cancelChildOf(env: Env, t: Transition, log: Logger): Promise<void> {
+  const cancelled = t.events.find((e) => e.type === "run.cancelled");
+  const childRunId = cancelled?.data?.child_run_id;
+  if (typeof childRunId !== "string") return;
+  const by = String(cancelled?.data?.by ?? "");
+  try {
+    const answer = await runStub(env, childRunId).cancel(childRunId, by);
+    const result = answer as unknown as RpcResult<unknown>;
+    if (!result.ok && result.error.code !== "conflict") unwrap(result);
+  } catch (e) {
+    log.error("child run not cancelled", { child_run_id: childRunId, error: String(e) });
   }
 }

@@ -6,7 +6,7 @@ import type { RunDb } from "../run-db/client";
 import { outboxRows } from "../run-db/mail";
 import { type RunOrigin, writeTransition } from "../run-db/store";
 import { parseTokenSecrets } from "../tokens";
-import { notifyParent } from "./children";
+import { cancelChildOf, notifyParent } from "./children";
 import { EFFECTS_KEY, flushEffects, owedRecord, type PendingEffects, WATCHDOG_MS } from "./effects";
 import { copyToDevMailbox, INDEX_WATCHDOG_MS } from "./index-sync";
 import { prepareOutbox } from "./outbox";
@@ -65,6 +65,7 @@ export async function commitTransition(
   // transition, at debug: an entry's own info line ("run started", "run resumed", …) says what happened.
   log.debug("transition", { version: t.run.version, events: t.events.map((e) => e.type).join(",") });
   if (record) await flushEffects(env, storage, record, log);
+  await cancelChildOf(env, t, log);
   if (TERMINAL.has(t.run.status)) void notifyParent(env, db, t.run.id, log); // never awaited: children.ts
 }
 

@@ -1,7 +1,7 @@
 import type { Definition } from "../definitions/types";
 import { applyAiResult } from "../engine/ai-result";
 import { AI_LOST, type AlarmAction } from "../engine/alarm";
-import { applyChildEnd } from "../engine/child-run";
+import { acceptsChildEnd, applyChildEnd, type ChildEnd } from "../engine/child-run";
 import { failPending, remindWait } from "../engine/control";
 import { applyStepOutcome, type EngineDeps, stepById } from "../engine/engine";
 import { resolveWait } from "../engine/resolve-wait";
@@ -10,8 +10,12 @@ import { executeStep } from "../executors";
 import type { ChildStartRequest } from "../executors/types";
 import type { Logger } from "../lib/logger";
 import { collectWorkflowSecrets } from "../lib/secrets";
+import type { RunRecord } from "../run-db/run-model";
 import { resendAiJob } from "./ai-watchdog";
 import { childStanding, startChildRun } from "./children";
+import { definitionOf } from "./load";
+
+export type { ChildEnd };
 
 /** What driving a run needs of its object. */
 export interface Steps {
@@ -86,4 +90,16 @@ export async function perform(
     case "none":
       return run;
   }
+}
+
+/** A child run ended: the `workflow` step waiting for it completes or fails and the run drives on. */
+export async function childEnded(o: Steps, state: RunRecord, end: ChildEnd): Promise<{ applied: boolean }> {
+  if (!acceptsChildEnd(state, end)) return { applied: false };
+  const def = await definitionOf(o.env.DB, state);
+  const now = Date.now();
+  const t = applyChildEnd(def, state, end, o.deps(now));
+  await o.commit(def, t, now);
+  o.log(state.id).info("child run ended", { child_run_id: end.runId, status: end.status });
+  await drive(o, def, t.run);
+  return { applied: true };
 }

@@ -17,9 +17,8 @@ import { loadRun, onlyRun } from "../run-db/runs";
 import type { RunOrigin } from "../run-db/store";
 import { getTokenState } from "../run-db/tokens";
 import { firstTransition } from "./begin";
-import { type ChildEnd, cancelChildOf, childEnded } from "./child-entries";
 import { commitTransition, repairEffects } from "./commit";
-import { drive, perform, type Steps } from "./drive";
+import { type ChildEnd, childEnded, drive, perform, type Steps } from "./drive";
 import { scheduleAlarm } from "./effects";
 import { findRun, runOf } from "./find-run";
 import { IndexSync, indexDeadline } from "./index-sync";
@@ -126,7 +125,9 @@ export class RunCoordinator extends DurableObject<Env> {
       const target = { runId: p.runId, waitId: claims.waitId, stepId: claims.stepId };
       const { run, def, wait, step } = resumeTarget(loaded, token, target);
       const now = Date.now();
-      const check = checkResumeData(step, p.data, { approver: claims.recipient ?? p.principal, now });
+      const actor = { approver: claims.recipient ?? p.principal, now };
+      const check = checkResumeData(step, p.data, actor, { def, wait });
+      if (!check.ok && check.conflict) throw new AppError("conflict", check.conflict);
       if (!check.ok) throw new AppError("validation_failed", "The submitted data is invalid", check.details);
       const t = resolveWait(def, run, check.resolution, this.steps.deps(now), claims.jti);
       await this.commit(def, t, now);
@@ -147,7 +148,6 @@ export class RunCoordinator extends DurableObject<Env> {
       await this.commit(def, t, now);
       await this.reschedule();
       this.log(runId).info("run cancelled", { by });
-      await cancelChildOf(this.env, state, by, this.log(runId));
       return this.snapshot(runId);
     });
   }
