@@ -14,6 +14,8 @@ declare namespace Cloudflare {
     RESEND_API_KEY?: string;
     /** `NAME=host[,host…];NAME2=host`: where each SECRET_<NAME> may be sent (config/env.ts). */
     SECRETS_ALLOWED_HOSTS?: string;
+    /** `workflow_id=whsec_…[,whsec_…];…`: the Standard Webhooks secrets of `POST /hooks/{id}` (triggers/). */
+    WEBHOOK_SECRETS?: string;
     /** Email Service binding, when EMAIL_PROVIDER=cloudflare. */
     EMAIL?: { send(message: unknown): Promise<unknown> };
     /** OpenTelemetry over OTLP/HTTP (src/telemetry/config.ts); unset: nothing is traced or exported. */

@@ -9,6 +9,8 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
+export * from "./schedules-schema";
+
 import { usageColumns } from "./usage-columns";
 
 export * from "./schema-waits";

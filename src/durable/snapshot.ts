@@ -1,6 +1,7 @@
 import type { RunUsage } from "../engine/usage";
 import { AppError } from "../lib/errors";
 import type { RunDb } from "../run-db/client";
+import { parentOf } from "../run-db/parent";
 import type { RunRecord } from "../run-db/run-model";
 import { loadRun } from "../run-db/runs";
 import { type ApiToken, apiTokenFor } from "../run-db/tokens";
@@ -15,6 +16,8 @@ export interface RunSnapshot {
   apiToken: ApiToken | null;
   /** What the run's AI steps used so far. */
   usage: RunUsage;
+  /** The run whose `workflow` step started this one, or null. */
+  parentRunId: string | null;
 }
 
 /** The run as it now stands in the object's storage, or null when it holds no such run. */
@@ -24,7 +27,8 @@ export function runSnapshot(db: RunDb, runId: string): RunSnapshot | null {
   const wait = record.pending;
   const open = record.status === "waiting" && wait?.kind === "human";
   const apiToken = open ? apiTokenFor(db, runId, wait.waitId) : null;
-  return { record, apiToken, usage: runUsage(db, runId) };
+  const parentRunId = parentOf(db, runId)?.parentRunId ?? null;
+  return { record, apiToken, parentRunId, usage: runUsage(db, runId) };
 }
 
 /** The run as it now stands; not_found when the object holds no such run. */

@@ -76,6 +76,11 @@ export const RunStatusSchema = z
     created_at: z.string(),
     updated_at: z.string(),
     usage: UsageSchema,
+    parent_run_id: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: "The run whose `workflow` step started this one (status bodies only)" }),
     error: z
       .object({
         code: z.string(),
