@@ -44,9 +44,9 @@ export function waitIndexStatements(
           setWhere: sql`${waits.version} < excluded.version`,
         }),
     );
-    // The recipients as the row now stands: rewritten only when the row is at this write's version.
+    // Everyone the wait was ever sent to (resend and reassign add addresses, nobody is removed: the
+    // inbox's `recipient` filter matches them all). Insert-only: an address already there costs no row.
     const current = sql`exists (select 1 from ${waits} where ${waits.waitId} = ${w.waitId} and ${waits.version} = ${w.version})`;
-    statements.push(db.delete(waitRecipients).where(and(eq(waitRecipients.waitId, w.waitId), current)));
     // One statement for all of them (json_each), within D1's limit of bound parameters.
     const emails = JSON.stringify(w.recipients.map((r) => r.email));
     statements.push(
