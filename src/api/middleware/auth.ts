@@ -16,6 +16,15 @@ async function safeEqual(a: string, b: string): Promise<boolean> {
   return crypto.subtle.timingSafeEqual(da, db);
 }
 
+/** The entry of `keys` whose key is `presented`, compared with every key so timing reveals none of them. */
+export async function findApiKey(keys: readonly ApiKey[], presented: string): Promise<ApiKey | undefined> {
+  let matched: ApiKey | undefined;
+  for (const k of keys) {
+    if ((await safeEqual(presented, k.key)) && matched === undefined) matched = k;
+  }
+  return matched;
+}
+
 /** Requires `Authorization: Bearer <key>` matching one of API_KEYS and a role that allows the route. */
 export const apiKeyAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const keys = parseApiKeys(c.env.API_KEYS);
@@ -26,11 +35,7 @@ export const apiKeyAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
     throw new AppError("unauthorized", "Missing API key: send Authorization: Bearer <key>");
   }
   const presented = match[1];
-  let matched: ApiKey | undefined;
-  // Compare against every key so timing does not reveal which one matched.
-  for (const k of keys) {
-    if ((await safeEqual(presented, k.key)) && matched === undefined) matched = k;
-  }
+  const matched = await findApiKey(keys, presented);
   if (matched === undefined) {
     c.header("WWW-Authenticate", 'Bearer realm="scaff", error="invalid_token"');
     throw new AppError("unauthorized", "Invalid API key");

@@ -1,0 +1,159 @@
+import type { HumanWait } from "../../engine/state";
+import type { AttemptView } from "../../run-db/history";
+import type { RunEvent } from "../run-reads";
+import { Code, duration, When } from "../ui/format";
+
+const isMail = (e: RunEvent) => e.type.startsWith("mail.");
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const dataOf = (e: RunEvent): Record<string, unknown> => (e as { data?: Record<string, unknown> }).data ?? {};
+
+/** Each email of the wait with where it stands: queued, then sent, failed or dropped. */
+function Emails(props: { events: RunEvent[] }) {
+  const mails = props.events.filter(isMail);
+  if (mails.length === 0) return <p class="muted">No emails recorded.</p>;
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="muted">Emails</caption>
+        <thead>
+          <tr>
+            <th scope="col">To</th>
+            <th scope="col">What</th>
+            <th scope="col">Status</th>
+            <th scope="col">When</th>
+          </tr>
+        </thead>
+        <tbody>
+          {mails.map((e) => {
+            const d = dataOf(e);
+            const status = e.type.slice("mail.".length);
+            const why = str(d.error) ?? str(d.reason);
+            return (
+              <tr>
+                <td>{str(d.to) ?? "—"}</td>
+                <td>{str(d.kind) ?? ""}</td>
+                <td>
+                  <span
+                    class={`status s-${status === "sent" ? "completed" : status === "queued" ? "waiting" : "failed"}`}
+                  >
+                    {status}
+                  </span>
+                  {why ? <span class="muted"> {why}</span> : null}
+                </td>
+                <td>
+                  <When at={e.created_at} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Who was asked: the open wait's recipients, else everyone an email was queued for. */
+function recipientsOf(wait: HumanWait | undefined, events: RunEvent[]): string[] {
+  if (wait) return wait.recipients;
+  const to = events.filter((e) => e.type === "mail.queued").map((e) => str(dataOf(e).to));
+  return [...new Set(to.filter((t): t is string => t !== undefined))];
+}
+
+/** The recorded answer: the decision (who, when, comment), the edit diff when the review changed something. */
+function Decision(props: { a: AttemptView; by: string | undefined; anchor: string }) {
+  const out = (props.a.output && typeof props.a.output === "object" ? props.a.output : {}) as Record<
+    string,
+    unknown
+  >;
+  const diff = out.diff ?? out.patch ?? out.edits;
+  return (
+    <div class="decision">
+      <h4>Decision</h4>
+      <dl>
+        {str(out.decision) ? (
+          <>
+            <dt>Decision</dt>
+            <dd>{str(out.decision)}</dd>
+          </>
+        ) : null}
+        <dt>By</dt>
+        <dd>{str(out.approver) ?? props.by ?? "—"}</dd>
+        <dt>When</dt>
+        <dd>
+          <When at={props.a.finished_at} />
+        </dd>
+        {str(out.comment) ? (
+          <>
+            <dt>Comment</dt>
+            <dd>{str(out.comment)}</dd>
+          </>
+        ) : null}
+      </dl>
+      {diff !== undefined ? (
+        <>
+          <p>Edit diff</p>
+          <Code id={`${props.anchor}-diff`} value={diff} label="Edit diff" />
+        </>
+      ) : null}
+      <details>
+        <summary>Recorded answer</summary>
+        <Code id={`${props.anchor}-answer`} value={props.a.output} />
+      </details>
+    </div>
+  );
+}
+
+/** A form or approval step: who was asked, the emails and their delivery, reminders, escalations, the decision. */
+export function HumanStep(props: {
+  attempts: AttemptView[];
+  events: RunEvent[];
+  wait: HumanWait | undefined;
+  anchor: string;
+  now: number;
+}) {
+  const { events, wait } = props;
+  const recipients = recipientsOf(wait, events);
+  const reminders = events.filter((e) => e.type === "wait.reminded");
+  const escalations = events.filter((e) => e.type.includes("escalat"));
+  const resumed = events.find((e) => e.type === "run.resumed");
+  const by = str(resumed ? dataOf(resumed).by : undefined);
+  return (
+    <div class="human">
+      <ul class="facts" aria-label="Wait facts">
+        <li>recipients: {recipients.length > 0 ? recipients.join(", ") : "none recorded"}</li>
+        {wait ? (
+          <>
+            <li>waiting for {duration(props.now - wait.startedAt)}</li>
+            <li>
+              expires <When at={wait.expiresAt} />
+            </li>
+          </>
+        ) : null}
+        <li>reminders: {reminders.length}</li>
+        <li>escalations: {escalations.length}</li>
+      </ul>
+      <Emails events={events} />
+      {escalations.length > 0 ? (
+        <ul>
+          {escalations.map((e) => (
+            <li>
+              {e.type} <When at={e.created_at} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {props.attempts.map((a, i) =>
+        a.status === "completed" ? (
+          <Decision a={a} by={by} anchor={`${props.anchor}-a${i + 1}`} />
+        ) : a.error !== undefined ? (
+          <>
+            <p class="error">
+              Attempt {a.attempt}: {a.status}
+            </p>
+            <Code id={`${props.anchor}-a${i + 1}-err`} value={a.error} />
+          </>
+        ) : null,
+      )}
+    </div>
+  );
+}
