@@ -1,0 +1,168 @@
+import { describe, expect, it } from "vitest";
+import { deliver, pendingJob, waitFor } from "../ai/queue-helpers";
+import { api } from "../helpers/api";
+import { query } from "../helpers/html";
+import { indexSettled } from "../helpers/run-db";
+import { startedRun } from "../helpers/runs";
+import { Browser } from "./browser";
+
+const ADMIN = "test-key-123";
+
+const workflow = `
+id: console-pages
+name: Console pages
+description: An AI draft that never fits its schema, a branch, an approval.
+start_step: draft
+steps:
+  - id: draft
+    type: ai_generate
+    prompt: "Write a title about {{runtime.topic}}"
+    schema:
+      type: object
+      required: [title]
+      properties: { title: { type: string, maxLength: 10 } }
+    max_retries: 1
+    mock: { mode: schema_violation, failures: 3 }
+    output: draft
+    next: gate
+  - id: gate
+    type: conditional
+    branches:
+      - when: "runtime.draft.title == 'ok'"
+        next: review
+    default: ask
+  - id: review
+    type: approval
+    approvers: ["ed@example.test"]
+    next: ask
+  - id: ask
+    type: form
+    assignee: "ada@example.test"
+    fields:
+      - { name: note, type: string }
+`;
+
+const waiting = `
+id: console-waits
+name: Console waits
+start_step: ask
+steps:
+  - id: ask
+    type: form
+    assignee: "ada@example.test"
+    fields:
+      - { name: note, type: string }
+`;
+
+async function signedIn(): Promise<Browser> {
+  const b = new Browser();
+  await b.signIn(ADMIN);
+  return b;
+}
+
+async function failedAiRun(): Promise<string> {
+  await api("POST", "/v1/workflows", { yaml: workflow });
+  const run = await startedRun("console-pages", { inputs: { topic: "queues" } });
+  await deliver(await pendingJob(run.run_id), 1);
+  await waitFor(run.run_id, (s) => s.status === "failed");
+  await indexSettled(run.run_id);
+  return run.run_id;
+}
+
+describe("console pages", () => {
+  it("finds a failed run by filter, with counts per status and a date range", async () => {
+    const failed = await failedAiRun();
+    await api("POST", "/v1/workflows", { yaml: waiting });
+    for (let i = 0; i < 3; i++) await indexSettled((await startedRun("console-waits")).run_id);
+    const b = await signedIn();
+
+    const page = await b.get("/console/runs?status=failed&workflow=console-pages");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toMatch(/default-src 'none'.*script-src 'self'/);
+    const links = (await query(page.html, "tbody a[href^='/console/runs/']")).map((a) => a.text);
+    expect(links).toEqual([failed]);
+    const counts = (await query(page.html, ".counts a")).map((a) => a.text);
+    expect(counts).toContain("failed: 1");
+
+    const today = new Date().toISOString().slice(0, 10);
+    const dated = await b.get(`/console/runs?workflow=console-waits&from=${today}&to=${today}`);
+    expect((await query(dated.html, "tbody tr")).length).toBe(3);
+    const before = await b.get("/console/runs?workflow=console-waits&to=2020-01-01");
+    expect(before.html).toContain("No runs match these filters.");
+  });
+
+  it("answers bad filters with a 400 page naming the problem", async () => {
+    const b = await signedIn();
+    for (const [q, text] of [
+      ["status=exploded", "is not a run status"],
+      ["from=yesterday", "must be a date"],
+      ["from=2026-05-02&to=2026-05-01", "after the"],
+      ["cursor=%%%", "Invalid cursor"],
+      ["workflow=Not%20An%20Id", "is not a workflow id"],
+    ] as const) {
+      const res = await b.get(`/console/runs?${q}`);
+      expect(res.status, q).toBe(400);
+      expect(res.headers.get("content-type")).toContain("text/html");
+      expect(res.html).toContain(text);
+    }
+    expect((await b.get("/console/runs/not-a-run")).status).toBe(404);
+    expect((await b.get("/console/runs/run_00000000000000000000000000")).status).toBe(404);
+    expect((await b.get("/console/workflows/nope-nope")).status).toBe(404);
+    expect((await b.get("/console/workflows/console-pages?version=zero")).status).toBe(400);
+  });
+
+  it("tells a failed AI run's story: every attempt with its prompt, output, validation errors, tokens and cost", async () => {
+    const runId = await failedAiRun();
+    const page = await (await signedIn()).get(`/console/runs/${runId}`);
+    expect(page.status).toBe(200);
+    const attempts = await query(page.html, ".attempt.ai");
+    expect(attempts).toHaveLength(2);
+    expect(attempts.every((a) => a.text.includes("failed"))).toBe(true);
+    expect(page.html).toContain("Validation errors (sent back with the re-ask):");
+    const errors = (await query(page.html, ".attempt.ai .errors li")).map((e) => e.text);
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    expect(page.html).toContain("Write a title about queues");
+    expect(page.html).toMatch(/tokens \d+ in \/ \d+ out/);
+    expect(page.html).toContain("schema_violation");
+    expect((await query(page.html, "#run-context"))[0]?.text).toContain('"topic": "queues"');
+  });
+
+  it("shows a waiting run's recipients and emails, and the waits inbox lists it with its age", async () => {
+    await api("POST", "/v1/workflows", { yaml: waiting });
+    const run = await startedRun("console-waits");
+    await indexSettled(run.run_id);
+    const b = await signedIn();
+    const page = await b.get(`/console/runs/${run.run_id}`);
+    expect(page.html).toContain("recipients: ada@example.test");
+    expect((await query(page.html, ".human table tbody tr"))[0]?.text).toContain("ada@example.test");
+    expect((await query(page.html, "body"))[0]?.attrs["data-live"]).toBe("true");
+
+    const waits = await b.get("/console/waits");
+    expect(waits.status).toBe(200);
+    const row = (await query(waits.html, "tbody tr")).find((r) => r.text.includes(run.run_id));
+    expect(row?.text).toContain("ada@example.test");
+    expect(row?.text).toMatch(/\d+(\.\d)? (ms|s)/);
+  });
+
+  it("draws the step graph as SVG on the server: one node per step, branches labelled with their conditions", async () => {
+    await api("POST", "/v1/workflows", { yaml: workflow });
+    const b = await signedIn();
+    const list = await b.get("/console/workflows");
+    expect((await query(list.html, "tbody a[href='/console/workflows/console-pages']")).length).toBe(1);
+    const page = await b.get("/console/workflows/console-pages");
+    expect(page.status).toBe(200);
+    const nodes = await query(page.html, "svg g.node");
+    expect(nodes.map((n) => n.attrs["data-step"])).toEqual(["draft", "gate", "review", "ask"]);
+    expect(nodes.map((n) => n.attrs.class)).toEqual([
+      "node n-ai_generate start",
+      "node n-conditional",
+      "node n-approval",
+      "node n-form",
+    ]);
+    const labels = (await query(page.html, "svg .transition text")).map((t) => t.text);
+    expect(labels).toEqual(["runtime.draft.title == 'ok'", "default"]);
+    expect((await query(page.html, "svg path.edge")).length).toBe(4);
+    expect((await query(page.html, "#workflow-source"))[0]?.text).toContain("mode: schema_violation");
+    expect(page.html).toContain("Stats (all versions)");
+  });
+});
