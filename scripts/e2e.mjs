@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { checkConsole } from "./e2e/console.mjs";
 import { checks } from "./lib/checks.mjs";
 import { firstApiKey, readDevVars } from "./lib/dev-vars.mjs";
 import { checkDocsPage } from "./lib/docs-check.mjs";
@@ -307,6 +308,8 @@ async function scenario(key) {
     assert(runtime.review?.approver === EDITOR, `approver ${runtime.review?.approver}`);
     assert(runtime.review?.comment === "Ship it on Tuesday.", "comment recorded");
   });
+
+  await checkConsole({ browser, base: BASE, key, api, check, shot, log });
 
   await check("/docs renders Swagger UI offline, from this origin, with no CSP violation", () =>
     checkDocsPage(browser, BASE, key, shot),

@@ -23,7 +23,7 @@ function Node(props: { n: PlacedNode }) {
       <text x={n.x} y={n.y - 4} text-anchor="middle" font-weight="600">
         {n.id}
       </text>
-      <text x={n.x} y={n.y + 13} text-anchor="middle" class="edge-label">
+      <text x={n.x} y={n.y + 13} text-anchor="middle" class="kind">
         {n.start ? `start · ${kind}` : kind}
       </text>
     </g>

@@ -79,7 +79,10 @@ export function AiAttempt(props: { a: AttemptView; anchor: string; last: boolean
         </div>
       ) : null}
       <details>
-        <summary>Rendered prompt ({(input.messages ?? []).length} messages)</summary>
+        <summary>
+          Rendered prompt ({(input.messages ?? []).length} message
+          {(input.messages ?? []).length === 1 ? "" : "s"})
+        </summary>
         {(input.messages ?? []).map((m, i) => (
           <>
             <p class="muted">{m.role}</p>

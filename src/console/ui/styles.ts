@@ -3,6 +3,7 @@ import { STYLE } from "../../html/styles";
 /** The console's additions to the human pages' stylesheet: a wider page, navigation, tables, the graph. */
 const CONSOLE_ADDITIONS = [
   "main{max-width:75rem}",
+  "h1{overflow-wrap:anywhere}td{overflow-wrap:anywhere}",
   ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:var(--bg);padding:.5rem;z-index:9}",
   ".bar{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem;padding:.6rem 1rem;border-bottom:1px solid var(--line)}",
   ".bar .brand{font-weight:700;color:var(--fg);text-decoration:none}",
@@ -35,9 +36,10 @@ const CONSOLE_ADDITIONS = [
   ".graph svg{display:block;margin:0 auto;max-width:100%;height:auto}",
   ".graph text{fill:var(--fg);font:12px system-ui,sans-serif}",
   ".graph .edge{fill:none;stroke:var(--muted);stroke-width:1.5}",
-  ".graph .edge-label{fill:var(--muted);font-size:11px}",
+  ".graph .edge-label{fill:var(--muted);font-size:11px;paint-order:stroke;stroke:var(--bg);stroke-width:4px;stroke-linejoin:round}",
+  ".graph .kind{fill:var(--muted);font-size:11px}",
   ".graph .node rect{fill:var(--bg);stroke:var(--fg);stroke-width:1.5}",
-  ".graph .n-ai rect{stroke:#8250df;stroke-width:2.5}",
+  ".graph .n-ai_generate rect{stroke:#8250df;stroke-width:2.5}",
   ".graph .n-form rect,.graph .n-approval rect{stroke:#bc4c00;stroke-dasharray:6 3;stroke-width:2.5}",
   ".graph .n-conditional rect{stroke:var(--accent)}",
   ".legend{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0;font-size:.9rem;color:var(--muted)}",
