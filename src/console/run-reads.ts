@@ -1,6 +1,7 @@
 import { runStub } from "../durable/address";
 import { type RpcResult, unwrap, unwrapRun } from "../durable/rpc";
 import type { RunSnapshot } from "../durable/snapshot";
+import { collectWorkflowSecrets, redactSecrets } from "../lib/secrets";
 import type { runEvents, runHistory } from "../run-db/history";
 
 // The console reads a run the way the API's run endpoints do: from the run's object, over the reads it
@@ -21,7 +22,11 @@ export interface RunStory {
   eventsTruncated: boolean;
 }
 
-/** Reads a run's story from its object (a 404 AppError when the run does not exist). */
+/**
+ * Reads a run's story from its object (a 404 AppError when the run does not exist). api_call steps
+ * store their requests and responses with secrets already redacted; the whole story is redacted
+ * again with the secrets configured now, so a page never shows one whatever a step recorded.
+ */
 export async function readRunStory(env: Env, runId: string): Promise<RunStory> {
   const stub = runStub(env, runId);
   const run = unwrapRun(await stub.status(runId));
@@ -37,7 +42,8 @@ export async function readRunStory(env: Env, runId: string): Promise<RunStory> {
     more = page.hasMore && page.lastId !== undefined;
     after = page.lastId ?? after;
   }
-  return { run, history, events, eventsTruncated: more };
+  const story: RunStory = { run, history, events, eventsTruncated: more };
+  return redactSecrets(story, collectWorkflowSecrets(env)) as RunStory;
 }
 
 /** Cancels a run through its object, as `POST /v1/executions/{id}/cancel` does. */

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
+import { encodeCursor } from "../../src/lib/cursor";
 import { deliver, pendingJob, waitFor } from "../ai/queue-helpers";
 import { api } from "../helpers/api";
 import { query } from "../helpers/html";
@@ -89,6 +90,47 @@ describe("console pages", () => {
     expect((await query(dated.html, "tbody tr")).length).toBe(3);
     const before = await b.get("/console/runs?workflow=console-waits&to=2020-01-01");
     expect(before.html).toContain("No runs match these filters.");
+  });
+
+  it("pages with the cursor of the last run shown: the next page starts after it", async () => {
+    await api("POST", "/v1/workflows", { yaml: waiting });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const run = await startedRun("console-waits");
+      await indexSettled(run.run_id);
+      ids.push(run.run_id);
+    }
+    const b = await signedIn();
+    const newest = (await api<{ created_at: string }>("GET", `/v1/executions/${ids[2]}`)).body;
+    const cursor = encodeCursor({ t: Date.parse(newest.created_at), id: ids[2] ?? "" });
+    const page = await b.get(`/console/runs?workflow=console-waits&cursor=${cursor}`);
+    const shown = (await query(page.html, "tbody a[href^='/console/runs/']")).map((a) => a.text);
+    expect(shown).not.toContain(ids[2]);
+    expect(shown).toEqual(expect.arrayContaining([ids[0], ids[1]]));
+    expect((await query(page.html, ".pager a")).map((a) => a.text)).toContain("First page");
+  });
+
+  it("shows an api_call's request and response with the secret it sent redacted", async () => {
+    const yaml = `
+id: console-api
+name: Console api_call
+start_step: call
+steps:
+  - id: call
+    type: api_call
+    method: POST
+    url: "${inject("httpServerUrl")}/echo"
+    headers: { Authorization: "Bearer {{secrets.TEST_TOKEN}}" }
+    body: { hello: "world" }
+`;
+    expect((await api("POST", "/v1/workflows", { yaml })).status).toBe(201);
+    const run = await startedRun("console-api");
+    await waitFor(run.run_id, (s) => s.status === "completed");
+    const page = await (await signedIn()).get(`/console/runs/${run.run_id}`);
+    expect(page.html).toContain("Request");
+    expect(page.html).toContain("Response");
+    expect(page.html).toContain("[redacted]");
+    expect(page.html).not.toContain("s3cr3t-value-never-logged");
   });
 
   it("answers bad filters with a 400 page naming the problem", async () => {

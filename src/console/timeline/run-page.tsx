@@ -1,10 +1,30 @@
 import { roleAllows } from "../../api/middleware/roles";
 import type { Role } from "../../config/env";
 import { TERMINAL } from "../../engine/state";
-import type { RunStory } from "../run-reads";
+import type { RunEvent, RunStory } from "../run-reads";
 import { Code, duration, Status, When } from "../ui/format";
 import { CsrfField } from "../ui/layout";
 import { StepCard } from "./step-card";
+
+/**
+ * The events of the i-th step execution: those naming one of its attempts, and those naming only its
+ * step (emails, reminders) from its start until the same step's next execution starts (a loop).
+ */
+function eventsOf(story: RunStory, i: number): RunEvent[] {
+  const steps = story.history.steps;
+  const step = steps[i];
+  if (!step) return [];
+  const ids = new Set(step.attempts.map((a) => a.attempt_id));
+  const from = Date.parse(step.attempts[0]?.started_at ?? "");
+  const again = steps.slice(i + 1).find((s) => s.step_id === step.step_id);
+  const until = again ? Date.parse(again.attempts[0]?.started_at ?? "") : Number.POSITIVE_INFINITY;
+  return story.events.filter((e) => {
+    if (e.step_id !== step.step_id) return false;
+    if (e.attempt_id) return ids.has(e.attempt_id);
+    const at = Date.parse(e.created_at);
+    return at >= from && at < until;
+  });
+}
 
 /** Whether `role` may cancel runs (the API's one role table decides). */
 export const mayCancel = (role: Role, runId: string) =>
@@ -91,10 +111,10 @@ export function RunPage(props: { story: RunStory; role: Role; csrf: string; now:
       ) : null}
       <h2>Steps</h2>
       {story.history.steps.length === 0 ? <p>No step has run yet.</p> : null}
-      {story.history.steps.map((step) => (
+      {story.history.steps.map((step, i) => (
         <StepCard
           step={step}
-          events={story.events}
+          events={eventsOf(story, i)}
           wait={wait && wait.seq === step.seq ? wait : undefined}
           now={now}
         />

@@ -15,7 +15,7 @@ function stepDuration(step: StepView, now: number): number | null {
   return end - Date.parse(first.started_at);
 }
 
-/** One execution of a step: its type, status, attempts and duration, then what happened in it. */
+/** One execution of a step (with its own events): its type, status, attempts and duration, then what happened in it. */
 export function StepCard(props: {
   step: StepView;
   events: RunEvent[];
