@@ -4,7 +4,7 @@ import { deliver, pendingJob, waitFor } from "../ai/queue-helpers";
 import { api } from "../helpers/api";
 import { query } from "../helpers/html";
 import { indexSettled } from "../helpers/run-db";
-import { startedRun } from "../helpers/runs";
+import { resumeRun, startedRun } from "../helpers/runs";
 import { Browser } from "./browser";
 
 const ADMIN = "test-key-123";
@@ -184,6 +184,30 @@ steps:
     const row = (await query(waits.html, "tbody tr")).find((r) => r.text.includes(run.run_id));
     expect(row?.text).toContain("ada@example.test");
     expect(row?.text).toMatch(/\d+(\.\d)? (ms|s)/);
+  });
+
+  it("shows an approval's decision: who, when, the comment", async () => {
+    const yaml = `
+id: console-approval
+name: Console approval
+start_step: review
+steps:
+  - id: review
+    type: approval
+    approvers: ["ed@example.test"]
+    instructions: "Ship it?"
+`;
+    await api("POST", "/v1/workflows", { yaml });
+    const run = await startedRun("console-approval");
+    const token = run.waiting?.resume_token ?? "";
+    const done = await resumeRun(run.run_id, token, { decision: "approved", comment: "Ship it on Tuesday." });
+    expect(done.status, done.text).toBe(200);
+    const page = await (await signedIn()).get(`/console/runs/${run.run_id}`);
+    const decision = (await query(page.html, ".decision dl"))[0]?.text ?? "";
+    expect(decision).toContain("approved");
+    expect(decision).toContain("Ship it on Tuesday.");
+    expect(decision).toMatch(/By\S+/);
+    expect(decision).toMatch(/UTC/);
   });
 
   it("draws the step graph as SVG on the server: one node per step, branches labelled with their conditions", async () => {

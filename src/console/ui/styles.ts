@@ -11,7 +11,7 @@ const CONSOLE_ADDITIONS = [
   ".bar nav a{color:var(--accent)}.bar nav a[aria-current=page]{font-weight:700;color:var(--fg)}",
   ".bar .who{margin-left:auto;display:flex;align-items:center;gap:.75rem;color:var(--muted);font-size:.9rem}",
   ".bar .who button{padding:.3rem .8rem;background:transparent;color:var(--accent);border:1px solid var(--line)}",
-  "a{color:var(--accent)}",
+  "a{color:var(--accent)}a:focus-visible,summary:focus-visible,main:focus-visible{outline:3px solid var(--accent);outline-offset:2px}",
   "h2{font-size:1.2rem;margin:1.75rem 0 .5rem}h3{font-size:1.05rem;margin:1rem 0 .4rem}",
   ".table-wrap{overflow-x:auto}",
   "table{border-collapse:collapse;width:100%;font-size:.92rem}",
