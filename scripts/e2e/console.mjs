@@ -183,6 +183,7 @@ export async function checkConsole({ browser, base, key, api, check, shot, log }
     assert((await row.count()) === 1, "the waiting run is listed");
     assert((await row.textContent())?.includes(ASKED), "with its recipient");
     await shot(p, "14-console-waits");
+    await docsShot(p, "waits");
   });
 
   await check("console: the workflow page draws an SVG graph with one node per step", async () => {
