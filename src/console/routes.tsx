@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { limitBody } from "../api/middleware/body-limit";
 import { countRunsByStatus, listRuns } from "../db/run-index";
 import { getVersion, listVersions, listWorkflows } from "../db/workflow-store";
+import { ID_PATTERN } from "../definitions/identifiers";
 import type { Definition } from "../definitions/types";
 import { encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
@@ -23,7 +24,6 @@ import { openWaits } from "./waits";
 const RUNS_PAGE = 25;
 const WORKFLOWS_PAGE = 50;
 const RUN_ID = /^run_[0-9a-z]{26}$/;
-const WORKFLOW_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 function runIdOf(raw: string): string {
   if (!RUN_ID.test(raw)) throw new AppError("not_found", `'${raw}' is not a run id`);
@@ -97,7 +97,7 @@ consoleRoutes.post("/runs/:id/cancel", async (c) => {
 
 consoleRoutes.get("/workflows", async (c) => {
   const after = c.req.query("after")?.trim() || undefined;
-  if (after !== undefined && !WORKFLOW_ID.test(after))
+  if (after !== undefined && !ID_PATTERN.test(after))
     throw new AppError("bad_request", "Invalid 'after' workflow id");
   const rows = await listWorkflows(c.env.DB, WORKFLOWS_PAGE, after);
   const items = rows.slice(0, WORKFLOWS_PAGE);
@@ -111,7 +111,7 @@ consoleRoutes.get("/workflows", async (c) => {
 
 consoleRoutes.get("/workflows/:id", async (c) => {
   const id = c.req.param("id");
-  if (!WORKFLOW_ID.test(id)) throw new AppError("not_found", `'${id}' is not a workflow id`);
+  if (!ID_PATTERN.test(id)) throw new AppError("not_found", `'${id}' is not a workflow id`);
   const raw = c.req.query("version");
   const wanted = raw === undefined || raw === "" ? undefined : Number(raw);
   if (wanted !== undefined && (!Number.isInteger(wanted) || wanted < 1)) {

@@ -1,19 +1,14 @@
+import { RunStatusEnum } from "../../api/schemas/executions";
 import type { RunFilter } from "../../db/run-index";
+import { ID_PATTERN } from "../../definitions/identifiers";
 import type { RunStatus } from "../../engine/state";
 import { decodeCursor } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 
-export const RUN_STATUSES: readonly RunStatus[] = [
-  "running",
-  "waiting",
-  "completed",
-  "rejected",
-  "failed",
-  "cancelled",
-];
+/** Every run status, in the order the API lists them. */
+export const RUN_STATUSES: readonly RunStatus[] = RunStatusEnum.options;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const WORKFLOW_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** The runs page's query as the form sent it (empty fields dropped), for links that keep the filters. */
 export interface RunsQuery {
@@ -47,7 +42,7 @@ export function parseRunsQuery(q: Record<string, string | undefined>): {
   const filter: RunFilter = {};
   const workflow = q.workflow?.trim();
   if (workflow) {
-    if (!WORKFLOW_ID.test(workflow)) throw new AppError("bad_request", `'${workflow}' is not a workflow id`);
+    if (!ID_PATTERN.test(workflow)) throw new AppError("bad_request", `'${workflow}' is not a workflow id`);
     query.workflow = filter.workflowId = workflow;
   }
   const status = q.status?.trim();
