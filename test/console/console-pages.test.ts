@@ -165,6 +165,7 @@ steps:
     expect(errors.length).toBeGreaterThanOrEqual(2);
     expect(page.html).toContain("Write a title about queues");
     expect(page.html).toMatch(/tokens \d+ in \/ \d+ out/);
+    expect(page.html).toMatch(/2 calls, tokens \d+ in \/ \d+ out, cost \$0\.000000/);
     expect(page.html).toContain("schema_violation");
     expect((await query(page.html, "#run-context"))[0]?.text).toContain('"topic": "queues"');
   });

@@ -1,5 +1,6 @@
 import type { AttemptView } from "../../run-db/history";
 import { Code, duration, pretty } from "../ui/format";
+import { usd } from "./ai-totals";
 
 interface AiInput {
   model?: string | null;
@@ -37,9 +38,6 @@ function errorLine(e: unknown): string {
   return String(e);
 }
 
-const cost = (usd: number | null | undefined) =>
-  usd === null || usd === undefined ? "no price" : `$${usd.toFixed(usd < 0.01 ? 6 : 4)}`;
-
 /** An AI attempt: provider and model, tokens, latency, cost; the rendered prompt; the raw output; why it was re-asked. */
 export function AiAttempt(props: { a: AttemptView; anchor: string; last: boolean }) {
   const { a } = props;
@@ -61,7 +59,7 @@ export function AiAttempt(props: { a: AttemptView; anchor: string; last: boolean
           tokens {meta.tokens_prompt ?? 0} in / {meta.tokens_output ?? 0} out
         </li>
         <li>latency {duration(meta.latency_ms)}</li>
-        <li>cost {cost(meta.cost_usd)}</li>
+        <li>cost {usd(meta.cost_usd)}</li>
       </ul>
       {a.status === "failed" ? (
         <div class="validation">

@@ -4,6 +4,7 @@ import { TERMINAL } from "../../engine/state";
 import type { RunEvent, RunStory } from "../run-reads";
 import { Code, duration, Status, When } from "../ui/format";
 import { CsrfField } from "../ui/layout";
+import { aiTotals, usd } from "./ai-totals";
 import { StepCard } from "./step-card";
 
 /**
@@ -32,6 +33,7 @@ export const mayCancel = (role: Role, runId: string) =>
 
 function Summary(props: { story: RunStory; now: number }) {
   const r = props.story.run.record;
+  const ai = aiTotals(props.story.history.steps);
   return (
     <dl>
       <dt>Status</dt>
@@ -56,6 +58,15 @@ function Summary(props: { story: RunStory; now: number }) {
       <dd>
         <When at={r.updatedAt} />
       </dd>
+      {ai.calls > 0 ? (
+        <>
+          <dt>AI</dt>
+          <dd>
+            {ai.calls} call{ai.calls === 1 ? "" : "s"}, tokens {ai.tokensIn} in / {ai.tokensOut} out, cost{" "}
+            {usd(ai.costUsd)}
+          </dd>
+        </>
+      ) : null}
     </dl>
   );
 }
