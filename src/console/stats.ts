@@ -1,26 +1,39 @@
+import { RunStatusEnum } from "../api/schemas/executions";
 import { countRunsByStatus } from "../db/run-index";
 import type { RunStatus } from "../engine/state";
 
 /**
- * What the workflow page shows of a workflow's stats. Today it is computed from D1's run index
- * (runs per status); when `GET /v1/workflows/{id}/stats` lands, point `workflowStats` at its function
- * and fill the optional fields: the page already shows them when present.
+ * A workflow's stats as the workflow page shows them, in the shape of `GET /v1/workflows/{id}/stats`.
+ * Until that endpoint's function is on this branch, only the runs per status are known (from D1's
+ * run index); durations and AI usage are null / absent and the page says so.
  */
 export interface WorkflowStats {
-  runs: Partial<Record<RunStatus, number>>;
-  total: number;
-  /** Completed runs over finished runs (completed, rejected, failed, cancelled); null before any finished. */
-  completionRate: number | null;
-  durationP50Ms?: number;
-  durationP95Ms?: number;
-  costUsd?: number;
-  tokens?: number;
+  runs: { total: number; by_status: Record<RunStatus, number> };
+  duration_ms: { p50: number | null; p95: number | null };
+  ai?: {
+    attempts: number;
+    re_asks: number;
+    human_fixes: number;
+    tokens_prompt: number;
+    tokens_output: number;
+    cost_usd: number;
+  };
 }
 
-/** The stats of one workflow (all its versions). */
+/** The stats of one workflow's runs (all versions). Point this at the stats endpoint's function when it lands. */
 export async function workflowStats(env: Env, workflowId: string): Promise<WorkflowStats> {
-  const runs = await countRunsByStatus(env.DB, { workflowId });
-  const total = Object.values(runs).reduce((a, b) => a + (b ?? 0), 0);
-  const finished = (runs.completed ?? 0) + (runs.rejected ?? 0) + (runs.failed ?? 0) + (runs.cancelled ?? 0);
-  return { runs, total, completionRate: finished === 0 ? null : (runs.completed ?? 0) / finished };
+  const counts = await countRunsByStatus(env.DB, { workflowId });
+  const by_status = Object.fromEntries(RunStatusEnum.options.map((s) => [s, counts[s] ?? 0])) as Record<
+    RunStatus,
+    number
+  >;
+  const total = Object.values(by_status).reduce((a, b) => a + b, 0);
+  return { runs: { total, by_status }, duration_ms: { p50: null, p95: null } };
+}
+
+/** Completed runs over finished ones (completed, rejected, failed, cancelled); null before any finished. */
+export function completionRate(s: WorkflowStats): number | null {
+  const b = s.runs.by_status;
+  const finished = b.completed + b.rejected + b.failed + b.cancelled;
+  return finished === 0 ? null : b.completed / finished;
 }

@@ -3,8 +3,8 @@ import type { Definition } from "../../definitions/types";
 import { GraphSvg } from "../graph/graph-svg";
 import { layoutGraph } from "../graph/layout";
 import { stepGraph } from "../graph/step-graph";
-import type { WorkflowStats } from "../stats";
-import { Code, duration, When } from "../ui/format";
+import { completionRate, type WorkflowStats } from "../stats";
+import { Code, duration, usd, When } from "../ui/format";
 import { RUN_STATUSES } from "./runs-query";
 
 export interface WorkflowView {
@@ -17,30 +17,39 @@ export interface WorkflowView {
 
 function Stats(props: { id: string; stats: WorkflowStats }) {
   const s = props.stats;
+  const rate = completionRate(s);
   return (
     <section aria-labelledby="stats-h">
       <h2 id="stats-h">Stats (all versions)</h2>
       <ul class="counts" aria-label="Runs per status">
         <li>
-          <a href={`/console/runs?workflow=${props.id}`}>runs: {s.total}</a>
+          <a href={`/console/runs?workflow=${props.id}`}>runs: {s.runs.total}</a>
         </li>
         {RUN_STATUSES.map((st) => (
           <li>
             <a href={`/console/runs?workflow=${props.id}&status=${st}`}>
-              {st}: {s.runs[st] ?? 0}
+              {st}: {s.runs.by_status[st]}
             </a>
           </li>
         ))}
       </ul>
-      <ul class="facts">
-        <li>
-          completion rate:{" "}
-          {s.completionRate === null ? "no finished run yet" : `${Math.round(s.completionRate * 100)}%`}
-        </li>
-        {s.durationP50Ms !== undefined ? <li>duration p50 {duration(s.durationP50Ms)}</li> : null}
-        {s.durationP95Ms !== undefined ? <li>p95 {duration(s.durationP95Ms)}</li> : null}
-        {s.tokens !== undefined ? <li>tokens {s.tokens}</li> : null}
-        {s.costUsd !== undefined ? <li>cost ${s.costUsd.toFixed(4)}</li> : null}
+      <ul class="facts" aria-label="Totals">
+        <li>completion rate: {rate === null ? "no finished run yet" : `${Math.round(rate * 100)}%`}</li>
+        {s.duration_ms.p50 !== null ? <li>duration p50 {duration(s.duration_ms.p50)}</li> : null}
+        {s.duration_ms.p95 !== null ? <li>p95 {duration(s.duration_ms.p95)}</li> : null}
+        {s.ai ? (
+          <>
+            <li>
+              AI: {s.ai.attempts} attempts, {s.ai.re_asks} re-asks, {s.ai.human_fixes} human fixes
+            </li>
+            <li>
+              tokens {s.ai.tokens_prompt} in / {s.ai.tokens_output} out
+            </li>
+            <li>cost {usd(s.ai.cost_usd)}</li>
+          </>
+        ) : (
+          <li>durations, tokens and cost: not available yet</li>
+        )}
       </ul>
     </section>
   );

@@ -1,6 +1,5 @@
 import type { AttemptView } from "../../run-db/history";
-import { Code, duration, pretty } from "../ui/format";
-import { usd } from "./ai-totals";
+import { Code, duration, pretty, usd } from "../ui/format";
 
 interface AiInput {
   model?: string | null;

@@ -27,7 +27,3 @@ export function aiTotals(steps: readonly StepView[]): AiTotals {
   }
   return totals;
 }
-
-/** "$0.0123", or "no price" when a model had none. */
-export const usd = (v: number | null | undefined): string =>
-  v === null || v === undefined ? "no price" : `$${v.toFixed(v < 0.01 ? 6 : 4)}`;

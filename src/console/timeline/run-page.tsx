@@ -2,9 +2,9 @@ import { roleAllows } from "../../api/middleware/roles";
 import type { Role } from "../../config/env";
 import { TERMINAL } from "../../engine/state";
 import type { RunEvent, RunStory } from "../run-reads";
-import { Code, duration, Status, When } from "../ui/format";
+import { Code, duration, Status, usd, When } from "../ui/format";
 import { CsrfField } from "../ui/layout";
-import { aiTotals, usd } from "./ai-totals";
+import { aiTotals } from "./ai-totals";
 import { StepCard } from "./step-card";
 
 /**

@@ -37,3 +37,7 @@ export function Code(props: { id: string; value: unknown; label?: string }) {
     </pre>
   );
 }
+
+/** "$0.0123", or "no price" when a model had none. */
+export const usd = (v: number | null | undefined): string =>
+  v === null || v === undefined ? "no price" : `$${v.toFixed(v < 0.01 ? 6 : 4)}`;
