@@ -1,5 +1,8 @@
 import { describe, expect, inject, it } from "vitest";
+import { Decision } from "../../src/console/timeline/decision";
+import { renderHtml } from "../../src/html/render";
 import { encodeCursor } from "../../src/lib/cursor";
+import type { AttemptView } from "../../src/run-db/history";
 import { deliver, pendingJob, waitFor } from "../ai/queue-helpers";
 import { api } from "../helpers/api";
 import { query } from "../helpers/html";
@@ -231,5 +234,68 @@ steps:
     expect((await query(page.html, "svg path.edge")).length).toBe(4);
     expect((await query(page.html, "#workflow-source"))[0]?.text).toContain("mode: schema_violation");
     expect(page.html).toContain("Stats (all versions)");
+  });
+});
+
+describe("a review's decision", () => {
+  const attempt = (output: unknown): AttemptView => ({
+    attempt_id: "att_1",
+    attempt: 1,
+    status: "completed",
+    output,
+    started_at: "2026-05-01T09:00:00.000Z",
+    finished_at: "2026-05-01T09:30:00.000Z",
+    duration_ms: 1_800_000,
+  });
+
+  it("shows an edit as one line per patch operation, and says when nothing was edited", async () => {
+    const edited = renderHtml(
+      Decision({
+        a: attempt({
+          decision: "approved",
+          approver: "ed@example.test",
+          comment: "Tightened the title.",
+          decided_at: "2026-05-01T09:29:00.000Z",
+          patch: [{ op: "replace", path: "/title", value: "Queues, briefly" }],
+        }),
+        by: undefined,
+        anchor: "s1",
+      }),
+    );
+    expect((await query(edited, ".diff li")).map((li) => li.text)).toEqual([
+      'replace /title = "Queues, briefly"',
+    ]);
+    expect((await query(edited, "dl"))[0]?.text).toContain("ed@example.test");
+    expect(edited).toContain("Fri, 01 May 2026 09:29 UTC");
+
+    const untouched = renderHtml(
+      Decision({ a: attempt({ decision: "approved", patch: [] }), by: "api:ops", anchor: "s2" }),
+    );
+    expect(untouched).toContain("No edits: approved as the AI wrote it.");
+    expect((await query(untouched, "dl"))[0]?.text).toContain("api:ops");
+  });
+
+  it("lists every decision of a quorum", async () => {
+    const html = renderHtml(
+      Decision({
+        a: attempt({
+          decision: "approved",
+          approvals: [
+            { approver: "a@example.test", decision: "approved", decided_at: "2026-05-01T09:10:00.000Z" },
+            {
+              approver: "b@example.test",
+              decision: "approved",
+              comment: "ok",
+              decided_at: "2026-05-01T09:20:00.000Z",
+            },
+          ],
+        }),
+        by: undefined,
+        anchor: "s3",
+      }),
+    );
+    const items = (await query(html, "ul[aria-label='Every decision'] li")).map((li) => li.text);
+    expect(items).toHaveLength(2);
+    expect(items[1]).toContain("approved by b@example.test");
   });
 });

@@ -2,6 +2,7 @@ import type { HumanWait } from "../../engine/state";
 import type { AttemptView } from "../../run-db/history";
 import type { RunEvent } from "../run-reads";
 import { Code, duration, When } from "../ui/format";
+import { Decision } from "./decision";
 
 const isMail = (e: RunEvent) => e.type.startsWith("mail.");
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
@@ -57,50 +58,6 @@ function recipientsOf(wait: HumanWait | undefined, events: RunEvent[]): string[]
   if (wait) return wait.recipients;
   const to = events.filter((e) => e.type === "mail.queued").map((e) => str(dataOf(e).to));
   return [...new Set(to.filter((t): t is string => t !== undefined))];
-}
-
-/** The recorded answer: the decision (who, when, comment), the edit diff when the review changed something. */
-function Decision(props: { a: AttemptView; by: string | undefined; anchor: string }) {
-  const out = (props.a.output && typeof props.a.output === "object" ? props.a.output : {}) as Record<
-    string,
-    unknown
-  >;
-  const diff = out.diff ?? out.patch ?? out.edits;
-  return (
-    <div class="decision">
-      <h4>Decision</h4>
-      <dl>
-        {str(out.decision) ? (
-          <>
-            <dt>Decision</dt>
-            <dd>{str(out.decision)}</dd>
-          </>
-        ) : null}
-        <dt>By</dt>
-        <dd>{str(out.approver) ?? props.by ?? "—"}</dd>
-        <dt>When</dt>
-        <dd>
-          <When at={props.a.finished_at} />
-        </dd>
-        {str(out.comment) ? (
-          <>
-            <dt>Comment</dt>
-            <dd>{str(out.comment)}</dd>
-          </>
-        ) : null}
-      </dl>
-      {diff !== undefined ? (
-        <>
-          <p>Edit diff</p>
-          <Code id={`${props.anchor}-diff`} value={diff} label="Edit diff" />
-        </>
-      ) : null}
-      <details>
-        <summary>Recorded answer</summary>
-        <Code id={`${props.anchor}-answer`} value={props.a.output} />
-      </details>
-    </div>
-  );
 }
 
 /** A form or approval step: who was asked, the emails and their delivery, reminders, escalations, the decision. */
