@@ -6,11 +6,13 @@
 // rows-written meter). Writes bench/results/latest.{json,md} and prints the report.
 // Knobs (env): BENCH_SAMPLES (3), BENCH_DURATION (s per sample, default 4), BENCH_CONNECTIONS (10),
 // BENCH_RATE (req/s, 30), BENCH_RUNS_CONCURRENCY (10), BENCH_RUNS_RATE (runs/s, 3), BENCH_IN_FLIGHT
-// (concurrent starts for the heap row, 100); BENCH_ONLY=in-flight measures only the heap per in-flight
+// (concurrent starts for the heap row, 100), BENCH_CPU_REQUESTS (sequential requests per operation for
+// the CPU table, 150); BENCH_ONLY=in-flight measures only the heap per in-flight
 // start (and writes no results).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
+import { cpuPerOperation } from "./lib/cpu.mjs";
 import { rowsPerRun } from "./lib/d1-rows.mjs";
 import { closedLoopRuns, fixedRateRuns } from "./lib/flows.mjs";
 import { heapPerInFlightStart, openInspector } from "./lib/heap.mjs";
@@ -54,6 +56,7 @@ const params = {
   runs_concurrency: num("BENCH_RUNS_CONCURRENCY", 10),
   runs_rate: num("BENCH_RUNS_RATE", 3),
   in_flight: num("BENCH_IN_FLIGHT", 100),
+  cpu_requests: num("BENCH_CPU_REQUESTS", 150),
   log_level: shippedLogLevel(),
 };
 /** Transitions per completed run when D1 no longer says (runs.version): today's counts of the two workflows. */
@@ -111,7 +114,7 @@ async function createWorkflows(base, headers) {
   const seeded = await api(base, headers, "POST", "/v1/_floor/d1-batch?key=hot");
   if (setup.status !== 200 || seeded.status !== 200)
     throw new Error(
-      `floor endpoints answer HTTP ${setup.status}/${seeded.status}: is bench/wrangler.toml in use?`,
+      `floor endpoints answer HTTP ${setup.status}/${seeded.status}: is the bench config (bench/lib/config.mjs) in use?`,
     );
 }
 
@@ -257,6 +260,13 @@ async function main() {
 
   const scenarios = await allRequestScenarios(server.base, headers, memory);
   const runs = await completeRuns(server.base, headers, memory);
+  log(`CPU per operation: ${params.cpu_requests} requests of each, one at a time…`);
+  const cpu_per_operation = await cpuPerOperation(
+    server.base,
+    headers,
+    server.child.pid,
+    params.cpu_requests,
+  );
   const mem = memory.stop();
   const wrangler = server.output();
   await stopServer(server.child);
@@ -305,6 +315,7 @@ async function main() {
     in_flight_starts,
     scenarios,
     complete_runs: runs.rows,
+    cpu_per_operation,
     rows_written,
     index_lag: poolLag(runs.lags),
     d1_rows,

@@ -1,6 +1,6 @@
 // The bench's own Worker: Scaff exactly as deployed, plus the platform-floor routes and a run object
 // that can also answer the floor's RPCs, with every D1 call and every write to an object's storage
-// counted (./meter.ts). `npm run bench` runs it with bench/wrangler.toml; the production entry
+// counted (./meter.ts). `npm run bench` runs it with a config made from wrangler.toml (bench/lib/config.mjs); the production entry
 // (src/index.ts) and bundle contain none of it.
 import { createApp } from "../../src/app";
 import { RunCoordinator as ScaffCoordinator } from "../../src/durable/run-coordinator";

@@ -94,7 +94,7 @@ export function computeTargets(results) {
   });
   const lag = results.index_lag;
   rows.push({
-    what: "index lag p99 (answer → listed with that status)",
+    what: "index lag p99 (answer → a list answer showing that status)",
     mode: "closed-loop runs",
     value: lag?.all.p99_ms,
     unit: " ms",
@@ -195,21 +195,74 @@ function rowsLines(results) {
     );
   }
   const rows = results.d1_rows;
+  const tableList = (f) =>
+    Object.entries(f.tables)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(", ");
   if (rows?.full) {
     const f = rows.full;
     lines.push(
       "",
-      `D1 rows left per complete run (mean over ${f.runs} runs): ${f.total} — runs ${f.runs_rows}, run_steps ${f.run_steps}, events ${f.events}, resume_tokens ${f.resume_tokens}, mail_outbox ${f.mail_outbox}; ${f.transitions} transitions (rows updated in place are not counted here).`,
+      `D1 rows left per complete run (mean over ${f.runs} runs): ${f.total} — ${tableList(f)}; ${f.transitions} transitions (rows updated in place are not counted here; the run's own record is in its object).`,
     );
   }
   if (rows?.form) {
     const f = rows.form;
     lines.push(
-      `D1 rows left per form run (start + resume, ${f.runs} runs): ${f.total} — runs ${f.runs_rows}, run_steps ${f.run_steps}, events ${f.events}, resume_tokens ${f.resume_tokens}; ${f.transitions} transitions.`,
+      `D1 rows left per form run (start + resume, ${f.runs} runs): ${f.total} — ${tableList(f)}; ${f.transitions} transitions.`,
     );
   }
   if (rows?.error) lines.push("", `D1 rows left per run: not counted (${rows.error}).`);
   return lines;
+}
+
+/** What an operation costs in CPU, one request at a time (bench/lib/cpu.mjs); ratios to the target floors. */
+function cpuSection(results) {
+  const c = results.cpu_per_operation;
+  if (!c) return [];
+  const floorOf = { start: "floor:do-sqlite", resume: "floor:do-sqlite", status: "floor:do-noop" };
+  const ratio = (id) => {
+    const f = floorOf[id] && c[floorOf[id]];
+    return f?.cpu_total_ms
+      ? `${x(Number((c[id].cpu_total_ms / f.cpu_total_ms).toFixed(2)))} of ${floorOf[id]}`
+      : "–";
+  };
+  return [
+    "",
+    `### CPU per operation (one request at a time, ${Object.values(c)[0]?.requests} each; /proc utime+stime of workerd and of wrangler's node process)`,
+    "",
+    "| operation | wall ms | workerd CPU ms | wrangler CPU ms | total CPU ms | total ÷ floor |",
+    "|---|---|---|---|---|---|",
+    ...Object.entries(c).map(
+      ([id, r]) =>
+        `| ${id} | ${r.wall_ms} | ${r.cpu_workerd_ms} | ${r.cpu_wrangler_ms} | ${r.cpu_total_ms} | ${ratio(id)} |`,
+    ),
+    "",
+    "Locally every D1 call costs CPU in both processes (compare `floor:do-d1-batch` with `floor:do-sqlite`); Scaff's start and resume each owe D1 one index write, made after the answer.",
+  ];
+}
+
+/**
+ * Workers Paid list prices the scaling figures use (docs/scaling.md names the pricing pages): D1 rows
+ * written and Durable Object SQLite rows written, USD per million, beyond the monthly allowance.
+ */
+export const LIST_PRICES = { d1_row_written_per_m: 1.0, do_row_written_per_m: 1.0, do_request_per_m: 0.15 };
+
+/** What one D1 database carries and what a million transitions cost, from this run's measurements. */
+function scalingSection(results) {
+  const w = results.rows_written;
+  const sat = results.scenarios.find((s) => s.id === "d1-batch" && s.mode === "closed-loop");
+  if (!w || !sat) return [];
+  const perTransition = (rows, price) => (rows === undefined ? undefined : Number((rows * price).toFixed(2)));
+  const d1 = perTransition(w.d1_per_transition, LIST_PRICES.d1_row_written_per_m);
+  const dox = perTransition(w.do_per_transition, LIST_PRICES.do_row_written_per_m);
+  return [
+    "",
+    "### Scaling (docs/scaling.md)",
+    "",
+    `- One local D1 database at saturation: ${fmt(sat.rps)} single-upsert batches/s (\`floor: one D1 batch\`, closed-loop, ${results.params.connections} connections), the index writes one local D1 takes. Every entry into a run (a start, a resume, an AI result) owes it one, however many transitions the entry made; here ${fmt(w.meter.d1_statements)} D1 statements served ${fmt(w.transitions)} transitions.`,
+    `- Cost per million transitions at list prices (LIST_PRICES in bench/lib/report.mjs): D1 index ${fmt(w.d1_per_transition)} rows → $${fmt(d1)}; the run's own record in its object ${fmt(w.do_per_transition)} rows → $${fmt(dox)}; plus Durable Object requests at $${LIST_PRICES.do_request_per_m} per million entries.`,
+  ];
 }
 
 function lagLines(results) {
@@ -218,7 +271,7 @@ function lagLines(results) {
   const s = (v) => `p50 ${fmt(v.p50_ms)} ms, p99 ${fmt(v.p99_ms)} ms, max ${fmt(v.max_ms)} ms (${v.samples})`;
   return [
     "",
-    `Index lag (answer → \`GET /v1/executions?status=…\` lists the run with that status; probed one run at a time during the closed-loop complete runs, poll every ${l.poll_ms} ms): waiting ${s(l.waiting)}; completed ${s(l.completed)}; list request p50 ${fmt(l.list_request.p50_ms)} ms. ${l.unlisted_after_10s} not listed within 10 s, ${l.failed} probe failures${l.failures.length ? ` (${l.failures.join("; ")})` : ""}.`,
+    `Index lag (answer → the answer of a \`GET /v1/executions?status=…\` that lists the run with that status, so it includes at least one list request; probed one run at a time during the closed-loop complete runs, poll every ${l.poll_ms} ms): waiting ${s(l.waiting)}; completed ${s(l.completed)}; list request p50 ${fmt(l.list_request.p50_ms)} ms. ${l.unlisted_after_10s} not listed within 10 s, ${l.failed} probe failures${l.failures.length ? ` (${l.failures.join("; ")})` : ""}.`,
   ];
 }
 
@@ -257,7 +310,9 @@ export function toMarkdown(results) {
         `| ${r.op} | ${r.mode} | ${r.floor} | ${x(r.p50)} | ${x(r.p99)} | ${x(r.throughput)} | ${x(r.vs_bare_p50)} |`,
     ),
     ...runsSection(results),
+    ...cpuSection(results),
     ...lagLines(results),
+    ...scalingSection(results),
     "",
     `Bundle (wrangler deploy --dry-run --minify): ${results.bundle.raw_kib} KiB, gzip ${results.bundle.gzip_kib} KiB (wrangler reports ${fmt(results.bundle.wrangler_reported_gzip_kib)} KiB).`,
     ...inFlightLine(results),

@@ -13,6 +13,7 @@ import {
   stopDevServer,
   waitForOk,
 } from "../../scripts/lib/wrangler.mjs";
+import { writeBenchConfig } from "./config.mjs";
 import { listProcesses } from "./memory.mjs";
 
 const TIMEOUT_MS = 180_000;
@@ -81,8 +82,6 @@ export async function queryD1(stateDir, sql) {
   return parsed[0]?.results ?? [];
 }
 
-const BENCH_CONFIG = "bench/wrangler.toml";
-
 /**
  * The LOG_LEVEL a deployment ships with: wrangler.toml's [vars]. The bench runs the Worker with it, never a
  * quieter one (every log line is work the Worker does on each request).
@@ -140,7 +139,7 @@ async function startOnce(stateDir, secrets, logLevel) {
     // The bench's own Worker: Scaff plus the floor routes (bench/floor/), never the production entry.
     extraArgs: [
       "--config",
-      BENCH_CONFIG,
+      writeBenchConfig(),
       "--persist-to",
       stateDir,
       "--inspector-port",

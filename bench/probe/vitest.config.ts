@@ -3,12 +3,13 @@
 // migrations and setup as the test suite.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { writeBenchConfig } from "../lib/config.mjs";
 
 export default defineConfig({
   plugins: [
     cloudflareTest(async () => ({
       main: "./bench/floor/worker.ts",
-      wrangler: { configPath: "./bench/wrangler.toml" },
+      wrangler: { configPath: `./${writeBenchConfig()}` },
       miniflare: {
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),

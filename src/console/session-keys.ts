@@ -19,12 +19,28 @@ async function derive(secret: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, PURPOSE));
 }
 
-/** The console's keys from RESUME_TOKEN_SECRETS (a misconfiguration throws, naming the variable). */
-export async function sessionKeys(env: Env): Promise<SessionKeys> {
-  const ring = parseTokenSecrets(env.RESUME_TOKEN_SECRETS);
+// Derived once per isolate and RESUME_TOKEN_SECRETS value.
+let cached: { value: string; keys: Promise<SessionKeys> } | undefined;
+
+async function deriveAll(value: string | undefined): Promise<SessionKeys> {
+  const ring = parseTokenSecrets(value);
   const keys = new Map<string, Uint8Array>();
   for (const [kid, secret] of ring.keys) keys.set(kid, await derive(secret));
   return { signingKid: ring.signingKid, keys };
+}
+
+/** The console's keys from RESUME_TOKEN_SECRETS (a misconfiguration throws, naming the variable). */
+export function sessionKeys(env: Env): Promise<SessionKeys> {
+  const value = env.RESUME_TOKEN_SECRETS ?? "";
+  if (cached?.value !== value) {
+    const keys = deriveAll(env.RESUME_TOKEN_SECRETS);
+    // A misconfiguration is not cached: the next request reads the variable again.
+    keys.catch(() => {
+      if (cached?.keys === keys) cached = undefined;
+    });
+    cached = { value, keys };
+  }
+  return cached.keys;
 }
 
 /** base64url HMAC-SHA256 of `message` under `key`. */

@@ -1,6 +1,5 @@
 import { type Context, Hono } from "hono";
 import { findApiKey } from "../api/middleware/auth";
-import { parseApiKeys } from "../config/env";
 import { isAllowedSubmission } from "../links/same-origin";
 import { randomId } from "../tokens";
 import { accessConfig } from "./access";
@@ -101,7 +100,7 @@ signInRoutes.post("/sign-in", async (c) => {
     );
   }
   const presented = typeof form.api_key === "string" ? form.api_key.trim() : "";
-  const key = presented === "" ? undefined : await findApiKey(parseApiKeys(c.env.API_KEYS), presented);
+  const key = presented === "" ? undefined : await findApiKey(c.env.API_KEYS, presented);
   if (!key) {
     c.get("logger")?.info("console sign-in refused");
     return signInForm(c, keys, { status: 401, error: "That API key is not valid." });

@@ -60,7 +60,9 @@ export async function commitTransition(
       log,
     );
   }
-  for (const e of t.events) log.info(e.type, { event: e.type, step_id: e.stepId, attempt_id: e.attemptId });
+  // The events are the run's record (its history and events endpoints); the log gets one line per
+  // transition, at debug: an entry's own info line ("run started", "run resumed", …) says what happened.
+  log.debug("transition", { version: t.run.version, events: t.events.map((e) => e.type).join(",") });
   if (record) await flushEffects(env, storage, record, log);
 }
 

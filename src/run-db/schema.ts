@@ -19,7 +19,13 @@ export const indexOutbox = sqliteTable("index_outbox", {
   retryAt: integer("retry_at"),
 });
 
-/** Creates the tables once per object; idempotent, run at construction before any entry. */
+/**
+ * Creates the tables once per object; idempotent, run at construction before any entry. Rows written
+ * are billed, so: events take plain rowids (AUTOINCREMENT writes sqlite_sequence on every insert; events
+ * are never deleted, so ids still only grow and the events cursor holds), and the one-row index outbox
+ * is WITHOUT ROWID (no second row for its primary key). Objects created before keep their tables as
+ * they were made; the columns are the same.
+ */
 export const RUN_DB_DDL = `
 CREATE TABLE IF NOT EXISTS runs (
   id text PRIMARY KEY NOT NULL, workflow_id text NOT NULL, workflow_version integer NOT NULL,
@@ -35,7 +41,7 @@ CREATE TABLE IF NOT EXISTS run_steps (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS run_steps_run_seq_attempt_idx ON run_steps (run_id, seq, attempt);
 CREATE TABLE IF NOT EXISTS events (
-  id integer PRIMARY KEY AUTOINCREMENT NOT NULL, run_id text NOT NULL, type text NOT NULL,
+  id integer PRIMARY KEY NOT NULL, run_id text NOT NULL, type text NOT NULL,
   step_id text, attempt_id text, data text, created_at integer NOT NULL
 );
 CREATE TABLE IF NOT EXISTS resume_tokens (
@@ -54,5 +60,5 @@ CREATE TABLE IF NOT EXISTS mail_outbox (
 CREATE TABLE IF NOT EXISTS index_outbox (
   run_id text PRIMARY KEY NOT NULL, version integer NOT NULL, summary text NOT NULL,
   failures integer DEFAULT 0 NOT NULL, retry_at integer
-);
+) WITHOUT ROWID;
 `;

@@ -103,13 +103,11 @@ function writeTokens(db: RunDb, t: Transition, x: Extra): void {
   }
 }
 
+/** Event rows per INSERT: six bound values each, within the 100 a Durable Object SQL statement takes. */
+const EVENTS_PER_INSERT = 16;
+
 function writeMailAndEvents(db: RunDb, t: Transition, x: Extra): void {
   const runId = t.run.id;
-  const event = (e: { type: string; stepId?: string; attemptId?: string; data?: unknown }) =>
-    db
-      .insert(events)
-      .values({ ...e, runId, data: json(e.data), createdAt: x.now })
-      .run();
   for (const m of x.outbox) {
     db.insert(mailOutbox)
       .values({
@@ -119,9 +117,27 @@ function writeMailAndEvents(db: RunDb, t: Transition, x: Extra): void {
       })
       .run();
   }
-  for (const e of t.events) event({ type: e.type, stepId: e.stepId, attemptId: e.attemptId, data: e.data });
-  for (const m of x.outbox) {
-    event({ type: "mail.queued", stepId: m.stepId, data: { outbox_id: m.id, to: m.to, kind: m.kind } });
+  const rows = [
+    ...t.events.map((e) => ({ type: e.type, stepId: e.stepId, attemptId: e.attemptId, data: e.data })),
+    ...x.outbox.map((m) => ({
+      type: "mail.queued",
+      stepId: m.stepId,
+      attemptId: undefined,
+      data: { outbox_id: m.id, to: m.to, kind: m.kind } as unknown,
+    })),
+  ].map((e) => ({
+    runId,
+    type: e.type,
+    stepId: e.stepId ?? null,
+    attemptId: e.attemptId ?? null,
+    data: json(e.data),
+    createdAt: x.now,
+  }));
+  // One statement per chunk, in the transition's order (ids follow it).
+  for (let i = 0; i < rows.length; i += EVENTS_PER_INSERT) {
+    db.insert(events)
+      .values(rows.slice(i, i + EVENTS_PER_INSERT))
+      .run();
   }
 }
 

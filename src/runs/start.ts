@@ -1,5 +1,5 @@
-import { latestLiveVersion } from "../db/workflow-store";
 import { loadDefinition } from "../definitions/cache";
+import { latestVersion } from "../definitions/latest-version";
 import type { Definition } from "../definitions/types";
 import { runStub } from "../durable/address";
 import { type RpcResult, unwrap } from "../durable/rpc";
@@ -33,8 +33,8 @@ function replay(existing: RunSnapshot, hash: string): { run: RunSnapshot; create
 
 /** The workflow version a start runs, with its inputs checked against the workflow's schema. */
 async function resolveStart(env: Env, input: StartInput): Promise<{ def: Definition; version: number }> {
-  // A small read: the definition itself comes from the per-isolate cache after the first run.
-  const latest = await latestLiveVersion(env.DB, input.workflow_id);
+  // Both from per-isolate caches after the first run (latest-version.ts, cache.ts).
+  const latest = await latestVersion(env.DB, input.workflow_id);
   if (latest === null) throw new AppError("not_found", `Workflow '${input.workflow_id}' not found`);
   const version = input.version ?? latest;
   const def = await loadDefinition(env.DB, input.workflow_id, version);

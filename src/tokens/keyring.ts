@@ -20,8 +20,21 @@ const misconfigured = (why: string): AppError =>
     `RESUME_TOKEN_SECRETS is ${why}; expected comma-separated kid:secret pairs, e.g. "k2:<32+ byte secret>,k1:<older secret>"`,
   );
 
+// Parsed once per isolate and value: every signed or verified link needs the keyring, and its keys'
+// identities let resume-token.ts import each HMAC key once.
+const parsed = new Map<string, TokenKeyring>();
+
 /** Parses RESUME_TOKEN_SECRETS (`kid:secret,kid:secret`); throws AppError("misconfigured") naming the problem, never the secret. */
 export function parseTokenSecrets(value: string | undefined): TokenKeyring {
+  const hit = value === undefined ? undefined : parsed.get(value);
+  if (hit) return hit;
+  const keyring = parseKeyring(value);
+  if (parsed.size >= 8) parsed.clear();
+  parsed.set(value as string, keyring);
+  return keyring;
+}
+
+function parseKeyring(value: string | undefined): TokenKeyring {
   if (value === undefined || value.trim() === "") throw misconfigured("missing or empty");
   const encoder = new TextEncoder();
   const keys = new Map<string, Uint8Array>();

@@ -24,6 +24,21 @@ export interface ResumeClaims {
 /** What is signed: the same claims (`expiresAt` is truncated to whole seconds so the token never outlives it). */
 export type SignResumeClaims = ResumeClaims;
 
+// One imported HMAC key per secret and isolate (jose would import raw bytes again on every call).
+const imported = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+
+function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
+  let key = imported.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify",
+    ]);
+    imported.set(secret, key);
+  }
+  return key;
+}
+
 const unauthorized = (): AppError => new AppError("unauthorized", "This link is not valid");
 
 const nonEmpty = (value: unknown): value is string => typeof value === "string" && value.length > 0;
@@ -58,7 +73,7 @@ export async function signResumeToken(
     .setIssuer(RESUME_TOKEN_ISSUER)
     .setIssuedAt(Math.floor(now / 1000))
     .setExpirationTime(Math.floor(claims.expiresAt / 1000))
-    .sign(key);
+    .sign(await hmacKey(key));
 }
 
 /**
@@ -81,7 +96,7 @@ export async function verifyResumeToken(
       (header) => {
         const key = header.kid === undefined ? undefined : keyring.keys.get(header.kid);
         if (!key) throw unauthorized();
-        return key;
+        return hmacKey(key);
       },
       {
         algorithms: [ALGORITHM],

@@ -138,6 +138,18 @@ describe("recipients", () => {
       .bind(run.run_id)
       .first<{ n: number }>();
     expect(outbox?.n).toBe(MAX_RECIPIENTS);
+    // The transition's events (more than one INSERT takes) are all recorded, in order, ids growing.
+    const events = await api<{ items: Array<{ id: number; type: string; data?: { to?: string } }> }>(
+      "GET",
+      `/v1/executions/${run.run_id}/events?limit=200`,
+    );
+    const types = events.body.items.map((e) => e.type);
+    const queued = events.body.items.filter((e) => e.type === "mail.queued");
+    expect(queued.map((e) => e.data?.to).join(", ")).toBe(team(MAX_RECIPIENTS));
+    expect(types.indexOf("run.waiting")).toBeLessThan(types.indexOf("mail.queued"));
+    const ids = events.body.items.map((e) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it(`a literal list of more than ${MAX_RECIPIENTS} is refused at save with its path`, async () => {

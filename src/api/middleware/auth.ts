@@ -6,36 +6,50 @@ import { roleAllows } from "./roles";
 
 const encoder = new TextEncoder();
 
-async function digest(value: string): Promise<ArrayBuffer> {
+function digest(value: string): Promise<ArrayBuffer> {
   return crypto.subtle.digest("SHA-256", encoder.encode(value));
 }
 
-/** Constant-time comparison: both sides are hashed to equal length first. */
-async function safeEqual(a: string, b: string): Promise<boolean> {
-  const [da, db] = await Promise.all([digest(a), digest(b)]);
-  return crypto.subtle.timingSafeEqual(da, db);
+// The configured keys' digests, computed once per isolate and API_KEYS value.
+let configured: { value: string; keys: ApiKey[]; digests: Promise<ArrayBuffer[]> } | undefined;
+
+function configuredKeys(value: string | undefined): { keys: ApiKey[]; digests: Promise<ArrayBuffer[]> } {
+  if (configured?.value !== (value ?? "")) {
+    const keys = parseApiKeys(value);
+    configured = { value: value ?? "", keys, digests: Promise.all(keys.map((k) => digest(k.key))) };
+  }
+  return configured;
 }
 
-/** The entry of `keys` whose key is `presented`, compared with every key so timing reveals none of them. */
-export async function findApiKey(keys: readonly ApiKey[], presented: string): Promise<ApiKey | undefined> {
+/**
+ * The entry of API_KEYS (`apiKeys`) whose key is `presented`, or undefined. Digests of equal length are
+ * compared in constant time against every key, so timing reveals neither the key nor which one matched.
+ */
+export async function findApiKey(
+  apiKeys: string | undefined,
+  presented: string,
+): Promise<ApiKey | undefined> {
+  const { keys, digests } = configuredKeys(apiKeys);
   let matched: ApiKey | undefined;
-  for (const k of keys) {
-    if ((await safeEqual(presented, k.key)) && matched === undefined) matched = k;
+  const [mine, theirs] = await Promise.all([digest(presented), digests]);
+  for (const [i, k] of keys.entries()) {
+    const d = theirs[i];
+    if (d && crypto.subtle.timingSafeEqual(mine, d) && matched === undefined) matched = k;
   }
   return matched;
 }
 
 /** Requires `Authorization: Bearer <key>` matching one of API_KEYS and a role that allows the route. */
 export const apiKeyAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const keys = parseApiKeys(c.env.API_KEYS);
   const header = c.req.header("authorization");
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match?.[1]) {
+    // A missing key with API_KEYS unset is still a misconfiguration: parse first, as before.
+    configuredKeys(c.env.API_KEYS);
     c.header("WWW-Authenticate", 'Bearer realm="scaff"');
     throw new AppError("unauthorized", "Missing API key: send Authorization: Bearer <key>");
   }
-  const presented = match[1];
-  const matched = await findApiKey(keys, presented);
+  const matched = await findApiKey(c.env.API_KEYS, match[1]);
   if (matched === undefined) {
     c.header("WWW-Authenticate", 'Bearer realm="scaff", error="invalid_token"');
     throw new AppError("unauthorized", "Invalid API key");

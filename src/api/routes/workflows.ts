@@ -7,6 +7,7 @@ import {
   listWorkflows,
   softDeleteWorkflow,
 } from "../../db/workflow-store";
+import { forgetLatestVersion } from "../../definitions/latest-version";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import type { AppEnv } from "../app-env";
@@ -45,6 +46,7 @@ workflowRoutes.openapi(createWorkflowRoute, async (c) => {
   const submitted = await readDefinition(c, c.req.valid("json"));
   const db = c.env.DB;
   const version = await createWorkflow(db, { ...submitted, principal: c.get("principal"), now: Date.now() });
+  forgetLatestVersion(submitted.definition.id);
   const saved = await getVersion(db, submitted.definition.id, version);
   c.header("Location", `/v1/workflows/${submitted.definition.id}`);
   return c.json(summary(saved.workflow, saved.version), 201);
@@ -92,6 +94,7 @@ workflowRoutes.openapi(putWorkflowRoute, async (c) => {
   }
   const db = c.env.DB;
   const version = await addVersion(db, id, { ...submitted, principal: c.get("principal"), now: Date.now() });
+  forgetLatestVersion(id);
   const saved = await getVersion(db, id, version);
   return c.json(summary(saved.workflow, saved.version), 201);
 });
@@ -99,5 +102,6 @@ workflowRoutes.openapi(putWorkflowRoute, async (c) => {
 workflowRoutes.openapi(deleteWorkflowRoute, async (c) => {
   const { id } = c.req.valid("param");
   await softDeleteWorkflow(c.env.DB, id, Date.now());
+  forgetLatestVersion(id);
   return c.body(null, 204);
 });
