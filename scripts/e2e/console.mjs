@@ -69,6 +69,18 @@ async function recordedContext(browser, base, options) {
   return { context, foreign };
 }
 
+/** Every visible form control has a label, and the page has one h1. */
+async function assertAccessible(page) {
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll("input:not([type=hidden]),select,textarea")]
+      .filter((el) => el.labels.length === 0 && !el.getAttribute("aria-label"))
+      .map((el) => el.outerHTML),
+  );
+  if (unlabelled.length > 0) throw new Error(`controls without a label: ${unlabelled.join(" ")}`);
+  const h1 = await page.locator("h1").count();
+  if (h1 !== 1) throw new Error(`${h1} h1 elements`);
+}
+
 async function signIn(page, base, key) {
   await page.goto(`${base}/console`);
   await page.waitForURL(/\/console\/sign-in/);
@@ -117,6 +129,7 @@ export async function checkConsole({ browser, base, key, api, check, shot, log }
   await check("console: sign in with an API key", async () => {
     await p.goto(`${base}/console`);
     await p.waitForURL(/\/console\/sign-in/);
+    await assertAccessible(p);
     await shot(p, "10-console-sign-in");
     await docsShot(p, "sign-in");
     await p.getByLabel("API key").fill("not-the-key");
@@ -141,6 +154,11 @@ export async function checkConsole({ browser, base, key, api, check, shot, log }
     );
     const counts = await p.locator(".counts").textContent();
     assert(/failed: [1-9]/.test(counts ?? ""), `counts: ${counts}`);
+    await assertAccessible(p);
+    // Keyboard users land on the skip link first, then the navigation.
+    await p.keyboard.press("Tab");
+    const first = await p.evaluate(() => document.activeElement?.textContent?.trim());
+    assert(first === "Skip to content", `first focus: ${first}`);
     await shot(p, "11-console-runs");
     await docsShot(p, "runs");
   });
