@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import { limitBody } from "../api/middleware/body-limit";
 import { countRunsByStatus, listRuns } from "../db/run-index";
 import { getVersion, listVersions, listWorkflows } from "../db/workflow-store";
+import { loadDefinition } from "../definitions/cache";
 import { ID_PATTERN } from "../definitions/identifiers";
-import type { Definition } from "../definitions/types";
 import { encodeCursor } from "../lib/cursor";
 import { AppError } from "../lib/errors";
 import { requireUser } from "./auth";
@@ -122,7 +122,8 @@ consoleRoutes.get("/workflows/:id", async (c) => {
     listVersions(c.env.DB, id),
     workflowStats(c.env, id),
   ]);
-  const definition = JSON.parse(version.definition) as Definition;
+  const definition = await loadDefinition(c.env.DB, id, version.version);
+  if (!definition) throw new AppError("not_found", `Workflow '${id}' has no version ${version.version}`);
   return respond(
     c,
     { title: `Workflow ${id}`, current: "workflows" },
