@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
 import { Decision } from "../../src/console/timeline/decision";
+import { HumanStep } from "../../src/console/timeline/human-step";
 import { renderHtml } from "../../src/html/render";
 import { encodeCursor } from "../../src/lib/cursor";
 import type { AttemptView } from "../../src/run-db/history";
@@ -297,5 +298,44 @@ describe("a review's decision", () => {
     const items = (await query(html, "ul[aria-label='Every decision'] li")).map((li) => li.text);
     expect(items).toHaveLength(2);
     expect(items[1]).toContain("approved by b@example.test");
+  });
+});
+
+describe("a wait's story", () => {
+  it("tells reminders, escalations, resends and reassignments as sentences, with the emails", async () => {
+    const ev = (id: number, type: string, data: Record<string, unknown>) => ({
+      id,
+      type,
+      step_id: "review",
+      attempt_id: null,
+      data,
+      created_at: "2026-05-01T09:00:00.000Z",
+    });
+    const html = renderHtml(
+      HumanStep({
+        attempts: [],
+        events: [
+          ev(1, "mail.queued", { to: "a@example.test", kind: "request", outbox_id: "o1" }),
+          ev(2, "mail.failed", { to: "a@example.test", error: "mailbox full" }),
+          ev(3, "wait.reminded", { reminder: 1 }),
+          ev(4, "wait.escalated", { level: 1, to: ["boss@example.test"] }),
+          ev(5, "wait.resent", { recipients: ["a@example.test"] }),
+          ev(6, "wait.reassigned", { from: "a@example.test", to: "b@example.test", by: "ops" }),
+        ],
+        wait: undefined,
+        anchor: "s1",
+        now: Date.parse("2026-05-01T10:00:00.000Z"),
+      }),
+    );
+    const changes = (await query(html, "ul[aria-label='Changes to the wait'] li")).map((li) => li.text);
+    expect(changes).toEqual([
+      "reminder 1 sent Fri, 01 May 2026 09:00 UTC",
+      "escalated (level 1) to boss@example.test Fri, 01 May 2026 09:00 UTC",
+      "link resent to a@example.test Fri, 01 May 2026 09:00 UTC",
+      "reassigned from a@example.test to b@example.test by ops Fri, 01 May 2026 09:00 UTC",
+    ]);
+    expect((await query(html, ".human tbody tr"))[1]?.text).toContain("failed mailbox full");
+    expect(html).toContain("reminders: 1");
+    expect(html).toContain("escalations: 1");
   });
 });

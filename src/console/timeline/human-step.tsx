@@ -60,6 +60,35 @@ function recipientsOf(wait: HumanWait | undefined, events: RunEvent[]): string[]
   return [...new Set(to.filter((t): t is string => t !== undefined))];
 }
 
+/** What happened to an open wait besides emails and the answer: reminders, escalations, resends, reassignments. */
+const WAIT_CHANGES = new Set([
+  "wait.reminded",
+  "wait.escalated",
+  "wait.resent",
+  "wait.reassigned",
+  "wait.recipient_forbidden",
+]);
+
+const list = (v: unknown): string => (Array.isArray(v) ? v.join(", ") : (str(v) ?? ""));
+
+/** One change as a sentence. */
+function change(e: RunEvent): string {
+  const d = dataOf(e);
+  const by = str(d.by) ? ` by ${str(d.by)}` : "";
+  switch (e.type) {
+    case "wait.reminded":
+      return `reminder ${String(d.reminder ?? "")} sent`;
+    case "wait.escalated":
+      return `escalated (level ${String(d.level ?? "?")}) to ${list(d.to) || "nobody new"}`;
+    case "wait.resent":
+      return `link resent to ${list(d.to ?? d.recipients ?? d.recipient) || "the recipients"}${by}`;
+    case "wait.reassigned":
+      return `reassigned from ${list(d.from)} to ${list(d.to)}${by}`;
+    default:
+      return `${list(d.recipient)} may not answer this wait (forbidden)`;
+  }
+}
+
 /** A form or approval step: who was asked, the emails and their delivery, reminders, escalations, the decision. */
 export function HumanStep(props: {
   attempts: AttemptView[];
@@ -71,7 +100,8 @@ export function HumanStep(props: {
   const { events, wait } = props;
   const recipients = recipientsOf(wait, events);
   const reminders = events.filter((e) => e.type === "wait.reminded");
-  const escalations = events.filter((e) => e.type.includes("escalat"));
+  const escalations = events.filter((e) => e.type === "wait.escalated");
+  const changes = events.filter((e) => WAIT_CHANGES.has(e.type));
   const resumed = events.find((e) => e.type === "run.resumed");
   const by = str(resumed ? dataOf(resumed).by : undefined);
   return (
@@ -90,11 +120,11 @@ export function HumanStep(props: {
         <li>escalations: {escalations.length}</li>
       </ul>
       <Emails events={events} />
-      {escalations.length > 0 ? (
-        <ul>
-          {escalations.map((e) => (
+      {changes.length > 0 ? (
+        <ul aria-label="Changes to the wait">
+          {changes.map((e) => (
             <li>
-              {e.type} <When at={e.created_at} />
+              {change(e)} <When at={e.created_at} />
             </li>
           ))}
         </ul>
