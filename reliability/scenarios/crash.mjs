@@ -3,6 +3,7 @@
 import { checkRecord, loadRecord } from "../lib/checks.mjs";
 import { driveToEnd, startRun } from "../lib/drive.mjs";
 import { pool, sleep } from "../lib/http.mjs";
+import { indexDivergence } from "../lib/index-check.mjs";
 import { aiFailPlan, aiReaskPlan, aiSlowPlan, answerFor, expectedEnd, humanPlan } from "../lib/plan.mjs";
 import { tally } from "../lib/report.mjs";
 
@@ -184,5 +185,13 @@ export async function crashScenario(server, api) {
     const c = await api.post(`/v1/executions/${run.id}/cancel`);
     t.check(c.status === 200, "a stranded run can still be cancelled", { run: run.id, answer: c.text });
   }
+  // The kill also met index writes in flight (each answer's write leaves after it): the list must
+  // come to show every run as its object does.
+  const { differ, ms } = await indexDivergence(api, runs);
+  t.note(`index: ${runs.length} runs listed as their objects say after ${ms} ms`);
+  for (const d of differ) t.check(false, "the run list converges on the run's own status after the crash", d);
+  t.check(differ.length === 0, "the run list (D1's index) converged on every run's status after the crash", {
+    differ: differ.length,
+  });
   return t;
 }
