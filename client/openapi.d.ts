@@ -299,13 +299,15 @@ export interface components {
       waiting?: {
         step_id: string;
         /** @enum {string} */
-        type: "form" | "approval";
+        type: "form" | "approval" | "fix";
         resume_token: string;
         resume_url: string;
         expires_at: string;
         title?: string;
         instructions?: string;
         fields?: components["schemas"]["FormField"][];
+        review?: components["schemas"]["ReviewWait"];
+        fix?: components["schemas"]["FixWait"];
       };
     };
     FormField: {
@@ -323,6 +325,32 @@ export interface components {
       max_length?: number;
       minimum?: number;
       maximum?: number;
+    };
+    ReviewWait: {
+      /** @description The ai_generate step whose output is reviewed */
+      step_id: string;
+      /** @description The output under review, as the reviewer sees it */
+      output?: unknown;
+      /** @description sha256:<hex> of the output's RFC 8785 canonical JSON; send it back to refuse a stale review */
+      content_hash: string;
+      revision: number;
+      editable: boolean;
+      allow_changes: boolean;
+      /** @description Send-backs still allowed (changes_requested) */
+      changes_left: number;
+      /** @description The ai_generate step's JSON Schema (what an edited output must match) */
+      schema?: unknown;
+    };
+    FixWait: {
+      /** @description The AI's last output, which failed validation */
+      output?: unknown;
+      errors: {
+        path: string;
+        keyword: string;
+        message: string;
+      }[];
+      /** @description The JSON Schema the fixed output must match */
+      schema?: unknown;
     };
     StartRun: {
       workflow_id: string;
@@ -357,7 +385,7 @@ export interface components {
     };
     Resume: {
       token: string;
-      /** @description The form's fields, or {decision, comment} for an approval */
+      /** @description The form's fields; {decision, comment?} for an approval; {decision: approved|rejected|changes_requested, comment?, output?, content_hash?} for a review; {output} for a fix */
       data?: {
         [key: string]: unknown;
       };

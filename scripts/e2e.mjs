@@ -5,7 +5,8 @@
 // /dev/mail.json in Chromium (playwright-core + Debian's /usr/bin/chromium), submits an invalid then
 // a valid brief, opens the editor's link on a phone-sized viewport (only the step's `show` values),
 // approves with a comment, opens the other approver's closed link, polls the API until the run
-// completes, and opens /docs offline (scripts/lib/docs-check.mjs). Screenshots go to test/e2e/artifacts/. The last line is
+// completes, checks the review and fix pages (scripts/e2e/review.mjs: an edit approved, a send-back
+// then revision 2 on a phone, an invalid edit, a fix), and opens /docs offline (scripts/lib/docs-check.mjs). Screenshots go to test/e2e/artifacts/. The last line is
 // "N passed, N failed"; the exit code is non-zero on any failure. The server's process group is
 // stopped at the end, whatever happens.
 //
@@ -17,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { checkConsole } from "./e2e/console.mjs";
+import { checkReviewPages } from "./e2e/review.mjs";
 import { checks } from "./lib/checks.mjs";
 import { firstApiKey, readDevVars } from "./lib/dev-vars.mjs";
 import { checkDocsPage } from "./lib/docs-check.mjs";
@@ -309,6 +311,7 @@ async function scenario(key) {
     assert(runtime.review?.comment === "Ship it on Tuesday.", "comment recorded");
   });
 
+  await checkReviewPages({ browser, base: BASE, key, root: ROOT, check, shot, api, mailedLink });
   await checkConsole({ browser, base: BASE, key, api, check, shot, log });
 
   await check("/docs renders Swagger UI offline, from this origin, with no CSP violation", () =>

@@ -1,8 +1,10 @@
 import { publicBaseUrl } from "../config/env";
 import type { RunSummary } from "../db/run-index";
 import { loadDefinition } from "../definitions/cache";
+import type { Definition } from "../definitions/types";
 import type { RunSnapshot } from "../durable/snapshot";
 import { stepById } from "../engine/engine";
+import type { HumanWait } from "../engine/state";
 import { templateView } from "../engine/view";
 import { renderText } from "../lib/render";
 import { parseTokenSecrets, signResumeToken } from "../tokens";
@@ -38,8 +40,34 @@ export async function statusBody(env: Env, snapshot: RunSnapshot, requestOrigin:
       ...(step.type === "approval" && step.instructions
         ? { instructions: renderText(step.instructions, templateView(run)) }
         : {}),
+      ...waitExtras(def, wait),
     },
   };
+}
+
+/** What a review or a fix wait shows, for API clients that decide without the page. */
+function waitExtras(def: Definition, wait: HumanWait) {
+  const step = stepById(def, wait.stepId);
+  if (wait.review && step.type === "approval") {
+    const ai = stepById(def, wait.review.aiStep);
+    const r = wait.review;
+    return {
+      review: {
+        step_id: r.aiStep,
+        output: r.output,
+        content_hash: r.contentHash,
+        revision: r.revision,
+        editable: step.editable ?? false,
+        allow_changes: step.allow_changes ?? false,
+        changes_left: r.changesLeft,
+        schema: ai.type === "ai_generate" ? ai.schema : true,
+      },
+    };
+  }
+  if (wait.fix && step.type === "ai_generate") {
+    return { fix: { output: wait.fix.output, errors: wait.fix.errors, schema: step.schema } };
+  }
+  return {};
 }
 
 /** The list item form of a run: the status body without the wait. */

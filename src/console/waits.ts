@@ -1,6 +1,7 @@
 import { listRuns } from "../db/run-index";
 import { runStub } from "../durable/address";
 import { unwrapRun } from "../durable/rpc";
+import type { HumanWait } from "../engine/state";
 
 /** How many open waits the inbox shows (the oldest runs beyond it are reached through the runs page). */
 export const WAITS_LIMIT = 50;
@@ -10,7 +11,7 @@ export interface OpenWait {
   runId: string;
   workflowId: string;
   stepId: string;
-  type: "form" | "approval";
+  type: HumanWait["type"];
   recipients: string[];
   startedAt: number;
   expiresAt: number;

@@ -11,6 +11,7 @@ import { checkContent } from "./rules-content";
 import { checkJsonData } from "./rules-data";
 import { checkFormFields } from "./rules-fields";
 import { checkGraph } from "./rules-graph";
+import { checkReviews } from "./rules-review";
 import { definitionSchema } from "./schema";
 import { MAX_SOURCE_BYTES, type ParseResult } from "./types";
 import { jsonLocator, type Locator, readYaml } from "./yaml-source";
@@ -69,6 +70,7 @@ function validate(raw: unknown, locate?: Locator): ParseResult {
   checkContent(raw, issues);
   checkApprovals(raw, issues);
   checkAiFallbacks(raw, issues);
+  checkReviews(raw, issues);
   if (issues.items.length > 0 || !shaped.success) {
     return { ok: false, issues: finishIssues(issues, locate) };
   }

@@ -69,6 +69,11 @@ function edgesOf(s: RawStep): Edge[] {
   return edges;
 }
 
+/** The ids of the steps a run can reach from step `start` (itself included), by the raw definition's edges. */
+export function stepsReachableFrom(raw: unknown, start: string): Set<string> {
+  return reachableFrom(start, rawSteps(raw).flatMap(edgesOf));
+}
+
 function reachableFrom(start: string, edges: Edge[]): Set<string> {
   const out = new Map<string, string[]>();
   for (const e of edges) {

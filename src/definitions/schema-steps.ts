@@ -91,6 +91,9 @@ const formStep = z
   })
   .transform((s): FormStep => withDurations(s));
 
+/** The most send-backs `max_revisions` may allow: each one is another AI call and another review. */
+export const MAX_REVISIONS_LIMIT = 20;
+
 const approvalStep = z
   .strictObject({
     ...base,
@@ -102,6 +105,11 @@ const approvalStep = z
     remind_after: duration.optional(),
     on_timeout: z.enum(["reject", "approve", "fail"]).optional(),
     on_reject: stepId.optional(),
+    // Which step `review` may name, and that the next three need it, is checked by rules-review.ts.
+    review: stepId.optional(),
+    editable: z.boolean().optional(),
+    allow_changes: z.boolean().optional(),
+    max_revisions: z.int().min(0).max(MAX_REVISIONS_LIMIT).optional(),
   })
   .transform((s): ApprovalStep => withDurations(s));
 
@@ -133,6 +141,8 @@ const aiGenerateStep = z
         failures: z.int().min(0).max(100).optional(),
       })
       .optional(),
+    on_invalid: z.enum(["fail", "fix"]).optional(),
+    fixers: z.array(template).min(1).optional(),
   })
   .transform((s): AiGenerateStep => withDurations(s));
 

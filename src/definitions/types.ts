@@ -55,6 +55,14 @@ export interface ApprovalStep extends StepBase {
   remind_after_ms?: number;
   on_timeout?: "reject" | "approve" | "fail";
   on_reject?: string;
+  /** The id of the ai_generate step whose output this approval reviews (docs/review.md). */
+  review?: string;
+  /** The reviewer may edit the reviewed output (default false). */
+  editable?: boolean;
+  /** The reviewer may send the output back with a comment (default false). */
+  allow_changes?: boolean;
+  /** Send-backs allowed per run for this step (default DEFAULT_MAX_REVISIONS). */
+  max_revisions?: number;
 }
 
 export type MockMode = "success" | "schema_violation" | "timeout" | "transient_error";
@@ -84,6 +92,10 @@ export interface AiGenerateStep extends StepBase {
   max_retries: number;
   temperature?: number;
   mock?: { mode: MockMode; failures?: number };
+  /** After the last re-ask fails validation: fail the step (default) or wait for a person to fix it. */
+  on_invalid?: "fail" | "fix";
+  /** Mustache templates of who gets the fix link by email (`on_invalid: fix` only). */
+  fixers?: string[];
 }
 
 export interface ConditionalBranch {
@@ -145,4 +157,5 @@ export const MAX_SOURCE_BYTES = 64 * 1024;
 export const MAX_EXECUTED_STEPS = 1000;
 export const DEFAULT_AI_MAX_RETRIES = 2;
 export const DEFAULT_API_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_REVISIONS = 3;
 export const DEFAULT_WAIT_TIMEOUT_MS = 7 * 24 * 60 * 60 * 1000;

@@ -125,7 +125,9 @@ export class RunCoordinator extends DurableObject<Env> {
       const target = { runId: p.runId, waitId: claims.waitId, stepId: claims.stepId };
       const { run, def, wait, step } = resumeTarget(loaded, token, target);
       const now = Date.now();
-      const check = checkResumeData(step, p.data, { approver: claims.recipient ?? p.principal, now });
+      const actor = { approver: claims.recipient ?? p.principal, now };
+      const check = checkResumeData(step, p.data, actor, { def, wait });
+      if (!check.ok && check.conflict) throw new AppError("conflict", check.conflict);
       if (!check.ok) throw new AppError("validation_failed", "The submitted data is invalid", check.details);
       const t = resolveWait(def, run, check.resolution, this.steps.deps(now), claims.jti);
       await this.commit(def, t, now);

@@ -1,6 +1,7 @@
 import type { Definition, Step } from "../definitions/types";
 import { storeResult } from "./context";
 import { blank, type EngineDeps, stepById } from "./engine";
+import { parkOnFix, wantsFix } from "./fix-wait";
 import { failStep, goTo } from "./run-end";
 import type { AiPending, RunState, Transition } from "./state";
 
@@ -61,7 +62,13 @@ export function applyAiResult(
     });
   }
   t.run.pending = null;
+  // The send-back this step answered (if any) is answered now, whatever came of it.
+  if (t.run.reviews?.request?.aiStep === step.id) delete t.run.reviews.request;
   const ids = { stepId: step.id, attemptId: pending.attemptId };
+  if (result.status === "failed" && step.type === "ai_generate" && wantsFix(step, result)) {
+    parkOnFix(t, step, pending, result, deps);
+    return t;
+  }
   if (result.status === "completed") {
     t.events.push({
       ...ids,

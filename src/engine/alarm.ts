@@ -66,6 +66,10 @@ export function decideAlarm(
     if (now >= wait.expiresAt && (step.type === "form" || step.type === "approval")) {
       return { kind: "time_out", stepId: wait.stepId, resolution: timeoutResolution(step, now) };
     }
+    // Nobody fixed the AI's output in time: the step fails as it would have without `on_invalid: fix`.
+    if (now >= wait.expiresAt && step.type === "ai_generate") {
+      return { kind: "time_out", stepId: wait.stepId, resolution: { kind: "timed_out_fail" } };
+    }
     if (wait.remindAt !== undefined && now >= wait.remindAt) return { kind: "remind" };
     return { kind: "none" };
   }

@@ -1,3 +1,5 @@
+import type { ReviewShown, RevisionRequest } from "./state";
+
 /** What an executor reports; the engine decides what follows, the coordinator persists it. */
 export type StepOutcome =
   | { kind: "completed"; output: unknown; input?: unknown; meta?: unknown; next?: string | null }
@@ -14,13 +16,22 @@ export type StepOutcome =
       expiresAt: number;
       remindAt?: number;
       recipients: string[];
+      /** An approval with `review`: the output it shows. */
+      review?: ReviewShown;
     }
   | { kind: "dispatched"; prompt: string; input?: unknown };
 
 /** The result of the human side of a wait, after validation. */
 export type WaitResolution =
   | { kind: "submitted"; output: unknown }
-  | { kind: "approved"; output: unknown }
+  | {
+      kind: "approved";
+      output: unknown;
+      /** A reviewer's edit: the AI step's output at runtime.<at> becomes `value`. */
+      edit?: { at: string; value: unknown };
+    }
+  | { kind: "changes_requested"; output: unknown; request: RevisionRequest }
+  | { kind: "fixed"; output: unknown; fixer: string }
   | { kind: "rejected"; output: unknown }
   | { kind: "timed_out_fail" }
   | { kind: "timed_out_output"; output: unknown; decision?: "approved" | "rejected" };

@@ -1,10 +1,14 @@
-import type { ApprovalStep, FormStep } from "../definitions/types";
+import type { AiGenerateStep, ApprovalStep, Definition, FormStep } from "../definitions/types";
 import { applyDefaults, fieldsToJsonSchema } from "../executors/form-fields";
 import type { ErrorDetail } from "../lib/errors";
 import { fieldPath } from "../lib/json-pointer";
 import { compileSchema, type SchemaError } from "../lib/json-schema";
 import { MAX_COMMENT_LENGTH } from "../lib/limits";
+import { stepById } from "./engine";
+import { checkFixData } from "./fix-check";
 import type { WaitResolution } from "./outcomes";
+import { checkReviewData } from "./review-check";
+import type { HumanWait } from "./state";
 
 const APPROVAL_SCHEMA = {
   type: "object",
@@ -20,16 +24,37 @@ const APPROVAL_SCHEMA = {
 const toDetails = (errors: SchemaError[]): ErrorDetail[] =>
   errors.map((e) => ({ path: fieldPath(e.path) || "data", keyword: e.keyword, message: e.message }));
 
-export type ResumeCheck = { ok: true; resolution: WaitResolution } | { ok: false; details: ErrorDetail[] };
+/** 422 details or, for a resume the wait cannot take as it stands (a stale page, no send-backs left), a 409 message. */
+export type ResumeCheck =
+  | { ok: true; resolution: WaitResolution }
+  | { ok: false; details: ErrorDetail[]; conflict?: string };
 
-/** Validates what a person submitted for a wait; invalid data leaves the wait (and its token) untouched. */
+/** The wait a resume answers and its definition (a review checks against what the wait showed). */
+export interface CheckedWait {
+  def: Definition;
+  wait: HumanWait;
+}
+
+/**
+ * Validates what a person submitted for a wait; invalid data leaves the wait (and its token) untouched.
+ * `actor.approver` is who answers (the link's recipient, or the API principal).
+ */
 export function checkResumeData(
-  step: FormStep | ApprovalStep,
+  step: FormStep | ApprovalStep | AiGenerateStep,
   data: unknown,
   actor: { approver: string; now: number },
+  at?: CheckedWait,
 ): ResumeCheck {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     return { ok: false, details: [{ path: "data", message: "must be an object" }] };
+  }
+  if (step.type === "ai_generate") return checkFixData(step, data, actor.approver);
+  const shown = at?.wait.review;
+  if (step.type === "approval" && at && shown) {
+    const aiStep = stepById(at.def, shown.aiStep);
+    if (aiStep.type !== "ai_generate" || !aiStep.output)
+      throw new Error(`step ${aiStep.id} cannot be reviewed`);
+    return checkReviewData(step, { ...aiStep, output: aiStep.output }, shown, data, actor);
   }
   if (step.type === "form") {
     const withDefaults = applyDefaults(step.fields, data as Record<string, unknown>);

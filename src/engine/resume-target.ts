@@ -1,4 +1,4 @@
-import type { ApprovalStep, Definition, FormStep } from "../definitions/types";
+import type { AiGenerateStep, ApprovalStep, Definition, FormStep } from "../definitions/types";
 import { AppError } from "../lib/errors";
 import { stepById } from "./engine";
 import { type LinkTarget, type LinkToken, openWait, tokenMatches } from "./link-check";
@@ -9,7 +9,8 @@ export interface ResumeTarget {
   run: RunState;
   def: Definition;
   wait: HumanWait;
-  step: FormStep | ApprovalStep;
+  /** An ai_generate step when the wait is a `fix`. */
+  step: FormStep | ApprovalStep | AiGenerateStep;
 }
 
 /**
@@ -39,8 +40,9 @@ export function resumeTarget(
     );
   }
   const step = stepById(def, wait.stepId);
-  // A human wait parks only on a human step: anything else is a bug, not a bad link.
-  if (step.type !== "form" && step.type !== "approval")
+  // A human wait parks only on a human step, or an AI step a person fixes: anything else is a bug.
+  const fixes = wait.type === "fix" && step.type === "ai_generate";
+  if (step.type !== "form" && step.type !== "approval" && !fixes)
     throw new Error(`step ${step.id} is not a human step`);
   return { run, def, wait, step };
 }

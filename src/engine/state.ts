@@ -17,10 +17,29 @@ export interface RunError {
   details?: unknown[];
 }
 
-/** A human step the run is parked on. */
+/** What a review approval's wait shows: the reviewed AI output as the reviewer sees it, and its place in the loop. */
+export interface ReviewShown {
+  /** The ai_generate step whose output is reviewed. */
+  aiStep: string;
+  output: unknown;
+  /** `sha256:<hex>` of the output's RFC 8785 canonical JSON. */
+  contentHash: string;
+  /** 1 for the AI's first output, + 1 for each send-back before this wait. */
+  revision: number;
+  /** Send-backs still allowed (0: `changes_requested` is refused with 409). */
+  changesLeft: number;
+}
+
+/** What a fix wait shows: the AI's last (invalid) output and why it failed validation. */
+export interface FixShown {
+  output: unknown;
+  errors: Array<{ path: string; keyword: string; message: string }>;
+}
+
+/** A human step the run is parked on (`fix`: a person fixes an ai_generate step's invalid output). */
 export interface HumanWait {
   kind: "human";
-  type: "form" | "approval";
+  type: "form" | "approval" | "fix";
   stepId: string;
   seq: number;
   attemptId: string;
@@ -31,6 +50,8 @@ export interface HumanWait {
   remindAt?: number;
   reminders: number;
   recipients: string[];
+  review?: ReviewShown;
+  fix?: FixShown;
 }
 
 /** An AI job in flight; its result is accepted only for this attempt id. */
@@ -46,6 +67,20 @@ export interface AiPending {
 
 export type Pending = HumanWait | AiPending;
 
+/** A send-back the reviewed AI step answers next: its previous output and the reviewer's comment. */
+export interface RevisionRequest {
+  aiStep: string;
+  approval: string;
+  previous: unknown;
+  comment: string;
+}
+
+/** A run's review loops: send-backs so far per approval step, and the one the AI step answers next. */
+export interface ReviewLoops {
+  revisions: Record<string, number>;
+  request?: RevisionRequest;
+}
+
 /** Everything the engine needs to know about a run. */
 export interface RunState {
   id: string;
@@ -59,6 +94,8 @@ export interface RunState {
   error: RunError | null;
   version: number;
   createdAt: number;
+  /** Absent until an approval with `review` was decided. */
+  reviews?: ReviewLoops;
 }
 
 export interface StepRowInsert {

@@ -83,6 +83,7 @@ export function parkOnWait(
     remindAt: outcome.remindAt,
     reminders: 0,
     recipients: outcome.recipients,
+    ...(outcome.review ? { review: outcome.review } : {}),
   };
   t.insertSteps.push({ ...attempt, status: "waiting" });
   t.run.status = "waiting";
@@ -105,6 +106,7 @@ export function parkOnWait(
       wait_id: wait.waitId,
       expires_at: new Date(wait.expiresAt).toISOString(),
       recipients: outcome.recipients.length,
+      ...(outcome.review ? { revision: outcome.review.revision } : {}),
     },
   });
   if (outcome.recipients.length > 0) {

@@ -2,12 +2,13 @@ import type { AiGenerateStep } from "../definitions/types";
 import type { StepOutcome } from "../engine/outcomes";
 import { MAX_PROMPT_BYTES, utf8Bytes } from "../lib/limits";
 import { renderText } from "../lib/render";
+import { revisionAsk } from "./revision-ask";
 import { type ExecutorContext, viewOf } from "./types";
 
 /** Renders the prompt and hands the step to the AI queue; the result comes back to the run later. */
 export function executeAiGenerate(step: AiGenerateStep, ctx: ExecutorContext): StepOutcome {
   const template = step.prompt ?? (step.template ? ctx.definition.templates[step.template] : undefined) ?? "";
-  const prompt = renderText(template, viewOf(ctx.run));
+  const prompt = renderText(template, viewOf(ctx.run)) + revisionAsk(step, ctx);
   const about = { template_id: step.template ?? null, model: step.model ?? null };
   const bytes = utf8Bytes(prompt);
   if (bytes > MAX_PROMPT_BYTES) {

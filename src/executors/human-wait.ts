@@ -1,11 +1,25 @@
 import { type ApprovalStep, DEFAULT_WAIT_TIMEOUT_MS, type FormStep } from "../definitions/types";
 import type { StepOutcome } from "../engine/outcomes";
+import type { ReviewShown } from "../engine/state";
 import { MAX_RECIPIENTS } from "../lib/limits";
 import { renderRecipients } from "./recipients";
+import { reviewShown } from "./review-wait";
 import { type ExecutorContext, viewOf } from "./types";
 
-/** Form and approval steps: park the run on a wait; the engine mints the tokens and the mail. */
-export function executeHumanWait(step: FormStep | ApprovalStep, ctx: ExecutorContext): StepOutcome {
+/**
+ * Form and approval steps: park the run on a wait; the engine mints the tokens and the mail. An
+ * approval with `review` also fixes what the wait shows (the reviewed output and its hash).
+ */
+export async function executeHumanWait(
+  step: FormStep | ApprovalStep,
+  ctx: ExecutorContext,
+): Promise<StepOutcome> {
+  let review: ReviewShown | undefined;
+  if (step.type === "approval" && step.review !== undefined) {
+    const shown = await reviewShown({ ...step, review: step.review }, ctx.definition, ctx.run);
+    if ("kind" in shown) return shown;
+    review = shown;
+  }
   const templates = step.type === "form" ? (step.assignee ? [step.assignee] : []) : step.approvers;
   const { valid, dropped } = renderRecipients(templates, viewOf(ctx.run));
   const invalid = dropped.length > 0 ? { invalid_recipients: dropped } : {};
@@ -28,5 +42,6 @@ export function executeHumanWait(step: FormStep | ApprovalStep, ctx: ExecutorCon
     remindAt: remindAt !== undefined && remindAt < expiresAt ? remindAt : undefined,
     recipients: valid,
     input: { recipients: valid, ...invalid },
+    ...(review ? { review } : {}),
   };
 }

@@ -31,20 +31,30 @@ function localToUtcIso(text: string): string {
   return `${m[1]}T${m[2]}${m[3] ?? ":00"}Z`;
 }
 
+export type Decision = "approved" | "rejected" | "changes_requested";
+
 export type ApprovalSubmission =
-  | { ok: true; data: { decision: "approved" | "rejected"; comment?: string } }
+  | { ok: true; data: { decision: Decision; comment?: string } }
   | { ok: false; error: string };
 
-/** Reads `decision` (approved|rejected) and an optional `comment` from a posted approval page. */
-export function readApprovalSubmission(form: FormData): ApprovalSubmission {
+/**
+ * Reads `decision` (approved|rejected, and changes_requested on a review page) and an optional
+ * `comment` from a posted approval page.
+ */
+export function readApprovalSubmission(form: FormData, review = false): ApprovalSubmission {
   const decision = form.get("decision");
-  if (decision !== "approved" && decision !== "rejected") {
-    return { ok: false, error: "Choose Approve or Reject." };
+  const allowed = review ? ["approved", "rejected", "changes_requested"] : ["approved", "rejected"];
+  if (typeof decision !== "string" || !allowed.includes(decision)) {
+    return {
+      ok: false,
+      error: review ? "Choose Approve, Request changes or Reject." : "Choose Approve or Reject.",
+    };
   }
   const raw = form.get("comment");
   const comment = typeof raw === "string" ? raw.trim() : "";
   if (comment.length > MAX_COMMENT_LENGTH) {
     return { ok: false, error: `The comment is longer than ${MAX_COMMENT_LENGTH} characters.` };
   }
-  return { ok: true, data: comment ? { decision, comment } : { decision } };
+  const chosen = decision as Decision;
+  return { ok: true, data: comment ? { decision: chosen, comment } : { decision: chosen } };
 }

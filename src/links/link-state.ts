@@ -1,5 +1,5 @@
 import { loadDefinition } from "../definitions/cache";
-import type { ApprovalStep, Definition, FormStep } from "../definitions/types";
+import type { AiGenerateStep, ApprovalStep, Definition, FormStep } from "../definitions/types";
 import { runStub } from "../durable/address";
 import { type RpcResult, unwrap } from "../durable/rpc";
 import { openWait, tokenMatches } from "../engine/link-check";
@@ -19,10 +19,13 @@ import type { LinkFacts } from "./link-facts";
  *   is never carried: a recipient's page shows only their own answer.
  */
 export type LinkState =
-  | { kind: "open"; run: RunRecord; def: Definition; step: FormStep | ApprovalStep }
-  | { kind: "used"; run: RunRecord; def: Definition; step: FormStep | ApprovalStep; recorded?: Recorded }
+  | { kind: "open"; run: RunRecord; def: Definition; step: LinkStep }
+  | { kind: "used"; run: RunRecord; def: Definition; step: LinkStep; recorded?: Recorded }
   | { kind: "cancelled"; run: RunRecord; def: Definition }
-  | { kind: "closed"; run: RunRecord; def: Definition; step: FormStep | ApprovalStep; answered?: Answered };
+  | { kind: "closed"; run: RunRecord; def: Definition; step: LinkStep; answered?: Answered };
+
+/** The steps a link answers: forms, approvals, and ai_generate steps a person fixes (`on_invalid: fix`). */
+export type LinkStep = FormStep | ApprovalStep | AiGenerateStep;
 
 /** Who answered a wait this link did not: another recipient (or the API), or the step's timeout. */
 export type Answered = "someone" | "timeout";
@@ -54,7 +57,8 @@ export async function readLinkState(env: Env, claims: ResumeClaims): Promise<Lin
   const def = await loadDefinition(env.DB, run.workflowId, run.workflowVersion);
   if (!def) throw invalid();
   const step = def.steps.find((s) => s.id === claims.stepId);
-  if (step?.type !== "form" && step?.type !== "approval") throw invalid();
+  // Only a fix wait mints tokens for an ai_generate step.
+  if (step?.type !== "form" && step?.type !== "approval" && step?.type !== "ai_generate") throw invalid();
 
   if (token.usedAt !== null) return { kind: "used", run, def, step, recorded };
   if (run.status === "cancelled") return { kind: "cancelled", run, def };

@@ -7,8 +7,10 @@ import { fieldMessages, postedValues } from "./field-messages";
 import { readApprovalSubmission, readFormSubmission } from "./form-values";
 import { errorPage, settledPage } from "./link-pages";
 import { readLinkState } from "./link-state";
-import { approvalPage, formPage, linkPath, type OpenLink, verifyLink } from "./open-link";
+import { approvalPage, fixPage, formPage, linkPath, type OpenLink, verifyLink } from "./open-link";
+import { commentOf, keptEdits, readFixAnswer, readReviewAnswer, splitDetails } from "./review-answer";
 import { isAllowedSubmission } from "./same-origin";
+import { postedStrings } from "./schema-values";
 
 type Ctx = Context<AppEnv, "/:token">;
 
@@ -26,15 +28,13 @@ async function readPostedForm(c: Ctx): Promise<FormData | null> {
   }
 }
 
-const commentOf = (form: FormData): string | undefined => {
-  const raw = form.get("comment");
-  return typeof raw === "string" ? raw : undefined;
-};
-
 /** The resume data a posted page carries, or the page saying what is wrong with it (422). */
 function readAnswer(link: OpenLink, form: FormData): { data: unknown } | Response {
   const { step } = link;
   if (step.type === "form") return { data: readFormSubmission(step.fields, form) };
+  if (step.type === "ai_generate") return readFixAnswer({ ...link, step }, form);
+  const wait = link.run.pending?.kind === "human" ? link.run.pending : undefined;
+  if (wait?.review) return readReviewAnswer({ ...link, step }, wait.review, form);
   const read = readApprovalSubmission(form);
   if (!read.ok) return approvalPage({ ...link, step }, 422, { error: read.error, comment: commentOf(form) });
   return { data: read.data };
@@ -49,13 +49,31 @@ async function refusedPage(c: Ctx, link: OpenLink, form: FormData, e: AppError):
       const errors = fieldMessages(step.fields, e.details ?? []);
       return formPage({ ...link, step }, 422, { values, errors });
     }
-    const error = e.details?.[0]?.message ?? e.message;
-    return approvalPage({ ...link, step }, 422, { error, comment: commentOf(form) });
+    const { fieldErrors, rest } = splitDetails(e.details ?? []);
+    const posted = postedStrings(form);
+    if (step.type === "ai_generate") return fixPage({ ...link, step }, 422, { posted, fieldErrors });
+    const error =
+      rest[0] ??
+      (Object.keys(fieldErrors).length > 0 ? "Please correct the fields marked below." : e.message);
+    return approvalPage({ ...link, step }, 422, {
+      error,
+      comment: commentOf(form),
+      ...keptEdits(link, form),
+      fieldErrors,
+    });
   }
   if (e.code === "conflict") {
     // Used meanwhile (a double click), cancelled, or answered by someone else: show where it stands.
     const now = await readLinkState(c.env, link.claims);
     if (now.kind !== "open") return settledPage(now, link.claims, false);
+    // Still open: the review refused this decision as it stands (a stale page, no send-backs left).
+    // The page again, as it is now, says why.
+    if (now.step.type === "approval" && now.step.review) {
+      return approvalPage({ ...link, ...now, step: now.step }, 409, {
+        error: e.message,
+        comment: commentOf(form),
+      });
+    }
     return errorPage(
       409,
       "Please try again",

@@ -5,7 +5,7 @@ import { renderWaitEmailHtml, type WaitEmailContent } from "./wait-email-html";
 /** What a human step's email is about. */
 export interface WaitEmailInput {
   kind: "request" | "reminder";
-  stepType: "form" | "approval";
+  stepType: "form" | "approval" | "fix";
   workflowName: string;
   workflowId: string;
   stepId: string;
@@ -28,13 +28,24 @@ export interface ComposedEmail {
 
 const MAX_SUBJECT = 200;
 
+/** How each kind of wait is named in its email. */
+const WORDING = {
+  form: { heading: "Input needed", asks: "input", action: "Open the form" },
+  approval: { heading: "Approval needed", asks: "approval", action: "Review and decide" },
+  fix: {
+    heading: "Fix needed",
+    asks: "fix of an AI output that failed validation",
+    action: "Open and fix it",
+  },
+} as const;
+
 // A subject is one header line: names from YAML may hold line breaks, so whitespace runs collapse.
 function oneLine(s: string): string {
   return s.replace(/\s+/g, " ").trim();
 }
 
 function subjectOf(input: WaitEmailInput, step: string): string {
-  const what = input.stepType === "approval" ? "Approval needed" : "Input needed";
+  const what = WORDING[input.stepType].heading;
   const subject = oneLine(
     `${input.kind === "reminder" ? "Reminder: " : ""}${what}: ${step} (${input.workflowName})`,
   );
@@ -57,17 +68,15 @@ export function composeWaitEmail(input: WaitEmailInput): ComposedEmail {
   const step = oneLine(input.stepTitle ?? input.stepId);
   const workflow = oneLine(input.workflowName);
   const due = formatUtc(input.deadline);
-  const approval = input.stepType === "approval";
+  const wording = WORDING[input.stepType];
   const instructions = input.instructions?.trim() || undefined;
 
   const content: WaitEmailContent = {
-    heading: approval ? `Approval needed: ${step}` : `Input needed: ${step}`,
-    intro: `The workflow "${workflow}" (${input.workflowId}) is waiting for your ${
-      approval ? "approval" : "input"
-    } on step "${step}" (${input.stepId}).`,
+    heading: `${wording.heading}: ${step}`,
+    intro: `The workflow "${workflow}" (${input.workflowId}) is waiting for your ${wording.asks} on step "${step}" (${input.stepId}).`,
     reminder: input.kind === "reminder",
     instructions,
-    actionLabel: approval ? "Review and decide" : "Open the form",
+    actionLabel: wording.action,
     link: input.link,
     deadlineIso: due.iso,
     deadlineHuman: due.human,

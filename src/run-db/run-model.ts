@@ -10,17 +10,22 @@ export interface RunRecord extends RunState {
   updatedAt: number;
 }
 
+/** Where the context column keeps the run's review loops (RunState.reviews), beside the context. */
+export const REVIEWS_KEY = "$reviews";
+
 const parseOrNull = <T>(s: string | null): T | null => (s ? (JSON.parse(s) as T) : null);
 
 /** A `runs` row as the run model. */
 export function toRunRecord(row: RunRow): RunRecord {
+  const { [REVIEWS_KEY]: reviews, ...context } = JSON.parse(row.context);
   return {
+    ...(reviews ? { reviews } : {}),
     id: row.id,
     workflowId: row.workflowId,
     workflowVersion: row.workflowVersion,
     status: row.status,
     currentStep: row.currentStep,
-    context: JSON.parse(row.context),
+    context,
     pending: parseOrNull(row.pending),
     stepsExecuted: row.stepsExecuted,
     error: parseOrNull(row.error),

@@ -3,6 +3,7 @@ import type { RunSummaryRow } from "../db/run-index";
 import type { RunRow } from "../db/schema";
 import type { RunState, Transition } from "../engine/state";
 import type { RunDb } from "./client";
+import { REVIEWS_KEY } from "./run-model";
 import { events, indexOutbox, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
 import { workingTokens } from "./tokens";
 
@@ -37,12 +38,19 @@ const json = (v: unknown): string | null => (v === undefined || v === null ? nul
 const isTerminal = (s: RunState["status"]) => s !== "running" && s !== "waiting";
 const keep = <C>(value: unknown, column: C) => (value === undefined ? column : json(value));
 
+/**
+ * The context column: the context, and beside it the run's review loops when it has any (a key the
+ * run model takes out again, so it is never part of the context users read).
+ */
+const contextColumn = (run: RunState): string =>
+  JSON.stringify(run.reviews ? { ...run.context, [REVIEWS_KEY]: run.reviews } : run.context);
+
 function writeRun(db: RunDb, run: RunState, next: number, x: Extra): void {
   const finishedAt = isTerminal(run.status) ? x.now : null;
   const state = {
     status: run.status,
     currentStep: run.currentStep,
-    context: JSON.stringify(run.context),
+    context: contextColumn(run),
     error: json(run.error),
     pending: json(run.pending),
     stepsExecuted: run.stepsExecuted,

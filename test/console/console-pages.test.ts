@@ -191,6 +191,41 @@ steps:
     expect(row?.text).toMatch(/\d+(\.\d)? (ms|s)/);
   });
 
+  it("shows a person's fix of an AI output as the step's last attempt, with who was asked", async () => {
+    const yaml = `
+id: console-fix
+name: Console fix
+start_step: draft
+steps:
+  - id: draft
+    type: ai_generate
+    prompt: "A title"
+    schema: { type: object, required: [title], properties: { title: { type: string } } }
+    max_retries: 0
+    mock: { mode: schema_violation, failures: 5 }
+    on_invalid: fix
+    fixers: ["fixer@example.test"]
+`;
+    expect((await api("POST", "/v1/workflows", { yaml })).status).toBe(201);
+    const run = await startedRun("console-fix");
+    await deliver(await pendingJob(run.run_id), 1);
+    await waitFor(run.run_id, (s) => s.status === "waiting");
+    await indexSettled(run.run_id);
+    const b = await signedIn();
+    const page = await b.get(`/console/runs/${run.run_id}`);
+    expect((await query(page.html, ".attempt.fix h4"))[0]?.text).toBe(
+      "Attempt 2: fixed by a person (waiting)",
+    );
+    expect((await query(page.html, ".attempt.fix .facts"))[0]?.text).toContain(
+      "recipients: fixer@example.test",
+    );
+    expect((await query(page.html, ".attempt.ai")).length).toBe(1);
+    const waits = await b.get("/console/waits");
+    expect((await query(waits.html, "tbody tr")).find((r) => r.text.includes(run.run_id))?.text).toContain(
+      "(fix)",
+    );
+  });
+
   it("shows an approval's decision: who, when, the comment", async () => {
     const yaml = `
 id: console-approval

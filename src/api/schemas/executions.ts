@@ -28,6 +28,32 @@ const FieldSchema = z
   })
   .openapi("FormField");
 
+const ReviewWaitSchema = z
+  .object({
+    step_id: z.string().openapi({ description: "The ai_generate step whose output is reviewed" }),
+    output: z.unknown().openapi({ description: "The output under review, as the reviewer sees it" }),
+    content_hash: z.string().openapi({
+      description:
+        "sha256:<hex> of the output's RFC 8785 canonical JSON; send it back to refuse a stale review",
+    }),
+    revision: z.number().int(),
+    editable: z.boolean(),
+    allow_changes: z.boolean(),
+    changes_left: z.number().int().openapi({ description: "Send-backs still allowed (changes_requested)" }),
+    schema: z
+      .unknown()
+      .openapi({ description: "The ai_generate step's JSON Schema (what an edited output must match)" }),
+  })
+  .openapi("ReviewWait");
+
+const FixWaitSchema = z
+  .object({
+    output: z.unknown().openapi({ description: "The AI's last output, which failed validation" }),
+    errors: z.array(z.object({ path: z.string(), keyword: z.string(), message: z.string() })),
+    schema: z.unknown().openapi({ description: "The JSON Schema the fixed output must match" }),
+  })
+  .openapi("FixWait");
+
 export const RunStatusSchema = z
   .object({
     run_id: z.string(),
@@ -48,13 +74,15 @@ export const RunStatusSchema = z
     waiting: z
       .object({
         step_id: z.string(),
-        type: z.enum(["form", "approval"]),
+        type: z.enum(["form", "approval", "fix"]),
         resume_token: z.string(),
         resume_url: z.string(),
         expires_at: z.string(),
         title: z.string().optional(),
         instructions: z.string().optional(),
         fields: z.array(FieldSchema).optional(),
+        review: ReviewWaitSchema.optional(),
+        fix: FixWaitSchema.optional(),
       })
       .optional(),
   })
@@ -73,7 +101,9 @@ export const StartRunSchema = z
 export const ResumeSchema = z
   .object({
     token: z.string().min(1).max(4096),
-    data: jsonObject("The form's fields, or {decision, comment} for an approval").default({}),
+    data: jsonObject(
+      "The form's fields; {decision, comment?} for an approval; {decision: approved|rejected|changes_requested, comment?, output?, content_hash?} for a review; {output} for a fix",
+    ).default({}),
   })
   .strict()
   .openapi("Resume");

@@ -1,10 +1,13 @@
 import type { HumanWait } from "../../engine/state";
-import type { StepView } from "../../run-db/history";
+import type { AttemptView, StepView } from "../../run-db/history";
 import type { RunEvent } from "../run-reads";
 import { duration, Status, When } from "../ui/format";
 import { AiAttempt } from "./ai-attempt";
 import { HumanStep } from "./human-step";
 import { PlainAttempt } from "./plain-attempt";
+
+/** A person's fix of an AI step's output (`on_invalid: fix`), recorded as the step's last attempt. */
+const isFix = (a: AttemptView) => (a.input as { fix?: unknown } | undefined)?.fix === true;
 
 /** From the first attempt's start to the last one's end (still open: until now). */
 function stepDuration(step: StepView, now: number): number | null {
@@ -53,7 +56,20 @@ export function StepCard(props: {
         />
       ) : (
         step.attempts.map((a, i) =>
-          step.type === "ai_generate" ? (
+          step.type === "ai_generate" && isFix(a) ? (
+            <div class="attempt fix" id={`${anchor}-a${a.attempt}`}>
+              <h4>
+                Attempt {a.attempt}: fixed by a person ({a.status})
+              </h4>
+              <HumanStep
+                attempts={[a]}
+                events={events}
+                wait={props.wait}
+                anchor={`${anchor}-a${a.attempt}`}
+                now={props.now}
+              />
+            </div>
+          ) : step.type === "ai_generate" ? (
             <AiAttempt a={a} anchor={`${anchor}-a${a.attempt}`} last={i === step.attempts.length - 1} />
           ) : (
             <PlainAttempt a={a} anchor={`${anchor}-a${a.attempt}`} type={step.type} />
