@@ -195,6 +195,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/waits": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The waits inbox, newest first (filters: status, workflow_id, recipient) */
+    get: operations["listWaits"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/executions/{run_id}/waits/{wait_id}/resend": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Email new links; the old links of those recipients stop working */
+    post: operations["resendWait"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/executions/{run_id}/waits/{wait_id}/reassign": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Move a recipient's link to someone else: `from` loses it, `to` gets a new one */
+    post: operations["reassignWait"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/schemas/workflow.json": {
     parameters: {
       query?: never;
@@ -308,6 +359,11 @@ export interface components {
         fields?: components["schemas"]["FormField"][];
         review?: components["schemas"]["ReviewWait"];
         fix?: components["schemas"]["FixWait"];
+        /** @description Approvals: how many the step needs (its quorum) and how many are in */
+        approvals?: {
+          required: number;
+          received: number;
+        };
       };
     };
     FormField: {
@@ -433,6 +489,41 @@ export interface components {
         created_at: string;
       }[];
       next_cursor: string | null;
+    };
+    WaitList: {
+      items: components["schemas"]["Wait"][];
+      next_cursor: string | null;
+    };
+    Wait: {
+      run_id: string;
+      workflow_id: string;
+      step_id: string;
+      /** @enum {string} */
+      type: "form" | "approval" | "fix";
+      wait_id: string;
+      /** @enum {string} */
+      status: "open" | "closed";
+      recipients: {
+        email: string;
+        /** @enum {string} */
+        status: "pending" | "approved" | "rejected" | "submitted" | "reassigned" | "revoked";
+      }[];
+      created_at: string;
+      expires_at: string;
+      closed_at: string | null;
+    };
+    ResendWait: {
+      /**
+       * Format: email
+       * @description Only this recipient (default: every undecided one)
+       */
+      recipient?: string;
+    };
+    ReassignWait: {
+      /** Format: email */
+      from: string;
+      /** Format: email */
+      to: string;
     };
   };
   responses: never;
@@ -1435,6 +1526,15 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description Forbidden: the key's role may not do this, or the step forbids this person */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description Not found */
       404: {
         headers: {
@@ -1726,6 +1826,295 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Validation failed; details name each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error (the body carries a request id, never internals) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  listWaits: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        status?: "open" | "closed";
+        workflow_id?: string;
+        recipient?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of waits */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["WaitList"];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor or parameter) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Validation failed; details name each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error (the body carries a request id, never internals) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  resendWait: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: string;
+        wait_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "recipient": "lead@acme.test"
+         *     }
+         */
+        "application/json": components["schemas"]["ResendWait"];
+      };
+    };
+    responses: {
+      /** @description The wait with its recipients */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Wait"];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor or parameter) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Forbidden: the key's role may not do this, or the step forbids this person */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Request body larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unsupported Content-Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Validation failed; details name each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error (the body carries a request id, never internals) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  reassignWait: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: string;
+        wait_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "from": "lead@acme.test",
+         *       "to": "deputy@acme.test"
+         *     }
+         */
+        "application/json": components["schemas"]["ReassignWait"];
+      };
+    };
+    responses: {
+      /** @description The wait with its recipients */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Wait"];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor or parameter) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Forbidden: the key's role may not do this, or the step forbids this person */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Request body larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unsupported Content-Type */
+      415: {
         headers: {
           [name: string]: unknown;
         };

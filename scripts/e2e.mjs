@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { checkApprovalPolicies } from "./e2e/approvals.mjs";
 import { checkConsole } from "./e2e/console.mjs";
 import { checkReviewPages } from "./e2e/review.mjs";
 import { checks } from "./lib/checks.mjs";
@@ -312,7 +313,8 @@ async function scenario(key) {
   });
 
   await checkReviewPages({ browser, base: BASE, key, root: ROOT, check, shot, api, mailedLink });
-  await checkConsole({ browser, base: BASE, key, api, check, shot, log });
+  await checkApprovalPolicies({ browser, base: BASE, key, api, mailedLink, shot, check });
+  await checkConsole({ browser, base: BASE, key, api, check, shot, log, mailedLink });
 
   await check("/docs renders Swagger UI offline, from this origin, with no CSP violation", () =>
     checkDocsPage(browser, BASE, key, shot),

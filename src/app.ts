@@ -8,6 +8,7 @@ import { requestContext } from "./api/middleware/request-context";
 import { executionRoutes } from "./api/routes/executions";
 import { schemaRoutes } from "./api/routes/schemas";
 import { systemRoutes } from "./api/routes/system";
+import { waitRoutes } from "./api/routes/waits";
 import { workflowRoutes } from "./api/routes/workflows";
 import { validationHook } from "./api/validation-hook";
 import { consoleRoutes } from "./console/routes";
@@ -25,6 +26,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", systemRoutes);
   app.route("/", workflowRoutes);
   app.route("/", executionRoutes);
+  app.route("/", waitRoutes);
   app.route("/", schemaRoutes);
   // Human pages and the dev mailbox: outside /v1, no API key (the link's token is the capability).
   app.route("/r", linkRoutes);
@@ -48,6 +50,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     tags: [
       { name: "Workflows", description: "Workflow definitions and their versions" },
       { name: "Executions", description: "Runs of workflows" },
+      { name: "Waits", description: "The inbox of human waits: list, resend and reassign links" },
       { name: "System", description: "Health and the workflow JSON Schema" },
     ],
   });

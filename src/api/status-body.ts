@@ -3,6 +3,7 @@ import type { RunSummary } from "../db/run-index";
 import { loadDefinition } from "../definitions/cache";
 import type { Definition } from "../definitions/types";
 import type { RunSnapshot } from "../durable/snapshot";
+import { approvalCount } from "../engine/approval-policy";
 import { stepById } from "../engine/engine";
 import type { HumanWait } from "../engine/state";
 import { templateView } from "../engine/view";
@@ -41,6 +42,7 @@ export async function statusBody(env: Env, snapshot: RunSnapshot, requestOrigin:
         ? { instructions: renderText(step.instructions, templateView(run)) }
         : {}),
       ...waitExtras(def, wait),
+      ...(step.type === "approval" ? { approvals: approvalCount(wait) } : {}),
     },
   };
 }

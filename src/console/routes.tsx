@@ -11,7 +11,7 @@ import type { ConsoleEnv } from "./console-env";
 import { consoleErrorPage } from "./errors";
 import { RunsPage } from "./pages/runs-page";
 import { parseRunsQuery } from "./pages/runs-query";
-import { WaitsPage } from "./pages/waits-page";
+import { mayRelink, WaitsPage } from "./pages/waits-page";
 import { WorkflowPage } from "./pages/workflow-page";
 import { WorkflowsPage } from "./pages/workflows-page";
 import { cancelRun, readRunStory } from "./run-reads";
@@ -19,11 +19,12 @@ import { signInRoutes, signOut } from "./sign-in";
 import { workflowStats } from "./stats";
 import { mayCancel, RunPage } from "./timeline/run-page";
 import { respond } from "./ui/respond";
-import { openWaits } from "./waits";
+import { emailField, openWaits, relink } from "./waits";
 
 const RUNS_PAGE = 25;
 const WORKFLOWS_PAGE = 50;
 const RUN_ID = /^run_[0-9a-z]{26}$/;
+const WAIT_ID = /^wait_[0-9a-z]{26}$/;
 
 function runIdOf(raw: string): string {
   if (!RUN_ID.test(raw)) throw new AppError("not_found", `'${raw}' is not a run id`);
@@ -131,13 +132,47 @@ consoleRoutes.get("/workflows/:id", async (c) => {
   );
 });
 
-consoleRoutes.get("/waits", async (c) =>
-  respond(
+consoleRoutes.get("/waits", async (c) => {
+  const notice = { resent: "The link was sent again.", reassigned: "The wait was reassigned." }[
+    c.req.query("done") ?? ""
+  ];
+  return respond(
     c,
     { title: "Waits", current: "waits" },
-    <WaitsPage waits={await openWaits(c.env)} now={Date.now()} />,
-  ),
-);
+    <WaitsPage
+      waits={await openWaits(c.env)}
+      now={Date.now()}
+      role={c.get("user").role}
+      csrf={c.get("csrf")}
+      {...(notice ? { notice } : {})}
+    />,
+  );
+});
+
+consoleRoutes.post("/waits/:run/:wait/:action{resend|reassign}", async (c) => {
+  const runId = runIdOf(c.req.param("run"));
+  const waitId = c.req.param("wait");
+  if (!WAIT_ID.test(waitId)) throw new AppError("not_found", `'${waitId}' is not a wait id`);
+  const action = c.req.param("action");
+  const user = c.get("user");
+  if (!mayRelink(user.role, { runId, waitId }))
+    throw new AppError("forbidden", `Your role (${user.role}) may not resend or reassign links.`);
+  const form = await c.req.parseBody();
+  const by = user.name;
+  if (action === "resend") {
+    const recipient = form.recipient ? emailField(form.recipient, "recipient") : undefined;
+    await relink(c.env, runId, { kind: "resend", waitId, by, ...(recipient ? { recipient } : {}) });
+  } else {
+    await relink(c.env, runId, {
+      kind: "reassign",
+      waitId,
+      from: emailField(form.from, "from"),
+      to: emailField(form.to, "to"),
+      by,
+    });
+  }
+  return c.redirect(`/console/waits?done=${action === "resend" ? "resent" : "reassigned"}`, 303);
+});
 
 // app.route wraps each route with the onError set at mount time, so it is set here, with the routes.
 consoleRoutes.onError(consoleErrorPage);

@@ -1,45 +1,36 @@
-import { listRuns } from "../db/run-index";
+import { z } from "@hono/zod-openapi";
+import { listWaits } from "../db/wait-index";
 import { runStub } from "../durable/address";
 import { unwrapRun } from "../durable/rpc";
-import type { HumanWait } from "../engine/state";
+import type { Relink } from "../engine/wait-links";
+import type { WaitItem } from "../engine/wait-view";
+import { AppError } from "../lib/errors";
 
-/** How many open waits the inbox shows (the oldest runs beyond it are reached through the runs page). */
-export const WAITS_LIMIT = 50;
+/** How many open waits the inbox shows, oldest first. */
+export const WAITS_LIMIT = 100;
 
-/** An open human wait as the inbox lists it. */
-export interface OpenWait {
-  runId: string;
-  workflowId: string;
-  stepId: string;
-  type: HumanWait["type"];
-  recipients: string[];
-  startedAt: number;
-  expiresAt: number;
-  reminders: number;
+export type OpenWait = WaitItem;
+
+/** The open waits from D1's waits index (which may lag a run by its index write), oldest first. */
+export async function openWaits(env: Env): Promise<OpenWait[]> {
+  const rows = await listWaits(env.DB, { limit: WAITS_LIMIT, status: "open" });
+  return rows.slice(0, WAITS_LIMIT).sort((a, b) => a.createdAt - b.createdAt);
 }
 
-/**
- * The open waits: the index's waiting runs, each asked of its object for who was asked and since when.
- * Stand-in until the waits index of `GET /v1/waits` lands: then read that instead (one query, and
- * resend and reassign beside it).
- */
-export async function openWaits(env: Env): Promise<OpenWait[]> {
-  const runs = (await listRuns(env.DB, { limit: WAITS_LIMIT, status: "waiting" })).slice(0, WAITS_LIMIT);
-  const snapshots = await Promise.all(runs.map((r) => runStub(env, r.id).status(r.id).then(unwrapRun)));
-  const waits: OpenWait[] = [];
-  for (const { record } of snapshots) {
-    const p = record.pending;
-    if (record.status !== "waiting" || p?.kind !== "human") continue;
-    waits.push({
-      runId: record.id,
-      workflowId: record.workflowId,
-      stepId: p.stepId,
-      type: p.type,
-      recipients: p.recipients,
-      startedAt: p.startedAt,
-      expiresAt: p.expiresAt,
-      reminders: p.reminders,
-    });
+const EMAIL = z.email().max(254);
+
+/** An address from a form field, or a 400 naming the field. */
+export function emailField(value: unknown, field: string): string {
+  const parsed = EMAIL.safeParse(typeof value === "string" ? value.trim() : value);
+  if (!parsed.success) {
+    throw new AppError("bad_request", `'${field}' must be an email address`, [
+      { path: field, message: "not an email address" },
+    ]);
   }
-  return waits.sort((a, b) => a.startedAt - b.startedAt);
+  return parsed.data;
+}
+
+/** Resends or reassigns an open wait's links through the run's object (as the waits API does). */
+export async function relink(env: Env, runId: string, r: Relink): Promise<void> {
+  unwrapRun(await runStub(env, runId).relink(runId, r));
 }

@@ -2,7 +2,7 @@
 // transition (src/durable/index-sync.ts) and read by lists. Writes are ordered by the run's version.
 import { and, count, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import type { RunStatus } from "../engine/state";
-import { getDb } from "./client";
+import { type Db, getDb } from "./client";
 import { type RunIndexRow, runIndex } from "./schema";
 
 export type RunSummaryRow = RunIndexRow;
@@ -27,27 +27,30 @@ const excluded = (column: string) => sql.raw(`excluded.${column}`);
  */
 export async function upsertRunSummaries(d1: D1Database, rows: readonly RunSummaryRow[]): Promise<void> {
   const db = getDb(d1);
-  const [first, ...rest] = rows.map((row) =>
-    db
-      .insert(runIndex)
-      .values(row)
-      .onConflictDoUpdate({
-        target: runIndex.id,
-        set: {
-          status: excluded("status"),
-          currentStep: excluded("current_step"),
-          error: excluded("error"),
-          waitStepId: excluded("wait_step_id"),
-          waitType: excluded("wait_type"),
-          waitExpiresAt: excluded("wait_expires_at"),
-          version: excluded("version"),
-          updatedAt: excluded("updated_at"),
-          finishedAt: excluded("finished_at"),
-        },
-        setWhere: sql`${runIndex.version} < excluded.version`,
-      }),
-  );
+  const [first, ...rest] = rows.map((row) => summaryUpsert(db, row));
   if (first) await db.batch([first, ...rest]);
+}
+
+/** The upsert of one summary, applied only over an older version (batched with the run's waits). */
+export function summaryUpsert(db: Db, row: RunSummaryRow) {
+  return db
+    .insert(runIndex)
+    .values(row)
+    .onConflictDoUpdate({
+      target: runIndex.id,
+      set: {
+        status: excluded("status"),
+        currentStep: excluded("current_step"),
+        error: excluded("error"),
+        waitStepId: excluded("wait_step_id"),
+        waitType: excluded("wait_type"),
+        waitExpiresAt: excluded("wait_expires_at"),
+        version: excluded("version"),
+        updatedAt: excluded("updated_at"),
+        finishedAt: excluded("finished_at"),
+      },
+      setWhere: sql`${runIndex.version} < excluded.version`,
+    });
 }
 
 /** A run's summary as D1 holds it, or null (what tests and the bench read to measure the index lag). */

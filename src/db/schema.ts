@@ -9,6 +9,8 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
+export * from "./schema-waits";
+
 // All timestamps are integer milliseconds since the epoch; JSON columns hold serialised JSON text.
 
 /** A workflow id and its lifecycle; the definitions themselves live in workflow_versions. */

@@ -7,6 +7,7 @@ import { finishIssues, fromZodIssues, IssueList } from "./issues";
 import { jsonErrorOffset, lineColumn } from "./json-position";
 import { checkAiFallbacks } from "./rules-ai";
 import { checkApprovals } from "./rules-approval";
+import { checkApprovalPolicies } from "./rules-approval-policy";
 import { checkContent } from "./rules-content";
 import { checkJsonData } from "./rules-data";
 import { checkFormFields } from "./rules-fields";
@@ -69,6 +70,7 @@ function validate(raw: unknown, locate?: Locator): ParseResult {
   checkFormFields(raw, issues);
   checkContent(raw, issues);
   checkApprovals(raw, issues);
+  checkApprovalPolicies(raw, issues);
   checkAiFallbacks(raw, issues);
   checkReviews(raw, issues);
   if (issues.items.length > 0 || !shaped.success) {

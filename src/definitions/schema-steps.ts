@@ -3,6 +3,7 @@
  * Cross-step rules (targets, reachability, CEL, templates) live in the semantic checks instead.
  */
 import { z } from "zod";
+import { MAX_RECIPIENTS } from "../lib/limits";
 import { MAX_SHOW_PATHS } from "./context-path";
 import { durationProblem, parseDuration } from "./duration";
 import { HEADER_NAME_PATTERN, ID_PATTERN, ID_RULE, isRuntimeName, NAME_RULE } from "./identifiers";
@@ -110,8 +111,19 @@ const approvalStep = z
     editable: z.boolean().optional(),
     allow_changes: z.boolean().optional(),
     max_revisions: z.int().min(0).max(MAX_REVISIONS_LIMIT).optional(),
+    // Approval policies (docs/approvals.md); their cross-key rules live in rules-approval-policy.ts.
+    quorum: z.int().min(1).max(MAX_RECIPIENTS).optional(),
+    forbid: z.array(template).optional(),
+    escalate: z
+      .array(z.strictObject({ after: duration, to: z.array(template).min(1) }))
+      .min(1)
+      .optional(),
   })
-  .transform((s): ApprovalStep => withDurations(s));
+  .transform((s): ApprovalStep => {
+    const { escalate, ...rest } = withDurations(s);
+    const levels = escalate?.map((e) => ({ after_ms: e.after, to: e.to }));
+    return { ...rest, ...(levels ? { escalate: levels } : {}) };
+  });
 
 const aiModel = z.string().min(1).max(200);
 const aiProvider = z.enum(AI_PROVIDER_NAMES);

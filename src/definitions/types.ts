@@ -63,6 +63,18 @@ export interface ApprovalStep extends StepBase {
   allow_changes?: boolean;
   /** Send-backs allowed per run for this step (default DEFAULT_MAX_REVISIONS). */
   max_revisions?: number;
+  /** Approvals needed (default 1); any rejection rejects. */
+  quorum?: number;
+  /** Mustache templates of addresses that may never decide this step (separation of duties). */
+  forbid?: string[];
+  /** Backup approvers added at `after_ms` from the start of the wait, each level once. */
+  escalate?: Escalation[];
+}
+
+/** One escalation level of an approval. */
+export interface Escalation {
+  after_ms: number;
+  to: string[];
 }
 
 export type MockMode = "success" | "schema_violation" | "timeout" | "transient_error";

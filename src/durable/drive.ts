@@ -5,6 +5,7 @@ import { failPending, remindWait } from "../engine/control";
 import { applyStepOutcome, type EngineDeps, stepById } from "../engine/engine";
 import { resolveWait } from "../engine/resolve-wait";
 import type { RunState, Transition } from "../engine/state";
+import { escalateWait } from "../engine/wait-links";
 import { executeStep } from "../executors";
 import type { Logger } from "../lib/logger";
 import { collectWorkflowSecrets } from "../lib/secrets";
@@ -54,6 +55,11 @@ export async function perform(
     }
     case "remind": {
       const t = remindWait(def, run, o.deps(now));
+      await o.commit(def, t, now);
+      return t.run;
+    }
+    case "escalate": {
+      const t = escalateWait(def, run, o.deps(now));
       await o.commit(def, t, now);
       return t.run;
     }

@@ -137,7 +137,8 @@ export async function scheduleAlarm(
 async function runDeadline(storage: DurableObjectStorage, run: RunState): Promise<number> {
   const wait = run.pending;
   if (run.status === "waiting" && wait?.kind === "human") {
-    return Math.min(wait.expiresAt, wait.remindAt ?? Number.POSITIVE_INFINITY);
+    const never = Number.POSITIVE_INFINITY;
+    return Math.min(wait.expiresAt, wait.remindAt ?? never, wait.escalateAt ?? never);
   }
   if (run.status === "running" && wait?.kind === "ai") return aiWatchdogAt(storage, wait, Date.now());
   return Number.POSITIVE_INFINITY;

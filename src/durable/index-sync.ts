@@ -1,5 +1,5 @@
 import { type DevMailRow, mirrorDevMail } from "../db/dev-mail";
-import { upsertRunSummaries } from "../db/run-index";
+import { writeRunIndex } from "../db/wait-index";
 import type { Logger } from "../lib/logger";
 import { retryDelaySeconds } from "../queue/backoff";
 import type { RunDb } from "../run-db/client";
@@ -62,7 +62,7 @@ export class IndexSync {
     const owed = pendingIndexWrite(this.db);
     if (!owed) return "none";
     try {
-      await upsertRunSummaries(this.d1, [owed.summary]);
+      await writeRunIndex(this.d1, owed.summary, owed.waits);
       indexWritten(this.db, owed.summary.id, owed.version);
       return "written";
     } catch (e) {

@@ -6,6 +6,7 @@ import { getOutboxRow, type MailFate, type MailOutboxRow, recordMailFate } from 
 import type { RunRecord } from "../run-db/run-model";
 import { copyToDevMailbox } from "./index-sync";
 import { pendingMailOf, whyNotWanted } from "./reads";
+import { whyLinkStale } from "./stale-link";
 
 /** The email the mail consumer sends (the outbox row's parts). */
 export type MailToSend = Pick<
@@ -35,7 +36,7 @@ export async function mailToSend(
 ): Promise<MailToSend | null> {
   const row = pendingMailOf(db, outboxId);
   if (!row) return null;
-  const over = whyNotWanted(run, row);
+  const over = whyNotWanted(run, row) ?? whyLinkStale(db, row);
   if (over) {
     await record(env, db, row, { status: "dropped", reason: over });
     logFor(env, row).info("mail dropped", { reason: over });

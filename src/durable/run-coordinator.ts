@@ -3,9 +3,8 @@ import type { Definition } from "../definitions/types";
 import { type AiStepResult, acceptsAiResult, applyAiResult } from "../engine/ai-result";
 import { decideAlarm } from "../engine/alarm";
 import { cancelRun } from "../engine/control";
-import { resolveWait } from "../engine/resolve-wait";
+import { decideWait, decisionTarget } from "../engine/decide";
 import { checkResumeData } from "../engine/resume-check";
-import { resumeTarget } from "../engine/resume-target";
 import { TERMINAL, type Transition } from "../engine/state";
 import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -26,6 +25,7 @@ import { definitionOf, mustLoadDefinition } from "./load";
 import { type MailToSend, mailFate, mailToSend } from "./mail";
 import type { ResumeParams, StartParams } from "./params";
 import { aiJobOf, eventsPage, historyOf, linkFactsOf } from "./reads";
+import { type Relink, relinkRun } from "./relink";
 import { type RpcResult, rpcFail, rpcOk } from "./rpc";
 import { type RunSnapshot, runSnapshot } from "./snapshot";
 
@@ -123,18 +123,23 @@ export class RunCoordinator extends DurableObject<Env> {
       const token = getTokenState(this.db, claims.jti);
       const loaded = state && { run: state, def: await definitionOf(this.env.DB, state) };
       const target = { runId: p.runId, waitId: claims.waitId, stepId: claims.stepId };
-      const { run, def, wait, step } = resumeTarget(loaded, token, target);
+      const approver = claims.recipient ?? `api:${p.principal}`; // the API's own link: api:<principal>
+      const { run, def, wait, step } = decisionTarget(loaded, token, target, approver);
       const now = Date.now();
-      const actor = { approver: claims.recipient ?? p.principal, now };
-      const check = checkResumeData(step, p.data, actor, { def, wait });
+      const check = checkResumeData(step, p.data, { approver, now }, { def, wait });
       if (!check.ok && check.conflict) throw new AppError("conflict", check.conflict);
       if (!check.ok) throw new AppError("validation_failed", "The submitted data is invalid", check.details);
-      const t = resolveWait(def, run, check.resolution, this.steps.deps(now), claims.jti);
+      const t = decideWait(def, run, check.resolution, claims, this.steps.deps(now));
       await this.commit(def, t, now);
       this.log(p.runId).info("run resumed", { step_id: wait.stepId });
       await drive(this.steps, def, t.run);
       return this.snapshot(p.runId);
     });
+  }
+
+  /** Resends or reassigns the links of the run's open wait (the waits API). */
+  relink(runId: string, r: Relink): Promise<RpcResult<RunSnapshot>> {
+    return this.entry(runId, async () => relinkRun(this.steps, this.db, await this.runOf(runId), r));
   }
 
   /** Cancels a waiting or running run; its links stop working. */

@@ -1,5 +1,6 @@
 import type { Definition } from "../definitions/types";
 import type { AiStepResult } from "./ai-result";
+import { withDecisions } from "./approval-policy";
 import { stepById } from "./engine";
 import type { WaitResolution } from "./outcomes";
 import { timeoutResolution } from "./resume-check";
@@ -11,6 +12,8 @@ export type AlarmAction =
   | { kind: "time_out"; stepId: string; resolution: WaitResolution }
   /** A reminder is due. */
   | { kind: "remind" }
+  /** The next escalation level of an approval is due. */
+  | { kind: "escalate" }
   /** The run is running with nothing in flight (its object died between steps): carry it on. */
   | { kind: "drive" }
   /** An AI job may be lost: re-send it, or give the step up once re-sent too often. */
@@ -64,12 +67,14 @@ export function decideAlarm(
   if (run.status === "waiting" && wait?.kind === "human") {
     const step = stepById(def, wait.stepId);
     if (now >= wait.expiresAt && (step.type === "form" || step.type === "approval")) {
-      return { kind: "time_out", stepId: wait.stepId, resolution: timeoutResolution(step, now) };
+      const resolution = withDecisions(timeoutResolution(step, now), wait);
+      return { kind: "time_out", stepId: wait.stepId, resolution };
     }
     // Nobody fixed the AI's output in time: the step fails as it would have without `on_invalid: fix`.
     if (now >= wait.expiresAt && step.type === "ai_generate") {
       return { kind: "time_out", stepId: wait.stepId, resolution: { kind: "timed_out_fail" } };
     }
+    if (wait.escalateAt !== undefined && now >= wait.escalateAt) return { kind: "escalate" };
     if (wait.remindAt !== undefined && now >= wait.remindAt) return { kind: "remind" };
     return { kind: "none" };
   }

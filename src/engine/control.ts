@@ -11,7 +11,10 @@ export function cancelRun(state: RunState, deps: EngineDeps, by: string): Transi
   const pending = t.run.pending;
   if (pending) {
     t.updateSteps.push({ id: pending.attemptId, status: "cancelled", finishedAt: deps.now });
-    if (pending.kind === "human") t.revokeWaits.push(pending.waitId);
+    if (pending.kind === "human") {
+      t.revokeWaits.push(pending.waitId);
+      t.closedWait = pending;
+    }
   }
   t.run.pending = null;
   t.run.status = "cancelled";
@@ -48,7 +51,10 @@ export function failPending(state: RunState, error: RunError, deps: EngineDeps):
   const pending = t.run.pending;
   if (!pending) throw new Error(`run ${state.id} has no step in flight`);
   t.updateSteps.push({ id: pending.attemptId, status: "failed", error, finishedAt: deps.now });
-  if (pending.kind === "human") t.revokeWaits.push(pending.waitId);
+  if (pending.kind === "human") {
+    t.revokeWaits.push(pending.waitId);
+    t.closedWait = pending;
+  }
   t.run.pending = null;
   failStep(t, { stepId: pending.stepId, attemptId: pending.attemptId }, error);
   return t;

@@ -18,6 +18,8 @@ export type StepOutcome =
       recipients: string[];
       /** An approval with `review`: the output it shows. */
       review?: ReviewShown;
+      /** An approval's policy, rendered for this run (src/executors/approval-policy.ts). */
+      policy?: WaitPolicy;
     }
   | { kind: "dispatched"; prompt: string; input?: unknown };
 
@@ -35,3 +37,12 @@ export type WaitResolution =
   | { kind: "rejected"; output: unknown }
   | { kind: "timed_out_fail" }
   | { kind: "timed_out_output"; output: unknown; decision?: "approved" | "rejected" };
+
+/** What a waiting approval's policy fixes for its wait when it starts. */
+export interface WaitPolicy {
+  required: number;
+  forbidden: string[];
+  /** Rendered approvers left out because `forbid` names them. */
+  dropped: string[];
+  escalateAt?: number;
+}

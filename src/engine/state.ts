@@ -49,9 +49,29 @@ export interface HumanWait {
   /** Next reminder time, if the step reminds. */
   remindAt?: number;
   reminders: number;
+  /** Who holds a link now (escalation and reassign change it). */
   recipients: string[];
   review?: ReviewShown;
   fix?: FixShown;
+  /** Approvals the wait needs (approval steps; absent: 1). */
+  required?: number;
+  /** Decisions recorded so far, in order (a quorum collects several before the wait ends). */
+  decisions?: Decision[];
+  /** Addresses that may never decide this wait (the step's rendered `forbid`). */
+  forbidden?: string[];
+  /** Escalation levels fired so far, and when the next one is due. */
+  escalations?: number;
+  escalateAt?: number;
+  /** Recipients whose link was moved to someone else. */
+  reassigned?: string[];
+}
+
+/** One person's answer to a wait: an approval decision, or a submitted form. */
+export interface Decision {
+  approver: string;
+  decision: "approved" | "rejected" | "submitted";
+  comment: string | null;
+  decided_at: string;
 }
 
 /** An AI job in flight; its result is accepted only for this attempt id. */
@@ -162,5 +182,9 @@ export interface Transition {
   useToken?: string;
   /** Waits whose unused tokens stop working. */
   revokeWaits: string[];
+  /** Single recipients whose unused tokens of a wait stop working (resend, reassign); before minting. */
+  revokeRecipients?: { waitId: string; recipient: string }[];
+  /** The wait this transition ended, as it ended (the waits index records its final state). */
+  closedWait?: HumanWait;
   effects: Effect[];
 }

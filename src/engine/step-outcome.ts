@@ -1,4 +1,5 @@
 import type { Step } from "../definitions/types";
+import { policyFields } from "./approval-policy";
 import { storeResult } from "./context";
 import type { EngineDeps } from "./engine";
 import type { StepOutcome } from "./outcomes";
@@ -84,6 +85,7 @@ export function parkOnWait(
     reminders: 0,
     recipients: outcome.recipients,
     ...(outcome.review ? { review: outcome.review } : {}),
+    ...policyFields(outcome.policy),
   };
   t.insertSteps.push({ ...attempt, status: "waiting" });
   t.run.status = "waiting";
@@ -109,6 +111,9 @@ export function parkOnWait(
       ...(outcome.review ? { revision: outcome.review.revision } : {}),
     },
   });
+  for (const recipient of outcome.policy?.dropped ?? []) {
+    t.events.push({ type: "wait.recipient_forbidden", stepId, attemptId: attempt.id, data: { recipient } });
+  }
   if (outcome.recipients.length > 0) {
     t.effects.push({ kind: "mail", waitId: wait.waitId, mail: "request", recipients: outcome.recipients });
   }

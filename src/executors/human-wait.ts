@@ -2,6 +2,7 @@ import { type ApprovalStep, DEFAULT_WAIT_TIMEOUT_MS, type FormStep } from "../de
 import type { StepOutcome } from "../engine/outcomes";
 import type { ReviewShown } from "../engine/state";
 import { MAX_RECIPIENTS } from "../lib/limits";
+import { renderPolicy } from "./approval-policy";
 import { renderRecipients } from "./recipients";
 import { reviewShown } from "./review-wait";
 import { type ExecutorContext, viewOf } from "./types";
@@ -33,6 +34,9 @@ export async function executeHumanWait(
       input: { recipients: valid.slice(0, MAX_RECIPIENTS), recipient_count: valid.length, ...invalid },
     };
   }
+  const rendered = step.type === "approval" ? renderPolicy(step, valid, viewOf(ctx.run), ctx.now) : null;
+  if (rendered && "failed" in rendered) return rendered.failed;
+  const recipients = rendered ? rendered.recipients : valid;
   const expiresAt = ctx.now + (step.timeout_ms ?? DEFAULT_WAIT_TIMEOUT_MS);
   const remindAt = step.remind_after_ms ? ctx.now + step.remind_after_ms : undefined;
   return {
@@ -40,8 +44,9 @@ export async function executeHumanWait(
     type: step.type,
     expiresAt,
     remindAt: remindAt !== undefined && remindAt < expiresAt ? remindAt : undefined,
-    recipients: valid,
-    input: { recipients: valid, ...invalid },
+    recipients,
+    input: { recipients, ...invalid },
     ...(review ? { review } : {}),
+    ...(rendered ? { policy: rendered.policy } : {}),
   };
 }

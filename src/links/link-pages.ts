@@ -1,7 +1,8 @@
 import { htmlResponse, renderConfirmationPage, renderErrorPage } from "../html";
 import type { ResumeClaims } from "../tokens";
 import type { LinkState } from "./link-state";
-import { ownRecordedValues } from "./page-views";
+import { approvalsOfRun, ownApprovalOutput } from "./own-decision";
+import { ownRecordedValues, progressText } from "./page-views";
 
 /** An error page as a Response with the page headers. */
 export function errorPage(status: number, title: string, message: string): Response {
@@ -33,20 +34,31 @@ export function settledPage(
     );
   }
   if (state.kind === "used") {
-    const recorded = state.recorded
-      ? ownRecordedValues(state.step, state.recorded.output, claims.recipient)
-      : [];
+    const output =
+      state.step.type === "approval"
+        ? ownApprovalOutput(state.run, claims.waitId, state.recorded, claims.recipient)
+        : state.recorded?.output;
+    const recorded = ownRecordedValues(state.step, output, claims.recipient);
+    const approvals = approvalsOfRun(state.run);
+    const progress = approvals ? ` ${progressText(approvals)}` : "";
     const page = renderConfirmationPage(
       justSubmitted
-        ? { title: "Thank you", message: "Your response was recorded.", workflowName, recorded }
+        ? { title: "Thank you", message: `Your response was recorded.${progress}`, workflowName, recorded }
         : {
             title: "Already recorded",
-            message: "A response was already submitted with this link; it cannot be changed here.",
+            message: `A response was already submitted with this link; it cannot be changed here.${progress}`,
             workflowName,
             recorded,
           },
     );
     return htmlResponse(page, justSubmitted ? 200 : 409);
+  }
+  if (state.replaced) {
+    return errorPage(
+      410,
+      "This link was replaced",
+      `A newer link for this request was sent, or the request was handed to someone else. Use the most recent email about "${workflowName}".`,
+    );
   }
   const title = "This request is no longer open";
   if (state.answered) {

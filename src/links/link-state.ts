@@ -2,6 +2,7 @@ import { loadDefinition } from "../definitions/cache";
 import type { AiGenerateStep, ApprovalStep, Definition, FormStep } from "../definitions/types";
 import { runStub } from "../durable/address";
 import { type RpcResult, unwrap } from "../durable/rpc";
+import { replacedLink } from "../engine/decide";
 import { openWait, tokenMatches } from "../engine/link-check";
 import { AppError } from "../lib/errors";
 import type { RunRecord } from "../run-db/run-model";
@@ -22,7 +23,15 @@ export type LinkState =
   | { kind: "open"; run: RunRecord; def: Definition; step: LinkStep }
   | { kind: "used"; run: RunRecord; def: Definition; step: LinkStep; recorded?: Recorded }
   | { kind: "cancelled"; run: RunRecord; def: Definition }
-  | { kind: "closed"; run: RunRecord; def: Definition; step: LinkStep; answered?: Answered };
+  | {
+      kind: "closed";
+      run: RunRecord;
+      def: Definition;
+      step: LinkStep;
+      answered?: Answered;
+      /** The wait is still open but this link was revoked: a resend or reassign replaced it. */
+      replaced?: boolean;
+    };
 
 /** The steps a link answers: forms, approvals, and ai_generate steps a person fixes (`on_invalid: fix`). */
 export type LinkStep = FormStep | ApprovalStep | AiGenerateStep;
@@ -63,6 +72,7 @@ export async function readLinkState(env: Env, claims: ResumeClaims): Promise<Lin
   if (token.usedAt !== null) return { kind: "used", run, def, step, recorded };
   if (run.status === "cancelled") return { kind: "cancelled", run, def };
   if (openWait(run, token, claims)) return { kind: "open", run, def, step };
+  if (replacedLink(run, token, claims)) return { kind: "closed", run, def, step, replaced: true };
   const answered = answeredBy(recorded);
   return { kind: "closed", run, def, step, ...(answered ? { answered } : {}) };
 }

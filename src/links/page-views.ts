@@ -8,6 +8,7 @@ import { renderText } from "../lib/render";
 import type { RunRecord } from "../run-db/run-model";
 import type { ResumeClaims } from "../tokens";
 import { displayText, truncate } from "./display-text";
+import { approvalsOfRun } from "./own-decision";
 import { schemaFields } from "./schema-fields";
 import { shownValues } from "./shown-values";
 import type { ApprovalPageView } from "./templates/approval-page";
@@ -60,6 +61,7 @@ export function approvalView(
   extra: Pick<ApprovalPageView, "error" | "comment"> & SchemaFormExtra = {},
 ): ApprovalPageView {
   const { posted, fieldErrors, ...kept } = extra;
+  const approvals = approvalsOfRun(run);
   return {
     ...reviewOf(run, def, step, { posted, fieldErrors }),
     workflowName: def.name,
@@ -70,6 +72,7 @@ export function approvalView(
     action,
     expiresAt: claims.expiresAt,
     approver: claims.recipient,
+    ...(approvals ? { progress: progressText(approvals) } : {}),
     ...kept,
   };
 }
@@ -132,6 +135,13 @@ export function fixView(
     fixer: claims.recipient,
     ...(extra.error ? { error: extra.error } : {}),
   };
+}
+
+/** "1 of 2 approvals are in; 1 more is needed." */
+export function progressText({ required, received }: { required: number; received: number }): string {
+  const more = Math.max(required - received, 0);
+  const inText = `${received} of ${required} approvals ${received === 1 ? "is" : "are"} in`;
+  return more === 0 ? `${inText}.` : `${inText}; ${more} more ${more === 1 ? "is" : "are"} needed.`;
 }
 
 function fieldValueText(field: FormField, value: unknown): string {

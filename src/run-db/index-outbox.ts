@@ -1,6 +1,7 @@
 // The durable outbox of index writes (see store.ts): what the object still owes D1's run index.
 import { and, eq } from "drizzle-orm";
 import type { RunSummaryRow } from "../db/run-index";
+import type { WaitIndexWrite } from "../db/wait-index";
 import type { RunDb } from "./client";
 import { indexOutbox } from "./schema";
 
@@ -8,6 +9,8 @@ import { indexOutbox } from "./schema";
 export interface PendingIndexWrite {
   version: number;
   summary: RunSummaryRow;
+  /** The run's waits to write with it (the open one, and any it closed since the last write). */
+  waits: WaitIndexWrite[];
   failures: number;
   retryAt: number | null;
 }
@@ -16,9 +19,12 @@ export interface PendingIndexWrite {
 export function pendingIndexWrite(db: RunDb): PendingIndexWrite | null {
   const row = db.select().from(indexOutbox).limit(1).get();
   if (!row) return null;
+  // The waits travel in the summary's JSON (an outbox row written before them has none).
+  const { waits = [], ...summary } = JSON.parse(row.summary) as RunSummaryRow & { waits?: WaitIndexWrite[] };
   return {
     version: row.version,
-    summary: JSON.parse(row.summary) as RunSummaryRow,
+    summary,
+    waits,
     failures: row.failures,
     retryAt: row.retryAt,
   };

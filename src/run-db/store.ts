@@ -1,11 +1,12 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { RunSummaryRow } from "../db/run-index";
 import type { RunRow } from "../db/schema";
-import type { RunState, Transition } from "../engine/state";
+import type { HumanWait, RunState, Transition } from "../engine/state";
 import type { RunDb } from "./client";
 import { REVIEWS_KEY } from "./run-model";
 import { events, indexOutbox, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
 import { workingTokens } from "./tokens";
+import { indexedWaits } from "./wait-index";
 
 /** A mail outbox row prepared before the transaction (the email carries a freshly signed link). */
 export interface OutboxInsert {
@@ -96,6 +97,13 @@ function writeSteps(db: RunDb, t: Transition): void {
 
 function writeTokens(db: RunDb, t: Transition, x: Extra): void {
   const runId = t.run.id;
+  // A resend or reassign revokes the old links before minting their successors.
+  for (const r of t.revokeRecipients ?? []) {
+    db.update(resumeTokens)
+      .set({ revokedAt: x.now })
+      .where(and(workingTokens(runId, r.waitId), eq(resumeTokens.recipient, r.recipient)))
+      .run();
+  }
   for (const m of t.mintTokens)
     db.insert(resumeTokens)
       .values({ ...m, runId, kid: x.kid, createdAt: x.now })
@@ -167,14 +175,17 @@ export function summaryOf(row: RunRow): RunSummaryRow {
   };
 }
 
-/** Puts the run's current summary in the index outbox (the newest replaces an older one not yet sent). */
-export function enqueueIndexWrite(db: RunDb, runId: string): void {
+/**
+ * Puts the run's current summary in the index outbox (the newest replaces an older one not yet sent),
+ * with its waits: the one it closed (`closed`), its open one, and those an unsent write carried.
+ */
+export function enqueueIndexWrite(db: RunDb, runId: string, closed?: HumanWait): void {
   const row = db.select().from(runs).where(eq(runs.id, runId)).get();
   if (!row) return;
   const values = {
     runId,
     version: row.version,
-    summary: JSON.stringify(summaryOf(row)),
+    summary: JSON.stringify({ ...summaryOf(row), waits: indexedWaits(db, row, closed) }),
     failures: 0,
     retryAt: null,
   };
@@ -193,7 +204,7 @@ export function writeTransition(db: RunDb, t: Transition, extra: Extra): void {
     writeSteps(db, t);
     writeTokens(db, t, extra);
     writeMailAndEvents(db, t, extra);
-    enqueueIndexWrite(db, t.run.id);
+    enqueueIndexWrite(db, t.run.id, t.closedWait);
   });
   t.run.version = next;
 }

@@ -9,7 +9,7 @@ import { api } from "../helpers/api";
 import { query } from "../helpers/html";
 import { indexSettled } from "../helpers/run-db";
 import { resumeRun, startedRun } from "../helpers/runs";
-import { Browser } from "./browser";
+import { Browser, csrfOf } from "./browser";
 
 const ADMIN = "test-key-123";
 
@@ -186,9 +186,9 @@ steps:
 
     const waits = await b.get("/console/waits");
     expect(waits.status).toBe(200);
-    const row = (await query(waits.html, "tbody tr")).find((r) => r.text.includes(run.run_id));
-    expect(row?.text).toContain("ada@example.test");
-    expect(row?.text).toMatch(/\d+(\.\d)? (ms|s)/);
+    const card = (await query(waits.html, "section.card")).find((r) => r.text.includes(run.run_id));
+    expect(card?.text).toContain("ada@example.test (pending)");
+    expect(card?.text).toMatch(/waiting for \d+(\.\d)? (ms|s)/);
   });
 
   it("shows a person's fix of an AI output as the step's last attempt, with who was asked", async () => {
@@ -221,9 +221,9 @@ steps:
     );
     expect((await query(page.html, ".attempt.ai")).length).toBe(1);
     const waits = await b.get("/console/waits");
-    expect((await query(waits.html, "tbody tr")).find((r) => r.text.includes(run.run_id))?.text).toContain(
-      "(fix)",
-    );
+    const card = (await query(waits.html, "section.card")).find((r) => r.text.includes(run.run_id));
+    expect(card?.text).toContain("(fix)");
+    expect(card?.text).toContain("fixer@example.test (pending)");
   });
 
   it("shows an approval's decision: who, when, the comment", async () => {
@@ -372,5 +372,92 @@ describe("a wait's story", () => {
     expect((await query(html, ".human tbody tr"))[1]?.text).toContain("failed mailbox full");
     expect(html).toContain("reminders: 1");
     expect(html).toContain("escalations: 1");
+  });
+});
+
+describe("the waits inbox", () => {
+  const yaml = `
+id: console-inbox
+name: Console inbox
+start_step: ask
+steps:
+  - id: ask
+    type: form
+    assignee: "ada@example.test"
+    fields:
+      - { name: note, type: string }
+`;
+
+  async function waitingRun(): Promise<{ runId: string; waitId: string }> {
+    await api("POST", "/v1/workflows", { yaml });
+    const run = await startedRun("console-inbox");
+    await indexSettled(run.run_id);
+    const waits = await api<{ items: Array<{ run_id: string; wait_id: string }> }>(
+      "GET",
+      "/v1/waits?status=open",
+    );
+    const wait = waits.body.items.find((w) => w.run_id === run.run_id);
+    if (!wait) throw new Error("the run's wait is not in the index");
+    return { runId: run.run_id, waitId: wait.wait_id };
+  }
+
+  it("resends and reassigns an open wait's link for an operator, and says so", async () => {
+    const { runId, waitId } = await waitingRun();
+    const b = new Browser();
+    await b.signIn("operator-key-789");
+    const inbox = await b.get("/console/waits");
+    const csrf = await csrfOf(inbox.html);
+    expect(await query(inbox.html, `form[action='/console/waits/${runId}/${waitId}/resend']`)).toHaveLength(
+      1,
+    );
+
+    const resent = await b.post(`/console/waits/${runId}/${waitId}/resend`, { _csrf: csrf, recipient: "" });
+    expect(resent.status).toBe(303);
+    expect((await b.get(resent.location ?? "")).html).toContain("The link was sent again.");
+
+    const bad = await b.post(`/console/waits/${runId}/${waitId}/reassign`, {
+      _csrf: csrf,
+      from: "ada@example.test",
+      to: "not an email",
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain("must be an email address");
+
+    const moved = await b.post(`/console/waits/${runId}/${waitId}/reassign`, {
+      _csrf: csrf,
+      from: "ada@example.test",
+      to: "bob@example.test",
+    });
+    expect(moved.status).toBe(303);
+    const timeline = await b.get(`/console/runs/${runId}`);
+    const changes = (await query(timeline.html, "ul[aria-label='Changes to the wait'] li")).map(
+      (li) => li.text,
+    );
+    expect(changes.some((c) => c.startsWith("link resent to ada@example.test"))).toBe(true);
+    expect(
+      changes.some((c) => c.startsWith("reassigned from ada@example.test to bob@example.test by ops")),
+    ).toBe(true);
+  });
+
+  it("shows a reader no resend or reassign, and refuses its post (403); a wait that is not open is 409", async () => {
+    const { runId, waitId } = await waitingRun();
+    const b = new Browser();
+    await b.signIn("reader-key-000");
+    const inbox = await b.get("/console/waits");
+    expect(await query(inbox.html, "form[action^='/console/waits/']")).toHaveLength(0);
+    const refused = await b.post(`/console/waits/${runId}/${waitId}/resend`, {
+      _csrf: await csrfOf(inbox.html),
+    });
+    expect(refused.status).toBe(403);
+
+    const admin = await signedIn();
+    const page = await admin.get("/console/waits");
+    const csrf = await csrfOf(page.html);
+    const unknown = await admin.post(`/console/waits/${runId}/wait_00000000000000000000000000/resend`, {
+      _csrf: csrf,
+    });
+    expect(unknown.status).toBe(409);
+    expect(unknown.html).toContain("wait");
+    expect((await admin.post(`/console/waits/${runId}/nope/resend`, { _csrf: csrf })).status).toBe(404);
   });
 });

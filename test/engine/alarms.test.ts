@@ -312,7 +312,7 @@ describe("alarms fire once per wait", () => {
       "GET",
       `/v1/executions/${run.run_id}/context`,
     );
-    expect(ctx.body.runtime.sign).toMatchObject({ decision: "approved", approver: "tester" });
+    expect(ctx.body.runtime.sign).toMatchObject({ decision: "approved", approver: "api:tester" });
   });
 
   it("a resume racing the timeout: exactly one of them decides the wait", async () => {

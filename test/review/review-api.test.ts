@@ -123,7 +123,7 @@ describe("approval with review: edit and approve", () => {
     expect(ctx.draft).toEqual(edited);
     expect(ctx.review).toMatchObject({
       decision: "approved",
-      approver: "tester",
+      approver: "api:tester",
       revision: 1,
       content_hash: review.content_hash,
       edited: true,
@@ -142,7 +142,7 @@ describe("approval with review: edit and approve", () => {
     const decided = (await events(run.run_id)).find((e) => e.type === "review.decided");
     expect(decided?.data).toEqual({
       decision: "approved",
-      approver: "tester",
+      approver: "api:tester",
       revision: 1,
       content_hash: review.content_hash,
       edited: true,
@@ -292,9 +292,9 @@ describe("on_invalid: fix", () => {
     }>("GET", `/v1/executions/${run.run_id}/history`);
     const attempts = history.body.steps.find((s) => s.step_id === "draft")?.attempts ?? [];
     expect(attempts.map((a) => a.status)).toEqual(["failed", "failed", "completed"]);
-    expect(attempts[2]).toMatchObject({ output: fixed, meta: { source: "human", fixer: "tester" } });
+    expect(attempts[2]).toMatchObject({ output: fixed, meta: { source: "human", fixer: "api:tester" } });
     const fixedEvent = (await events(run.run_id)).find((e) => e.type === "ai.fixed");
-    expect(fixedEvent?.data).toEqual({ source: "human", fixer: "tester" });
+    expect(fixedEvent?.data).toEqual({ source: "human", fixer: "api:tester" });
     const mail = await runDb(run.run_id)
       .prepare("SELECT to_address, subject FROM mail_outbox")
       .all<{ to_address: string; subject: string }>();

@@ -132,7 +132,7 @@ describe("a form → conditional → approval run, through the HTTP API only", (
       summary: "Checkout is down",
       score: 95,
       channel: "email",
-      review: { decision: "approved", approver: "tester", comment: "Go" },
+      review: { decision: "approved", approver: "api:tester", comment: "Go" },
     });
 
     const history = await api<{
@@ -168,6 +168,7 @@ describe("a form → conditional → approval run, through the HTTP API only", (
       "step.started@review",
       "run.waiting@review",
       "mail.queued@review",
+      "approval.decided@review",
       "run.resumed@review",
       "step.completed@review",
       "run.completed",

@@ -6,6 +6,7 @@ const READ = new Set(["GET", "HEAD", "OPTIONS"]);
 const OPERATOR_WRITES: ReadonlyArray<{ method: string; path: RegExp }> = [
   { method: "POST", path: /^\/v1\/executions\/?$/ },
   { method: "POST", path: /^\/v1\/executions\/[^/]+\/(resume|cancel)\/?$/ },
+  { method: "POST", path: /^\/v1\/executions\/[^/]+\/waits\/[^/]+\/(resend|reassign)\/?$/ },
   { method: "POST", path: /^\/v1\/workflows\/validate\/?$/ },
 ];
 

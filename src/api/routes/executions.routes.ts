@@ -94,7 +94,7 @@ export const resumeRunRoute = createRoute({
   request: { params: RunIdParam, body: body(ResumeSchema, RESUME_EXAMPLE) },
   responses: {
     200: json(RunStatusSchema, "Accepted; the run moved on"),
-    ...errorResponses(400, 401, 404, 409, 410, 413, 415, 422),
+    ...errorResponses(400, 401, 403, 404, 409, 410, 413, 415, 422),
   },
 });
 

@@ -24,6 +24,7 @@ export const ErrorEnvelopeSchema = z
 const DESCRIPTIONS: Record<number, string> = {
   400: "Malformed request (bad JSON, bad cursor or parameter)",
   401: "Missing or invalid credentials",
+  403: "Forbidden: the key's role may not do this, or the step forbids this person",
   404: "Not found",
   409: "Conflict with the current state",
   410: "Gone: the link or token has expired",

@@ -83,6 +83,10 @@ export const RunStatusSchema = z
         fields: z.array(FieldSchema).optional(),
         review: ReviewWaitSchema.optional(),
         fix: FixWaitSchema.optional(),
+        approvals: z
+          .object({ required: z.number().int(), received: z.number().int() })
+          .optional()
+          .openapi({ description: "Approvals: how many the step needs (its quorum) and how many are in" }),
       })
       .optional(),
   })

@@ -34,6 +34,8 @@ export interface ApprovalPageView {
   expiresAt: number;
   /** The approver the link was sent to (from the token). */
   approver?: string | undefined;
+  /** How many approvals are in and still needed (a quorum), as a sentence. */
+  progress?: string | undefined;
   error?: string | undefined;
   /** The comment typed before an error, kept on re-render. */
   comment?: string | undefined;
@@ -92,6 +94,7 @@ export function renderApprovalPage(view: ApprovalPageView): string {
       ) : null}
       <Pairs id="details-heading" title="Details" items={view.shown} />
       {view.approver ? <p class="meta">You are responding as {view.approver}.</p> : null}
+      {view.progress ? <p class="meta progress">{view.progress}</p> : null}
       <Deadline expiresAt={view.expiresAt} />
       <form method="post" action={view.action}>
         {view.review ? <ReviewSection review={view.review} /> : null}

@@ -1,0 +1,80 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { listWaits } from "../../db/wait-index";
+import { runStub } from "../../durable/address";
+import { unwrapRun } from "../../durable/rpc";
+import type { RunSnapshot } from "../../durable/snapshot";
+import type { Relink } from "../../engine/wait-links";
+import { type WaitItem, waitItem } from "../../engine/wait-view";
+import { decodeCursor, encodeCursor } from "../../lib/cursor";
+import { AppError } from "../../lib/errors";
+import type { AppEnv } from "../app-env";
+import { validationHook } from "../validation-hook";
+import { listWaitsRoute, reassignWaitRoute, resendWaitRoute } from "./waits.routes";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The API form of a wait. */
+export const waitBody = (w: WaitItem) => ({
+  run_id: w.runId,
+  workflow_id: w.workflowId,
+  step_id: w.stepId,
+  type: w.type,
+  wait_id: w.waitId,
+  status: w.status,
+  recipients: w.recipients,
+  created_at: iso(w.createdAt),
+  expires_at: iso(w.expiresAt),
+  closed_at: w.closedAt === null ? null : iso(w.closedAt),
+});
+
+/** The open wait a resend or reassign left, as the API shows it. */
+function openWaitBody(snapshot: RunSnapshot) {
+  const { record } = snapshot;
+  const wait = record.pending;
+  if (record.status !== "waiting" || wait?.kind !== "human") {
+    throw new AppError("conflict", "The run is no longer waiting");
+  }
+  return waitBody(waitItem(record, wait, null));
+}
+
+/**
+ * The waits inbox (D1's index, which may lag a run by its index write: docs/scaling.md) and what an
+ * operator does with an open wait's links (asked of the run's object).
+ */
+export const waitRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+waitRoutes.openapi(listWaitsRoute, async (c) => {
+  const q = c.req.valid("query");
+  const after = q.cursor
+    ? decodeCursor<{ t: number; id: string }>(q.cursor, { t: "number", id: "string" })
+    : undefined;
+  const rows = await listWaits(c.env.DB, {
+    limit: q.limit,
+    status: q.status,
+    workflowId: q.workflow_id,
+    recipient: q.recipient,
+    after,
+  });
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  const next_cursor =
+    rows.length > q.limit && last ? encodeCursor({ t: last.createdAt, id: last.waitId }) : null;
+  return c.json({ items: page.map(waitBody), next_cursor }, 200);
+});
+
+const relink = async (env: Env, runId: string, r: Relink) =>
+  openWaitBody(unwrapRun(await runStub(env, runId).relink(runId, r)));
+
+waitRoutes.openapi(resendWaitRoute, async (c) => {
+  const { run_id, wait_id } = c.req.valid("param");
+  const { recipient } = c.req.valid("json");
+  const r: Relink = { kind: "resend", waitId: wait_id, recipient, by: c.get("principal") };
+  return c.json(await relink(c.env, run_id, r), 200);
+});
+
+waitRoutes.openapi(reassignWaitRoute, async (c) => {
+  const { run_id, wait_id } = c.req.valid("param");
+  const { from, to } = c.req.valid("json");
+  const r: Relink = { kind: "reassign", waitId: wait_id, from, to, by: c.get("principal") };
+  return c.json(await relink(c.env, run_id, r), 200);
+});
