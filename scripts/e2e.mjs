@@ -314,7 +314,7 @@ async function scenario(key) {
 
   await checkReviewPages({ browser, base: BASE, key, root: ROOT, check, shot, api, mailedLink });
   await checkApprovalPolicies({ browser, base: BASE, key, api, mailedLink, shot, check });
-  await checkConsole({ browser, base: BASE, key, api, check, shot, log, mailedLink });
+  await checkConsole({ browser, base: BASE, key, api, check, shot, log });
 
   await check("/docs renders Swagger UI offline, from this origin, with no CSP violation", () =>
     checkDocsPage(browser, BASE, key, shot),

@@ -1,8 +1,8 @@
 // The console's part of `npm run test:e2e` (called by scripts/e2e.mjs): signs in with an API key,
-// finds a failed AI run by filter and reads its attempts' validation errors, opens a waiting run, the
-// waits inbox and a workflow's SVG step graph, checks that a reader cannot cancel and that a post
-// without its CSRF token is refused, cancels as an admin, signs out. Every request the console's
-// pages make is recorded: none may go to another origin. Screenshots go to test/e2e/artifacts/; with
+// finds a failed AI run by filter and reads its attempts' validation errors, opens a waiting run,
+// resends its link from the waits inbox, opens a workflow's SVG step graph, checks that a reader
+// cannot cancel and that a post without its CSRF token is refused, cancels as an admin, signs out.
+// Every request the console's pages make is recorded: none may go to another origin. Screenshots go to test/e2e/artifacts/; with
 // E2E_DOCS_IMAGES=1 the docs' screenshots (docs/images/console-*.png) are written too.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -43,6 +43,13 @@ async function ensureWorkflow(api, key, file, id) {
   if (current.body?.source === yaml) return;
   const updated = await api("PUT", `/v1/workflows/${id}`, { yaml, key });
   assert(updated.status === 201, `updating ${id}: ${updated.status} ${updated.text}`);
+}
+
+/** How many emails to the asked person the dev mailbox holds for a run. */
+async function mailCount(base, runId) {
+  const res = await fetch(`${base}/dev/mail.json`);
+  const { items } = await res.json();
+  return items.filter((m) => m.run_id === runId && m.to === ASKED).length;
 }
 
 async function runUntil(api, key, runId, statuses) {
@@ -195,11 +202,20 @@ export async function checkConsole({ browser, base, key, api, check, shot, log }
     await docsShot(p, "run-waiting");
   });
 
-  await check("console: the waits inbox lists the open wait with its age", async () => {
+  await check("console: the waits inbox lists the open wait, and resends its link", async () => {
     await p.getByRole("link", { name: "Waits" }).click();
-    const row = p.locator("tbody tr", { hasText: waitingId });
-    assert((await row.count()) === 1, "the waiting run is listed");
-    assert((await row.textContent())?.includes(ASKED), "with its recipient");
+    const card = p.locator("section.card", { hasText: waitingId });
+    assert((await card.count()) === 1, "the waiting run is listed");
+    assert((await card.textContent())?.includes(`${ASKED} (pending)`), "with its recipient");
+    const before = await mailCount(base, waitingId);
+    await Promise.all([
+      p.waitForURL(/done=resent/),
+      card.getByRole("button", { name: "Resend link" }).click(),
+    ]);
+    assert((await p.getByText("The link was sent again.").count()) === 1, "confirmation");
+    const deadline = Date.now() + 10_000;
+    while ((await mailCount(base, waitingId)) <= before && Date.now() < deadline) await sleep(250);
+    assert((await mailCount(base, waitingId)) > before, "a new email to the recipient");
     await shot(p, "14-console-waits");
     await docsShot(p, "waits");
   });

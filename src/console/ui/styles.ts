@@ -26,7 +26,7 @@ const CONSOLE_ADDITIONS = [
   ".status{display:inline-block;padding:0 .45rem;border-radius:.3rem;font-size:.85rem;font-weight:600;border:1px solid currentColor}",
   ".s-failed,.s-rejected,.s-cancelled{color:var(--bad)}.s-completed{color:var(--ok)}.s-waiting,.s-running{color:var(--accent)}",
   ".card{border:1px solid var(--line);border-radius:.5rem;padding:.75rem 1rem;margin:0 0 1rem}",
-  ".card>h3{margin-top:0}",
+  ".card>h2,.card>h3{margin-top:0}",
   ".attempt{border-left:3px solid var(--line);padding:.25rem 0 .25rem .75rem;margin:.75rem 0}",
   ".attempt.failed{border-left-color:var(--bad)}.attempt.completed{border-left-color:var(--ok)}",
   "pre{white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:color-mix(in srgb,var(--line) 25%,transparent);padding:.6rem;border-radius:.4rem;margin:.25rem 0 .75rem;max-height:28rem;overflow:auto}",
