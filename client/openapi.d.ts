@@ -266,6 +266,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/hooks/{workflow_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a run of a workflow with a `webhook` trigger from a signed post (Standard Webhooks)
+     * @description No API key: the Standard Webhooks signature is the credential, made with the workflow's secret in WEBHOOK_SECRETS. The JSON object body becomes the run's `inputs` (an empty body: `{}`), checked against the workflow's `inputs` schema. The same `webhook-id` always answers the run it started.
+     */
+    post: operations["receiveWebhook"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -341,6 +361,8 @@ export interface components {
       current_step: string | null;
       created_at: string;
       updated_at: string;
+      /** @description The run whose `workflow` step started this one (status bodies only) */
+      parent_run_id?: string | null;
       error?: {
         code: string;
         message: string;
@@ -430,6 +452,8 @@ export interface components {
         current_step: string | null;
         created_at: string;
         updated_at: string;
+        /** @description The run whose `workflow` step started this one (status bodies only) */
+        parent_run_id?: string | null;
         error?: {
           code: string;
           message: string;
@@ -2160,6 +2184,95 @@ export interface operations {
           "application/json": {
             [key: string]: unknown;
           };
+        };
+      };
+      /** @description Unexpected error (the body carries a request id, never internals) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  receiveWebhook: {
+    parameters: {
+      query?: never;
+      header?: {
+        "webhook-id"?: string;
+        "webhook-timestamp"?: string;
+        "webhook-signature"?: string;
+      };
+      path: {
+        workflow_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The run an earlier post with the same webhook-id started */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RunStatus"];
+        };
+      };
+      /** @description A new run, driven to its first wait, AI step or end */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RunStatus"];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor or parameter) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Request body larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Validation failed; details name each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Unexpected error (the body carries a request id, never internals) */

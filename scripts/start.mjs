@@ -101,7 +101,8 @@ async function main() {
     vars.PUBLIC_BASE_URL = base;
   }
   log(`starting wrangler dev on ${base}…`);
-  server = startWranglerDev({ port, vars, extraArgs: persist });
+  // --test-scheduled: GET /__scheduled runs the minute's cron tick on demand (docs/triggers.md).
+  server = startWranglerDev({ port, vars, extraArgs: [...persist, "--test-scheduled"] });
   server.on("exit", (code, signal) => {
     killGroup(server, "SIGKILL");
     if (stopping) return;

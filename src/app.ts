@@ -6,6 +6,7 @@ import { apiKeyAuth } from "./api/middleware/auth";
 import { limitBody } from "./api/middleware/body-limit";
 import { requestContext } from "./api/middleware/request-context";
 import { executionRoutes } from "./api/routes/executions";
+import { hookRoutes } from "./api/routes/hooks";
 import { schemaRoutes } from "./api/routes/schemas";
 import { systemRoutes } from "./api/routes/system";
 import { waitRoutes } from "./api/routes/waits";
@@ -22,12 +23,15 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // The links sub-app bounds its own bodies, so that its onError answers a post over 1 MiB with a page.
   app.use("/v1/*", limitBody());
   app.use("/v1/*", apiKeyAuth());
+  // Webhooks carry no API key: their signature is checked by the route (docs/triggers.md).
+  app.use("/hooks/*", limitBody());
 
   app.route("/", systemRoutes);
   app.route("/", workflowRoutes);
   app.route("/", executionRoutes);
   app.route("/", waitRoutes);
   app.route("/", schemaRoutes);
+  app.route("/", hookRoutes);
   // Human pages and the dev mailbox: outside /v1, no API key (the link's token is the capability).
   app.route("/r", linkRoutes);
   app.route("/dev", devMailRoutes);
@@ -52,6 +56,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
       { name: "Executions", description: "Runs of workflows" },
       { name: "Waits", description: "The inbox of human waits: list, resend and reassign links" },
       { name: "System", description: "Health and the workflow JSON Schema" },
+      { name: "Triggers", description: "Runs started by signed webhooks" },
     ],
   });
   // Swagger UI from this origin's static assets (wrangler.toml [assets]); the page itself sets the CSP.

@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import { handleQueue, type QueueMessage } from "./queue";
+import { handleScheduled } from "./triggers/scheduled";
 
 export { RunCoordinator } from "./durable/run-coordinator";
 
@@ -8,4 +9,5 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   queue: handleQueue,
+  scheduled: handleScheduled,
 } satisfies ExportedHandler<Env, QueueMessage>;

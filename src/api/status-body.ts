@@ -18,7 +18,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export async function statusBody(env: Env, snapshot: RunSnapshot, requestOrigin: string) {
   const { record: run, apiToken: token } = snapshot;
-  const body = summaryBody(run);
+  const body = { ...summaryBody(run), parent_run_id: snapshot.parentRunId ?? null };
   const wait = run.pending;
   if (run.status !== "waiting" || wait?.kind !== "human") return body;
   const def = await loadDefinition(env.DB, run.workflowId, run.workflowVersion);

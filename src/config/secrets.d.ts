@@ -18,6 +18,8 @@ declare namespace Cloudflare {
     CF_ACCESS_TEAM_DOMAIN?: string;
     CF_ACCESS_AUD?: string;
     CF_ACCESS_ROLE?: string;
+    /** `workflow_id=whsec_…[,whsec_…];…`: the Standard Webhooks secrets of `POST /hooks/{id}` (triggers/). */
+    WEBHOOK_SECRETS?: string;
     /** Email Service binding, when EMAIL_PROVIDER=cloudflare. */
     EMAIL?: { send(message: unknown): Promise<unknown> };
     [secret: `SECRET_${string}`]: string | undefined;

@@ -9,6 +9,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
+export * from "./schedules-schema";
 export * from "./schema-waits";
 
 // All timestamps are integer milliseconds since the epoch; JSON columns hold serialised JSON text.

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Definition } from "../definitions/types";
 import { AppError } from "../lib/errors";
 import { getDb } from "./client";
+import { scheduleDeletes, scheduleWrites } from "./schedules";
 import { type WorkflowRow, type WorkflowVersionRow, workflows, workflowVersions } from "./schema";
 
 export interface NewVersion {
@@ -51,6 +52,7 @@ export async function createWorkflow(d1: D1Database, v: NewVersion): Promise<num
           .update(workflows)
           .set({ latestVersion: version, name: v.definition.name, updatedAt: v.now, deletedAt: null })
           .where(and(eq(workflows.id, id), eq(workflows.latestVersion, existing.latestVersion))),
+        ...scheduleWrites(db, id, version, v.definition.triggers, v.now),
       ]);
     } else {
       await db.batch([
@@ -63,6 +65,7 @@ export async function createWorkflow(d1: D1Database, v: NewVersion): Promise<num
           updatedAt: v.now,
         }),
         db.insert(workflowVersions).values(versionValues(id, 1, v)),
+        ...scheduleWrites(db, id, 1, v.definition.triggers, v.now),
       ]);
     }
   } catch (e) {
@@ -84,6 +87,7 @@ export async function addVersion(d1: D1Database, id: string, v: NewVersion): Pro
         .update(workflows)
         .set({ latestVersion: version, name: v.definition.name, updatedAt: v.now })
         .where(and(eq(workflows.id, id), eq(workflows.latestVersion, existing.latestVersion))),
+      ...scheduleWrites(db, id, version, v.definition.triggers, v.now),
     ]);
   } catch (e) {
     if (isUniqueViolation(e))
@@ -149,10 +153,13 @@ export async function listWorkflows(
 export async function softDeleteWorkflow(d1: D1Database, id: string, now: number): Promise<void> {
   const db = getDb(d1);
   await getLiveWorkflow(d1, id);
-  await db
-    .update(workflows)
-    .set({ deletedAt: now, updatedAt: now })
-    .where(and(eq(workflows.id, id), isNull(workflows.deletedAt)));
+  await db.batch([
+    db
+      .update(workflows)
+      .set({ deletedAt: now, updatedAt: now })
+      .where(and(eq(workflows.id, id), isNull(workflows.deletedAt))),
+    scheduleDeletes(db, id),
+  ]);
 }
 
 /** The latest version number of a live workflow, or null when there is none (unknown or deleted). */

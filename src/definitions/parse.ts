@@ -13,6 +13,8 @@ import { checkJsonData } from "./rules-data";
 import { checkFormFields } from "./rules-fields";
 import { checkGraph } from "./rules-graph";
 import { checkReviews } from "./rules-review";
+import { checkSubWorkflows } from "./rules-subworkflow";
+import { checkTriggers } from "./rules-triggers";
 import { definitionSchema } from "./schema";
 import { MAX_SOURCE_BYTES, type ParseResult } from "./types";
 import { jsonLocator, type Locator, readYaml } from "./yaml-source";
@@ -72,6 +74,8 @@ function validate(raw: unknown, locate?: Locator): ParseResult {
   checkApprovals(raw, issues);
   checkApprovalPolicies(raw, issues);
   checkAiFallbacks(raw, issues);
+  checkTriggers(raw, issues);
+  checkSubWorkflows(raw, issues);
   checkReviews(raw, issues);
   if (issues.items.length > 0 || !shaped.success) {
     return { ok: false, issues: finishIssues(issues, locate) };

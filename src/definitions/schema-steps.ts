@@ -16,6 +16,7 @@ import {
   DEFAULT_AI_MAX_RETRIES,
   type FormStep,
   type JsonSchema,
+  type WorkflowStep,
 } from "./types";
 
 export const stepId = z.string().regex(ID_PATTERN, ID_RULE);
@@ -189,7 +190,18 @@ const apiCallStep = z
   })
   .transform((s): ApiCallStep => withDurations(s));
 
-export const STEP_TYPES = ["form", "approval", "ai_generate", "conditional", "api_call"] as const;
+const workflowStep = z
+  .strictObject({
+    ...base,
+    type: z.literal("workflow"),
+    workflow: z.string().regex(ID_PATTERN, `workflow ids ${ID_RULE}`),
+    version: z.int().min(1).optional(),
+    // Keys are the child's input names, whatever its inputs schema calls them.
+    inputs: z.record(z.string().min(1).max(200), template).optional(),
+  })
+  .transform((s): WorkflowStep => withDurations(s));
+
+export const STEP_TYPES = ["form", "approval", "ai_generate", "conditional", "api_call", "workflow"] as const;
 
 export const stepSchema = z.discriminatedUnion("type", [
   formStep,
@@ -197,4 +209,5 @@ export const stepSchema = z.discriminatedUnion("type", [
   aiGenerateStep,
   conditionalStep,
   apiCallStep,
+  workflowStep,
 ]);

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { ID_PATTERN, ID_RULE } from "./identifiers";
 import { jsonSchema, stepId, stepSchema } from "./schema-steps";
+import { triggersSchema } from "./schema-triggers";
 import { type Definition, MAX_STEPS } from "./types";
 
 export const definitionSchema = z.strictObject({
@@ -13,6 +14,7 @@ export const definitionSchema = z.strictObject({
   context: z.record(z.string(), z.unknown()).default({}),
   templates: z.record(z.string().regex(ID_PATTERN, `template ids ${ID_RULE}`), z.string()).default({}),
   steps: z.array(stepSchema).min(1).max(MAX_STEPS, `at most ${MAX_STEPS} steps are allowed`),
+  triggers: triggersSchema.optional(),
 });
 
 /** Compile-time proof that the schema produces the shared `Definition` type, no more, no less. */

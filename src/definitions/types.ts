@@ -138,8 +138,30 @@ export interface ApiCallStep extends StepBase {
   store: boolean;
 }
 
-export type Step = FormStep | ApprovalStep | AiGenerateStep | ConditionalStep | ApiCallStep;
+/** A sub-workflow: starts a child run of `workflow` (pinned to `version`, else its latest) and waits for it. */
+export interface WorkflowStep extends StepBase {
+  type: "workflow";
+  workflow: string;
+  version?: number;
+  /** Each value a Mustache template over the parent's context; the child's `inputs`. */
+  inputs?: Record<string, string>;
+}
+
+export type Step = FormStep | ApprovalStep | AiGenerateStep | ConditionalStep | ApiCallStep | WorkflowStep;
 export type StepType = Step["type"];
+
+/** `- cron: "0 9 * * 1-5"`: a run at every due minute (UTC), started with these inputs. */
+export interface CronTrigger {
+  cron: string;
+  inputs?: Record<string, unknown>;
+}
+
+/** `- webhook: {}`: runs started by signed posts to `POST /hooks/{workflow_id}` (docs/triggers.md). */
+export interface WebhookTrigger {
+  webhook: Record<string, never>;
+}
+
+export type Trigger = CronTrigger | WebhookTrigger;
 
 export interface Definition {
   id: string;
@@ -150,6 +172,8 @@ export interface Definition {
   context: Record<string, unknown>;
   templates: Record<string, string>;
   steps: Step[];
+  /** What starts runs besides the API: schedules and webhooks (absent: none). */
+  triggers?: Trigger[];
 }
 
 /** One problem in a definition, located by path and, for YAML, by line and column (1-based). */

@@ -13,9 +13,10 @@ export async function firstTransition(
   const { runId, workflowVersion, inputs, profile } = p;
   const begun = beginRun(def, { runId, workflowVersion, inputs, profile }, deps);
   // The first step shares the run's creating batch (one D1 round trip less) unless it has side
-  // effects: an api_call must not run before the run exists, or an idempotency race could repeat it.
+  // effects: an api_call must not run before the run exists, or an idempotency race could repeat it;
+  // a workflow step starts a child run, which needs its parent to exist.
   const first = stepById(def, def.start_step);
-  if (first.type === "api_call") return begun;
+  if (first.type === "api_call" || first.type === "workflow") return begun;
   const now = deps.now;
   const outcome = await executeStep(first, { definition: def, run: begun.run, now, secrets: {} });
   const t = applyStepOutcome(def, begun.run, outcome, deps, now);

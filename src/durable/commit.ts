@@ -1,11 +1,12 @@
 import { isDevMode } from "../config/env";
 import type { Definition } from "../definitions/types";
-import type { Effect, RunState, Transition } from "../engine/state";
+import { type Effect, type RunState, TERMINAL, type Transition } from "../engine/state";
 import type { Logger } from "../lib/logger";
 import type { RunDb } from "../run-db/client";
 import { outboxRows } from "../run-db/mail";
 import { type RunOrigin, writeTransition } from "../run-db/store";
 import { parseTokenSecrets } from "../tokens";
+import { cancelChildOf, notifyParent } from "./children";
 import { EFFECTS_KEY, flushEffects, owedRecord, type PendingEffects, WATCHDOG_MS } from "./effects";
 import { copyToDevMailbox, INDEX_WATCHDOG_MS } from "./index-sync";
 import { prepareOutbox } from "./outbox";
@@ -64,6 +65,8 @@ export async function commitTransition(
   // transition, at debug: an entry's own info line ("run started", "run resumed", …) says what happened.
   log.debug("transition", { version: t.run.version, events: t.events.map((e) => e.type).join(",") });
   if (record) await flushEffects(env, storage, record, log);
+  await cancelChildOf(env, t, log);
+  if (TERMINAL.has(t.run.status)) void notifyParent(env, db, t.run.id, log); // never awaited: children.ts
 }
 
 /** The record of what this transition owes after it commits: its own effects and earlier ones still owed. */

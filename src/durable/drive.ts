@@ -1,15 +1,22 @@
 import type { Definition } from "../definitions/types";
 import { applyAiResult } from "../engine/ai-result";
 import { AI_LOST, type AlarmAction } from "../engine/alarm";
+import { acceptsChildEnd, applyChildEnd, type ChildEnd } from "../engine/child-run";
 import { failPending, remindWait } from "../engine/control";
 import { applyStepOutcome, type EngineDeps, stepById } from "../engine/engine";
 import { resolveWait } from "../engine/resolve-wait";
-import type { RunState, Transition } from "../engine/state";
+import { type RunState, TERMINAL, type Transition } from "../engine/state";
 import { escalateWait } from "../engine/wait-links";
 import { executeStep } from "../executors";
+import type { ChildStartRequest } from "../executors/types";
 import type { Logger } from "../lib/logger";
 import { collectWorkflowSecrets } from "../lib/secrets";
+import type { RunRecord } from "../run-db/run-model";
 import { resendAiJob } from "./ai-watchdog";
+import { childStanding, startChildRun } from "./children";
+import { definitionOf } from "./load";
+
+export type { ChildEnd };
 
 /** What driving a run needs of its object. */
 export interface Steps {
@@ -28,7 +35,9 @@ export async function drive(o: Steps, def: Definition, start: RunState): Promise
   while (state.status === "running" && !state.pending && state.currentStep) {
     const step = stepById(def, state.currentStep);
     const startedAt = Date.now();
-    const outcome = await executeStep(step, { definition: def, run: state, now: startedAt, ...io });
+    const run = state;
+    const startChild = (request: ChildStartRequest) => startChildRun(o.env, o.storage, run, request);
+    const outcome = await executeStep(step, { definition: def, run, now: startedAt, ...io, startChild });
     const now = Date.now();
     const t = applyStepOutcome(def, state, outcome, o.deps(now), startedAt);
     await o.commit(def, t, now);
@@ -76,7 +85,27 @@ export async function perform(
       await o.commit(def, t, now);
       return t.run;
     }
+    case "check_child": {
+      if (run.pending?.kind !== "child") return run;
+      const end = await childStanding(o.env, run.pending.childRunId);
+      if (!TERMINAL.has(end.status)) return run;
+      const t = applyChildEnd(def, run, end, o.deps(now));
+      await o.commit(def, t, now);
+      return drive(o, def, t.run);
+    }
     case "none":
       return run;
   }
+}
+
+/** A child run ended: the `workflow` step waiting for it completes or fails and the run drives on. */
+export async function childEnded(o: Steps, state: RunRecord, end: ChildEnd): Promise<{ applied: boolean }> {
+  if (!acceptsChildEnd(state, end)) return { applied: false };
+  const def = await definitionOf(o.env.DB, state);
+  const now = Date.now();
+  const t = applyChildEnd(def, state, end, o.deps(now));
+  await o.commit(def, t, now);
+  o.log(state.id).info("child run ended", { child_run_id: end.runId, status: end.status });
+  await drive(o, def, t.run);
+  return { applied: true };
 }

@@ -5,6 +5,7 @@ import type { Logger } from "../lib/logger";
 import { retryDelaySeconds } from "../queue/backoff";
 import type { AiJobMessage, MailMessage } from "../queue/messages";
 import { aiWatchdogAt } from "./ai-watchdog";
+import { CHILD_CHECK_MS } from "./children";
 
 /** How long after a batch the watchdog alarm fires if the effects that follow it never finished. */
 export const WATCHDOG_MS = 30_000;
@@ -141,5 +142,6 @@ async function runDeadline(storage: DurableObjectStorage, run: RunState): Promis
     return Math.min(wait.expiresAt, wait.remindAt ?? never, wait.escalateAt ?? never);
   }
   if (run.status === "running" && wait?.kind === "ai") return aiWatchdogAt(storage, wait, Date.now());
+  if (run.status === "waiting" && wait?.kind === "child") return Date.now() + CHILD_CHECK_MS;
   return Number.POSITIVE_INFINITY;
 }

@@ -3,8 +3,6 @@ import type { Definition } from "../definitions/types";
 import { type AiStepResult, acceptsAiResult, applyAiResult } from "../engine/ai-result";
 import { decideAlarm } from "../engine/alarm";
 import { cancelRun } from "../engine/control";
-import { decideWait, decisionTarget } from "../engine/decide";
-import { checkResumeData } from "../engine/resume-check";
 import { TERMINAL, type Transition } from "../engine/state";
 import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -14,10 +12,9 @@ import type { MailFate } from "../run-db/mail";
 import type { RunRecord } from "../run-db/run-model";
 import { loadRun, onlyRun } from "../run-db/runs";
 import type { RunOrigin } from "../run-db/store";
-import { getTokenState } from "../run-db/tokens";
 import { firstTransition } from "./begin";
 import { commitTransition, repairEffects } from "./commit";
-import { drive, perform, type Steps } from "./drive";
+import { type ChildEnd, childEnded, drive, perform, type Steps } from "./drive";
 import { scheduleAlarm } from "./effects";
 import { findRun, runOf } from "./find-run";
 import { IndexSync, indexDeadline } from "./index-sync";
@@ -26,6 +23,7 @@ import { type MailToSend, mailFate, mailToSend } from "./mail";
 import type { ResumeParams, StartParams } from "./params";
 import { aiJobOf, eventsPage, historyOf, linkFactsOf } from "./reads";
 import { type Relink, relinkRun } from "./relink";
+import { resumeRun } from "./resume";
 import { type RpcResult, rpcFail, rpcOk } from "./rpc";
 import { type RunSnapshot, runSnapshot } from "./snapshot";
 
@@ -118,21 +116,7 @@ export class RunCoordinator extends DurableObject<Env> {
   /** Applies a person's answer to the run's current wait, exactly once. */
   resume(p: ResumeParams): Promise<RpcResult<RunSnapshot>> {
     return this.entry(p.runId, async () => {
-      const { claims } = p;
-      const state = await findRun(this.env, this.db, p.runId, this.log(p.runId));
-      const token = getTokenState(this.db, claims.jti);
-      const loaded = state && { run: state, def: await definitionOf(this.env.DB, state) };
-      const target = { runId: p.runId, waitId: claims.waitId, stepId: claims.stepId };
-      const approver = claims.recipient ?? `api:${p.principal}`; // the API's own link: api:<principal>
-      const { run, def, wait, step } = decisionTarget(loaded, token, target, approver);
-      const now = Date.now();
-      const check = checkResumeData(step, p.data, { approver, now }, { def, wait });
-      if (!check.ok && check.conflict) throw new AppError("conflict", check.conflict);
-      if (!check.ok) throw new AppError("validation_failed", "The submitted data is invalid", check.details);
-      const t = decideWait(def, run, check.resolution, claims, this.steps.deps(now));
-      await this.commit(def, t, now);
-      this.log(p.runId).info("run resumed", { step_id: wait.stepId });
-      await drive(this.steps, def, t.run);
+      await resumeRun(this.steps, this.db, p);
       return this.snapshot(p.runId);
     });
   }
@@ -170,6 +154,11 @@ export class RunCoordinator extends DurableObject<Env> {
       await drive(this.steps, def, t.run);
       return { applied: true };
     });
+  }
+
+  /** A child run ended: the `workflow` step waiting for it completes or fails; anything else is ignored. */
+  childEnded(runId: string, end: ChildEnd): Promise<RpcResult<{ applied: boolean }>> {
+    return this.entry(runId, async () => childEnded(this.steps, await this.runOf(runId), end));
   }
 
   /** The run's status body facts. */

@@ -1,4 +1,5 @@
 import type { RunDb } from "../run-db/client";
+import { parentOf } from "../run-db/parent";
 import type { RunRecord } from "../run-db/run-model";
 import { loadRun } from "../run-db/runs";
 import { type ApiToken, apiTokenFor } from "../run-db/tokens";
@@ -10,6 +11,8 @@ import { type ApiToken, apiTokenFor } from "../run-db/tokens";
 export interface RunSnapshot {
   record: RunRecord;
   apiToken: ApiToken | null;
+  /** The run whose `workflow` step started this one, or null. */
+  parentRunId: string | null;
 }
 
 /** The run as it now stands in the object's storage, or null when it holds no such run. */
@@ -18,5 +21,6 @@ export function runSnapshot(db: RunDb, runId: string): RunSnapshot | null {
   if (!record) return null;
   const wait = record.pending;
   const open = record.status === "waiting" && wait?.kind === "human";
-  return { record, apiToken: open ? apiTokenFor(db, runId, wait.waitId) : null };
+  const parentRunId = parentOf(db, runId)?.parentRunId ?? null;
+  return { record, apiToken: open ? apiTokenFor(db, runId, wait.waitId) : null, parentRunId };
 }

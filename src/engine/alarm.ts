@@ -20,6 +20,8 @@ export type AlarmAction =
   | { kind: "resend_ai" }
   /** The step's queue messages (its AI job or emails) could not be sent, however often tried: fail it. */
   | { kind: "fail_unsent"; error: RunError }
+  /** The run waits for a child run: ask the child whether it ended (its notice may have been lost). */
+  | { kind: "check_child" }
   | { kind: "none" };
 
 /** What an AI step reports when the watchdog gave up on its job. */
@@ -78,6 +80,7 @@ export function decideAlarm(
     if (wait.remindAt !== undefined && now >= wait.remindAt) return { kind: "remind" };
     return { kind: "none" };
   }
+  if (run.status === "waiting" && wait?.kind === "child") return { kind: "check_child" };
   if (run.status === "running" && !wait) return { kind: "drive" };
   if (run.status === "running" && wait?.kind === "ai" && !repaired) return { kind: "resend_ai" };
   return { kind: "none" };

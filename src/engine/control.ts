@@ -18,7 +18,9 @@ export function cancelRun(state: RunState, deps: EngineDeps, by: string): Transi
   }
   t.run.pending = null;
   t.run.status = "cancelled";
-  t.events.push({ type: "run.cancelled", stepId: t.run.currentStep ?? undefined, data: { by } });
+  // A child run waited for goes with it: the object cancels the child this event names (durable/commit.ts).
+  const child = pending?.kind === "child" ? { child_run_id: pending.childRunId } : {};
+  t.events.push({ type: "run.cancelled", stepId: t.run.currentStep ?? undefined, data: { by, ...child } });
   return t;
 }
 

@@ -1,4 +1,5 @@
 import { type Definition, MAX_EXECUTED_STEPS, type Step } from "../definitions/types";
+import { parkOnChild } from "./child-run";
 import type { StepOutcome } from "./outcomes";
 import { failRun } from "./run-end";
 import type { RunContext, RunState, Transition } from "./state";
@@ -119,6 +120,9 @@ export function applyStepOutcome(
       break;
     case "dispatched":
       dispatchAi(t, attempt, outcome);
+      break;
+    case "child":
+      parkOnChild(t, attempt, outcome);
       break;
   }
   return t;

@@ -21,7 +21,9 @@ export type StepOutcome =
       /** An approval's policy, rendered for this run (src/executors/approval-policy.ts). */
       policy?: WaitPolicy;
     }
-  | { kind: "dispatched"; prompt: string; input?: unknown };
+  | { kind: "dispatched"; prompt: string; input?: unknown }
+  /** A child run started and has not ended yet: the run waits for it (engine/child-run.ts). */
+  | { kind: "child"; childRunId: string; input?: unknown };
 
 /** The result of the human side of a wait, after validation. */
 export type WaitResolution =

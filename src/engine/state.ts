@@ -85,7 +85,17 @@ export interface AiPending {
   prompt: string;
 }
 
-export type Pending = HumanWait | AiPending;
+/** A child run (a `workflow` step) the run waits for; only that child's end is accepted. */
+export interface ChildWait {
+  kind: "child";
+  stepId: string;
+  seq: number;
+  attemptId: string;
+  startedAt: number;
+  childRunId: string;
+}
+
+export type Pending = HumanWait | AiPending | ChildWait;
 
 /** A send-back the reviewed AI step answers next: its previous output and the reviewer's comment. */
 export interface RevisionRequest {

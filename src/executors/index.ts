@@ -4,6 +4,7 @@ import { executeAiGenerate } from "./ai-generate";
 import { executeApiCallStep } from "./api-call-step";
 import { executeConditional } from "./conditional";
 import { executeHumanWait } from "./human-wait";
+import { executeSubWorkflow } from "./sub-workflow";
 import type { ExecutorContext } from "./types";
 
 /** Runs one step with the executor of its type; executors report, they never persist. */
@@ -18,5 +19,7 @@ export async function executeStep(step: Step, ctx: ExecutorContext): Promise<Ste
       return executeAiGenerate(step, ctx);
     case "api_call":
       return executeApiCallStep(step, ctx);
+    case "workflow":
+      return executeSubWorkflow(step, ctx);
   }
 }

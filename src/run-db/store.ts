@@ -3,6 +3,7 @@ import type { RunSummaryRow } from "../db/run-index";
 import type { RunRow } from "../db/schema";
 import type { HumanWait, RunState, Transition } from "../engine/state";
 import type { RunDb } from "./client";
+import { type ParentLink, writeParent } from "./parent";
 import { REVIEWS_KEY } from "./run-model";
 import { events, indexOutbox, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
 import { workingTokens } from "./tokens";
@@ -26,6 +27,8 @@ export interface RunOrigin {
   createdBy: string;
   idempotencyKey: string | null;
   requestHash: string | null;
+  /** The run whose `workflow` step started this one. */
+  parent?: ParentLink;
 }
 
 interface Extra {
@@ -65,6 +68,7 @@ function writeRun(db: RunDb, run: RunState, next: number, x: Extra): void {
     db.insert(runs)
       .values({ ...ids, ...state, createdBy, idempotencyKey, requestHash, finishedAt })
       .run();
+    if (x.origin.parent) writeParent(db, run.id, x.origin.parent);
     return;
   }
   db.update(runs)

@@ -9,6 +9,7 @@ import { canonicalJson, sha256Hex } from "../lib/hash";
 import { idNamedBy, newId } from "../lib/ids";
 import { fieldPath } from "../lib/json-pointer";
 import { compileSchema, type SchemaError } from "../lib/json-schema";
+import type { ParentLink } from "../run-db/parent";
 
 export interface StartInput {
   workflow_id: string;
@@ -62,6 +63,7 @@ export async function startRun(
   principal: string,
   input: StartInput,
   idempotencyKey: string | undefined,
+  parent?: ParentLink,
 ): Promise<{ run: RunSnapshot; created: boolean }> {
   const hash = await sha256Hex(canonicalJson(input));
   const runId = idempotencyKey ? await idNamedBy("run", `${principal}\u0000${idempotencyKey}`) : newId("run");
@@ -81,7 +83,10 @@ export async function startRun(
     workflowVersion: version,
     inputs: input.inputs ?? {},
     profile: input.profile ?? {},
-    origin: { createdBy: principal, idempotencyKey: idempotencyKey ?? null, requestHash: hash },
+    origin: {
+      ...{ createdBy: principal, idempotencyKey: idempotencyKey ?? null, requestHash: hash },
+      ...(parent ? { parent } : {}),
+    },
   });
   const started = unwrap(result as unknown as RpcResult<{ run: RunSnapshot; created: boolean }>);
   return started.created ? started : replay(started.run, hash);

@@ -226,6 +226,29 @@ steps:
     expect(card?.text).toContain("fixer@example.test (pending)");
   });
 
+  it("links a sub-workflow step to its child run, and draws it in the graph", async () => {
+    await api("POST", "/v1/workflows", { yaml: waiting });
+    const parent = `
+id: console-parent
+name: Console parent
+start_step: child
+steps:
+  - id: child
+    type: workflow
+    workflow: console-waits
+`;
+    const saved = await api("POST", "/v1/workflows", { yaml: parent });
+    expect(saved.status, saved.text).toBe(201);
+    const run = await startedRun("console-parent");
+    const b = await signedIn();
+    const page = await b.get(`/console/runs/${run.run_id}`);
+    const link = (await query(page.html, ".attempt a[href^='/console/runs/run_']"))[0];
+    expect(link?.text).toMatch(/^run_[0-9a-z]{26}$/);
+    expect(link?.text).not.toBe(run.run_id);
+    const graph = await b.get("/console/workflows/console-parent");
+    expect((await query(graph.html, "svg g.node"))[0]?.attrs.class).toBe("node n-workflow start");
+  });
+
   it("shows an approval's decision: who, when, the comment", async () => {
     const yaml = `
 id: console-approval

@@ -12,6 +12,7 @@ import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import type { AppEnv } from "../app-env";
 import { readDefinition } from "../definition-body";
+import { refuseSubWorkflowCycles } from "../sub-workflow-check";
 import { validationHook } from "../validation-hook";
 import {
   createWorkflowRoute,
@@ -45,6 +46,7 @@ export const workflowRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 workflowRoutes.openapi(createWorkflowRoute, async (c) => {
   const submitted = await readDefinition(c, c.req.valid("json"));
   const db = c.env.DB;
+  await refuseSubWorkflowCycles(db, submitted.definition);
   const version = await createWorkflow(db, { ...submitted, principal: c.get("principal"), now: Date.now() });
   forgetLatestVersion(submitted.definition.id);
   const saved = await getVersion(db, submitted.definition.id, version);
@@ -66,6 +68,7 @@ workflowRoutes.openapi(listWorkflowsRoute, async (c) => {
 
 workflowRoutes.openapi(validateWorkflowRoute, async (c) => {
   const { definition } = await readDefinition(c, c.req.valid("json"));
+  await refuseSubWorkflowCycles(c.env.DB, definition);
   return c.json({ valid: true as const, id: definition.id, step_count: definition.steps.length }, 200);
 });
 
@@ -93,6 +96,7 @@ workflowRoutes.openapi(putWorkflowRoute, async (c) => {
     ]);
   }
   const db = c.env.DB;
+  await refuseSubWorkflowCycles(db, submitted.definition);
   const version = await addVersion(db, id, { ...submitted, principal: c.get("principal"), now: Date.now() });
   forgetLatestVersion(id);
   const saved = await getVersion(db, id, version);

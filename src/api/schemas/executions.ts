@@ -63,6 +63,11 @@ export const RunStatusSchema = z
     current_step: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
+    parent_run_id: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: "The run whose `workflow` step started this one (status bodies only)" }),
     error: z
       .object({
         code: z.string(),

@@ -6,6 +6,7 @@ const KIND: Record<string, string> = {
   approval: "wait: approval",
   conditional: "branch",
   api_call: "API call",
+  workflow: "sub-workflow",
 };
 
 const path = (points: Array<{ x: number; y: number }>) =>

@@ -1,6 +1,17 @@
 import type { AttemptView } from "../../run-db/history";
 import { Code } from "../ui/format";
 
+const RUN_ID = /^run_[0-9a-z]{26}$/;
+
+/** The child run a sub-workflow step started (its input, then its output, name it), if any. */
+function childRunOf(a: AttemptView): string | undefined {
+  for (const v of [a.output, a.input]) {
+    const id = (v as { child_run_id?: unknown } | undefined)?.child_run_id;
+    if (typeof id === "string" && RUN_ID.test(id)) return id;
+  }
+  return undefined;
+}
+
 /**
  * An attempt of a step without a view of its own (api_call, conditional): its request (input), its
  * result (output) and its error, as stored. api_call requests are stored with secrets already
@@ -9,11 +20,17 @@ import { Code } from "../ui/format";
 export function PlainAttempt(props: { a: AttemptView; anchor: string; type: string }) {
   const { a } = props;
   const isApi = props.type === "api_call";
+  const child = childRunOf(a);
   return (
     <div class={`attempt ${a.status}`} id={props.anchor}>
       <h4>
         Attempt {a.attempt}: {a.status}
       </h4>
+      {child ? (
+        <p>
+          Child run: <a href={`/console/runs/${child}`}>{child}</a>
+        </p>
+      ) : null}
       {a.input !== undefined ? (
         <details open={isApi}>
           <summary>{isApi ? "Request" : "Input"}</summary>

@@ -1,0 +1,53 @@
+// The run's parent, when a `workflow` step of another run started it: a table of its own (the `runs`
+// table of existing objects is never altered), created with the others at construction.
+import { eq } from "drizzle-orm";
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { RunDb } from "./client";
+
+export const runParent = sqliteTable("run_parent", {
+  runId: text("run_id").primaryKey(),
+  parentRunId: text("parent_run_id").notNull(),
+  /** 1 for a child of a top-level run, 2 for a grandchild, … */
+  depth: integer("depth").notNull(),
+  /** When the parent accepted this run's end; null until then. */
+  notifiedAt: integer("notified_at"),
+});
+
+export const RUN_PARENT_DDL = `
+CREATE TABLE IF NOT EXISTS run_parent (
+  run_id text PRIMARY KEY NOT NULL, parent_run_id text NOT NULL, depth integer NOT NULL, notified_at integer
+);
+`;
+
+export interface ParentLink {
+  parentRunId: string;
+  depth: number;
+}
+
+/** Records the run's parent once (a repeated start keeps the first). */
+export function writeParent(db: RunDb, runId: string, link: ParentLink): void {
+  db.insert(runParent)
+    .values({ runId, ...link })
+    .onConflictDoNothing()
+    .run();
+}
+
+/** The run's parent, or null for a run started by the API, a schedule or a webhook. */
+export function parentOf(db: RunDb, runId: string): (ParentLink & { notifiedAt: number | null }) | null {
+  const row = db.select().from(runParent).where(eq(runParent.runId, runId)).get();
+  return row ? { parentRunId: row.parentRunId, depth: row.depth, notifiedAt: row.notifiedAt } : null;
+}
+
+/** Notes that the parent accepted the run's end: it is not told again. */
+export function markParentNotified(db: RunDb, runId: string, at: number): void {
+  db.update(runParent).set({ notifiedAt: at }).where(eq(runParent.runId, runId)).run();
+}
+
+/**
+ * How deep the run is (0: not a child), read straight from its object's storage: what a `workflow` step
+ * of the run needs before it starts a child, where only the storage is at hand (durable/drive.ts).
+ */
+export function depthIn(storage: DurableObjectStorage, runId: string): number {
+  const rows = storage.sql.exec<{ depth: number }>("SELECT depth FROM run_parent WHERE run_id = ?", runId);
+  return rows.toArray()[0]?.depth ?? 0;
+}
