@@ -45,7 +45,7 @@ async function signInForm(
           <p>{opts.error}</p>
         </div>
       ) : null}
-      <form method="post" action={`/console/sign-in?next=${encodeURIComponent(next)}`}>
+      <form class="sign-in" method="post" action={`/console/sign-in?next=${encodeURIComponent(next)}`}>
         <CsrfField token={token} />
         <div class="field">
           <label for="api-key">API key</label>

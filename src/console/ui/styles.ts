@@ -47,6 +47,7 @@ const CONSOLE_ADDITIONS = [
   ".legend{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0;font-size:.9rem;color:var(--muted)}",
   ".copy{margin-left:.5rem;padding:.1rem .5rem;font-size:.8rem;background:transparent;color:var(--accent);border:1px solid var(--line)}",
   ".danger{background:var(--bad)}",
+  ".sign-in{max-width:28rem}",
   ".relink{display:flex;flex-wrap:wrap;gap:.75rem 2rem}",
   ".inline{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}.inline label{display:inline;margin:0}",
   ".inline select,.inline input{width:auto;min-width:12rem;padding:.4rem}.inline button{padding:.45rem 1rem}",
