@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { checkApprovalPolicies } from "./e2e/approvals.mjs";
+import { checkConsole } from "./e2e/console.mjs";
 import { checkReviewPages } from "./e2e/review.mjs";
 import { checks } from "./lib/checks.mjs";
 import { firstApiKey, readDevVars } from "./lib/dev-vars.mjs";
@@ -313,6 +314,7 @@ async function scenario(key) {
 
   await checkReviewPages({ browser, base: BASE, key, root: ROOT, check, shot, api, mailedLink });
   await checkApprovalPolicies({ browser, base: BASE, key, api, mailedLink, shot, check });
+  await checkConsole({ browser, base: BASE, key, api, check, shot, log });
 
   await check("/docs renders Swagger UI offline, from this origin, with no CSP violation", () =>
     checkDocsPage(browser, BASE, key, shot),

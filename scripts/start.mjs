@@ -61,6 +61,7 @@ function banner(base, apiKey) {
   return [
     "",
     "Scaff is running (mock AI, outbox mail, local D1). Ctrl-C stops it.",
+    `  Console    ${base}/console   (sign in with the API key below)`,
     `  API        ${base}/v1/workflows`,
     `  Docs       ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
     `  Health     ${base}/health`,

@@ -14,6 +14,7 @@ import { waitRoutes } from "./api/routes/waits";
 import { workflowStatsRoutes } from "./api/routes/workflow-stats";
 import { workflowRoutes } from "./api/routes/workflows";
 import { validationHook } from "./api/validation-hook";
+import { consoleRoutes } from "./console/routes";
 import { devMailRoutes } from "./dev/mailbox-routes";
 import { linkRoutes } from "./links/routes";
 
@@ -38,6 +39,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // Human pages and the dev mailbox: outside /v1, no API key (the link's token is the capability).
   app.route("/r", linkRoutes);
   app.route("/dev", devMailRoutes);
+  app.route("/console", consoleRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

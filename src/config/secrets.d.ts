@@ -14,6 +14,10 @@ declare namespace Cloudflare {
     RESEND_API_KEY?: string;
     /** `NAME=host[,host…];NAME2=host`: where each SECRET_<NAME> may be sent (config/env.ts). */
     SECRETS_ALLOWED_HOSTS?: string;
+    /** Cloudflare Access in front of /console (docs/console.md): the team domain, the app's AUD tag, the role. */
+    CF_ACCESS_TEAM_DOMAIN?: string;
+    CF_ACCESS_AUD?: string;
+    CF_ACCESS_ROLE?: string;
     /** `workflow_id=whsec_…[,whsec_…];…`: the Standard Webhooks secrets of `POST /hooks/{id}` (triggers/). */
     WEBHOOK_SECRETS?: string;
     /** Email Service binding, when EMAIL_PROVIDER=cloudflare. */

@@ -1,6 +1,6 @@
 // The index across runs in D1: one summary row per run, written by the run's object after each
 // transition (src/durable/index-sync.ts) and read by lists. Writes are ordered by the run's version.
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import type { RunStatus } from "../engine/state";
 import type { RunUsage } from "../engine/usage";
 import { type Db, getDb } from "./client";
@@ -81,10 +81,26 @@ const toSummary = (r: RunSummaryRow): RunSummary => ({
   },
 });
 
+/** What a list of runs may be narrowed to: a workflow, a status, created in [createdFrom, createdTo). */
+export interface RunFilter {
+  workflowId?: string | undefined;
+  status?: RunStatus | undefined;
+  createdFrom?: number | undefined;
+  createdTo?: number | undefined;
+}
+
+const filtered = (q: RunFilter): SQL | undefined =>
+  and(
+    q.workflowId ? eq(runIndex.workflowId, q.workflowId) : undefined,
+    q.status ? eq(runIndex.status, q.status) : undefined,
+    q.createdFrom !== undefined ? gte(runIndex.createdAt, q.createdFrom) : undefined,
+    q.createdTo !== undefined ? lt(runIndex.createdAt, q.createdTo) : undefined,
+  );
+
 /** Runs newest first, optionally filtered, after the (created_at, id) of the previous page's last item. */
 export async function listRuns(
   d1: D1Database,
-  q: { limit: number; workflowId?: string; status?: RunStatus; after?: { t: number; id: string } },
+  q: RunFilter & { limit: number; after?: { t: number; id: string } | undefined },
 ): Promise<RunSummary[]> {
   const after = q.after;
   const rows = await getDb(d1)
@@ -92,8 +108,7 @@ export async function listRuns(
     .from(runIndex)
     .where(
       and(
-        q.workflowId ? eq(runIndex.workflowId, q.workflowId) : undefined,
-        q.status ? eq(runIndex.status, q.status) : undefined,
+        filtered(q),
         after
           ? or(
               lt(runIndex.createdAt, after.t),
@@ -106,4 +121,18 @@ export async function listRuns(
     .limit(q.limit + 1)
     .all();
   return rows.map(toSummary);
+}
+
+/** How many runs match `q` (its status ignored), per status: one grouped query. */
+export async function countRunsByStatus(
+  d1: D1Database,
+  q: Omit<RunFilter, "status">,
+): Promise<Partial<Record<RunStatus, number>>> {
+  const rows = await getDb(d1)
+    .select({ status: runIndex.status, n: count() })
+    .from(runIndex)
+    .where(filtered({ ...q, status: undefined }))
+    .groupBy(runIndex.status)
+    .all();
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }

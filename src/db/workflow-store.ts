@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Definition } from "../definitions/types";
 import { AppError } from "../lib/errors";
 import { getDb } from "./client";
@@ -182,4 +182,22 @@ export async function storedDefinition(d1: D1Database, id: string, version: numb
     .where(and(eq(workflowVersions.workflowId, id), eq(workflowVersions.version, version)))
     .get();
   return row?.definition ?? null;
+}
+
+/** A workflow's versions, newest first: number, name, who saved it and when (not the sources). */
+export async function listVersions(
+  d1: D1Database,
+  id: string,
+): Promise<Array<{ version: number; name: string; createdBy: string; createdAt: number }>> {
+  return getDb(d1)
+    .select({
+      version: workflowVersions.version,
+      name: workflowVersions.name,
+      createdBy: workflowVersions.createdBy,
+      createdAt: workflowVersions.createdAt,
+    })
+    .from(workflowVersions)
+    .where(eq(workflowVersions.workflowId, id))
+    .orderBy(desc(workflowVersions.version))
+    .all();
 }

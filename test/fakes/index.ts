@@ -1,3 +1,4 @@
+import { startFakeAccess } from "./access-server.js";
 import { startFakeAnthropic } from "./anthropic-server.js";
 import { startFakeHttpServer } from "./http-server.js";
 import { startFakeOpenAI } from "./openai-server.js";
@@ -16,4 +17,5 @@ export const starters: Array<() => Promise<StartedFake>> = [
   startFakeHttpServer,
   () => startWireServer("wireUrl", "a"),
   () => startWireServer("wireOtherUrl", "b"),
+  startFakeAccess,
 ];

@@ -21,24 +21,35 @@ function configuredKeys(value: string | undefined): { keys: ApiKey[]; digests: P
   return configured;
 }
 
-/** Requires `Authorization: Bearer <key>` matching one of API_KEYS and a role that allows the route. */
-export const apiKeyAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const { keys, digests } = configuredKeys(c.env.API_KEYS);
-  const header = c.req.header("authorization");
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!match?.[1]) {
-    c.header("WWW-Authenticate", 'Bearer realm="scaff"');
-    throw new AppError("unauthorized", "Missing API key: send Authorization: Bearer <key>");
-  }
-  const presented = match[1];
+/**
+ * The entry of API_KEYS (`apiKeys`) whose key is `presented`, or undefined. Digests of equal length are
+ * compared in constant time against every key, so timing reveals neither the key nor which one matched.
+ */
+export async function findApiKey(
+  apiKeys: string | undefined,
+  presented: string,
+): Promise<ApiKey | undefined> {
+  const { keys, digests } = configuredKeys(apiKeys);
   let matched: ApiKey | undefined;
-  // Digests of equal length, compared in constant time against every key, so timing reveals neither
-  // the key nor which one matched.
   const [mine, theirs] = await Promise.all([digest(presented), digests]);
   for (const [i, k] of keys.entries()) {
     const d = theirs[i];
     if (d && crypto.subtle.timingSafeEqual(mine, d) && matched === undefined) matched = k;
   }
+  return matched;
+}
+
+/** Requires `Authorization: Bearer <key>` matching one of API_KEYS and a role that allows the route. */
+export const apiKeyAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const header = c.req.header("authorization");
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!match?.[1]) {
+    // A missing key with API_KEYS unset is still a misconfiguration: parse first, as before.
+    configuredKeys(c.env.API_KEYS);
+    c.header("WWW-Authenticate", 'Bearer realm="scaff"');
+    throw new AppError("unauthorized", "Missing API key: send Authorization: Bearer <key>");
+  }
+  const matched = await findApiKey(c.env.API_KEYS, match[1]);
   if (matched === undefined) {
     c.header("WWW-Authenticate", 'Bearer realm="scaff", error="invalid_token"');
     throw new AppError("unauthorized", "Invalid API key");

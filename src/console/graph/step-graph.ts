@@ -1,0 +1,38 @@
+import type { Definition, StepType } from "../../definitions/types";
+
+/** A step as the graph draws it. */
+export interface GraphNode {
+  id: string;
+  type: StepType;
+  start: boolean;
+}
+
+/** A possible move from one step to another, labelled with why it is taken (a branch's condition). */
+export interface GraphEdge {
+  from: string;
+  to: string;
+  label?: string;
+}
+
+const MAX_LABEL = 48;
+const clip = (s: string) => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
+
+/** The definition's steps and every transition between them: next, branches (by condition), default, on_reject. */
+export function stepGraph(def: Definition): { nodes: GraphNode[]; edges: GraphEdge[] } {
+  const nodes = def.steps.map((s) => ({ id: s.id, type: s.type, start: s.id === def.start_step }));
+  const edges: GraphEdge[] = [];
+  for (const s of def.steps) {
+    if (s.type === "conditional") {
+      for (const b of s.branches) edges.push({ from: s.id, to: b.next, label: clip(b.when) });
+      if (s.default) edges.push({ from: s.id, to: s.default, label: "default" });
+    }
+    if (s.type === "approval" && s.on_reject) {
+      edges.push({ from: s.id, to: s.on_reject, label: "rejected" });
+      if (s.next) edges.push({ from: s.id, to: s.next, label: "approved" });
+      continue;
+    }
+    if (s.next) edges.push({ from: s.id, to: s.next });
+  }
+  const known = new Set(nodes.map((n) => n.id));
+  return { nodes, edges: edges.filter((e) => known.has(e.from) && known.has(e.to)) };
+}
