@@ -37,19 +37,13 @@ function Stats(props: { id: string; stats: WorkflowStats }) {
         <li>completion rate: {rate === null ? "no finished run yet" : `${Math.round(rate * 100)}%`}</li>
         {s.duration_ms.p50 !== null ? <li>duration p50 {duration(s.duration_ms.p50)}</li> : null}
         {s.duration_ms.p95 !== null ? <li>p95 {duration(s.duration_ms.p95)}</li> : null}
-        {s.ai ? (
-          <>
-            <li>
-              AI: {s.ai.attempts} attempts, {s.ai.re_asks} re-asks, {s.ai.human_fixes} human fixes
-            </li>
-            <li>
-              tokens {s.ai.tokens_prompt} in / {s.ai.tokens_output} out
-            </li>
-            <li>cost {usd(s.ai.cost_usd)}</li>
-          </>
-        ) : (
-          <li>durations, tokens and cost: not available yet</li>
-        )}
+        <li>
+          AI: {s.ai.attempts} attempts, {s.ai.re_asks} re-asks, {s.ai.human_fixes} human fixes
+        </li>
+        <li>
+          tokens {s.ai.tokens_prompt} in / {s.ai.tokens_output} out
+        </li>
+        <li>cost {usd(s.ai.cost_usd)}</li>
       </ul>
     </section>
   );
