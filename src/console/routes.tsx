@@ -4,7 +4,7 @@ import { countRunsByStatus, listRuns } from "../db/run-index";
 import { getVersion, listVersions, listWorkflows } from "../db/workflow-store";
 import { loadDefinition } from "../definitions/cache";
 import { ID_PATTERN } from "../definitions/identifiers";
-import { encodeCursor } from "../lib/cursor";
+import { timePage } from "../lib/cursor";
 import { AppError } from "../lib/errors";
 import { requireUser } from "./auth";
 import type { ConsoleEnv } from "./console-env";
@@ -53,10 +53,10 @@ consoleRoutes.get("/runs", async (c) => {
     countRunsByStatus(c.env.DB, filter),
     listWorkflows(c.env.DB, 200),
   ]);
-  const runs = rows.slice(0, RUNS_PAGE);
-  const last = runs[runs.length - 1];
-  const nextCursor =
-    rows.length > RUNS_PAGE && last ? encodeCursor({ t: last.createdAt, id: last.id }) : null;
+  const { page: runs, next_cursor: nextCursor } = timePage(rows, RUNS_PAGE, (r) => ({
+    t: r.createdAt,
+    id: r.id,
+  }));
   const workflowIds = workflows.map((w) => w.workflow.id);
   return respond(
     c,

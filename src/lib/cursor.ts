@@ -32,3 +32,27 @@ export function decodeCursor<K extends Record<string, string | number>>(
   }
   return record as K;
 }
+
+/** Where a newest-first list stands: the (created_at, id) of the previous page's last item. */
+export interface TimePosition {
+  t: number;
+  id: string;
+}
+
+/** The position a newest-first list's cursor names, or undefined for the first page (400 if invalid). */
+export function decodeTimeCursor(cursor: string | undefined): TimePosition | undefined {
+  return cursor === undefined
+    ? undefined
+    : decodeCursor<{ t: number; id: string }>(cursor, { t: "number", id: "string" });
+}
+
+/**
+ * A page of a newest-first list read with `limit + 1` rows: the first `limit`, and the cursor of the
+ * next page (null when the extra row was not there).
+ */
+export function timePage<T>(rows: T[], limit: number, position: (row: T) => TimePosition) {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const next_cursor = rows.length > limit && last ? encodeCursor({ ...position(last) }) : null;
+  return { page, next_cursor };
+}

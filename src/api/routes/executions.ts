@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { listRuns } from "../../db/run-index";
 import { runStub } from "../../durable/address";
 import { type RpcResult, unwrap, unwrapRun } from "../../durable/rpc";
-import { decodeCursor, encodeCursor } from "../../lib/cursor";
+import { decodeCursor, decodeTimeCursor, encodeCursor, timePage } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import type { runEvents, runHistory } from "../../run-db/history";
 import { startRun } from "../../runs/start";
@@ -45,18 +45,13 @@ executionRoutes.openapi(startRunRoute, async (c) => {
 
 executionRoutes.openapi(listRunsRoute, async (c) => {
   const q = c.req.valid("query");
-  const after = q.cursor
-    ? decodeCursor<{ t: number; id: string }>(q.cursor, { t: "number", id: "string" })
-    : undefined;
   const rows = await listRuns(c.env.DB, {
     limit: q.limit,
     workflowId: q.workflow_id,
     status: q.status,
-    after,
+    after: decodeTimeCursor(q.cursor),
   });
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  const next_cursor = rows.length > q.limit && last ? encodeCursor({ t: last.createdAt, id: last.id }) : null;
+  const { page, next_cursor } = timePage(rows, q.limit, (r) => ({ t: r.createdAt, id: r.id }));
   return c.json({ items: page.map(summaryBody), next_cursor }, 200);
 });
 

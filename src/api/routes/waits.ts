@@ -5,7 +5,7 @@ import { unwrapRun } from "../../durable/rpc";
 import type { RunSnapshot } from "../../durable/snapshot";
 import type { Relink } from "../../engine/wait-links";
 import { type WaitItem, waitItem } from "../../engine/wait-view";
-import { decodeCursor, encodeCursor } from "../../lib/cursor";
+import { decodeTimeCursor, timePage } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 import type { AppEnv } from "../app-env";
 import { validationHook } from "../validation-hook";
@@ -45,20 +45,14 @@ export const waitRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
 
 waitRoutes.openapi(listWaitsRoute, async (c) => {
   const q = c.req.valid("query");
-  const after = q.cursor
-    ? decodeCursor<{ t: number; id: string }>(q.cursor, { t: "number", id: "string" })
-    : undefined;
   const rows = await listWaits(c.env.DB, {
     limit: q.limit,
     status: q.status,
     workflowId: q.workflow_id,
     recipient: q.recipient,
-    after,
+    after: decodeTimeCursor(q.cursor),
   });
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  const next_cursor =
-    rows.length > q.limit && last ? encodeCursor({ t: last.createdAt, id: last.waitId }) : null;
+  const { page, next_cursor } = timePage(rows, q.limit, (w) => ({ t: w.createdAt, id: w.waitId }));
   return c.json({ items: page.map(waitBody), next_cursor }, 200);
 });
 

@@ -2,7 +2,7 @@ import { RunStatusEnum } from "../../api/schemas/executions";
 import type { RunFilter } from "../../db/run-index";
 import { ID_PATTERN } from "../../definitions/identifiers";
 import type { RunStatus } from "../../engine/state";
-import { decodeCursor } from "../../lib/cursor";
+import { decodeTimeCursor } from "../../lib/cursor";
 import { AppError } from "../../lib/errors";
 
 /** Every run status, in the order the API lists them. */
@@ -75,7 +75,7 @@ export function parseRunsQuery(q: Record<string, string | undefined>): {
   return {
     query,
     filter,
-    after: decodeCursor<{ t: number; id: string }>(cursor, { t: "number", id: "string" }),
+    after: decodeTimeCursor(cursor),
   };
 }
 
