@@ -10,7 +10,7 @@ import type { ChildStartRequest } from "../executors/types";
 import { AppError } from "../lib/errors";
 import type { Logger } from "../lib/logger";
 import type { RunDb } from "../run-db/client";
-import { depthIn, markParentNotified, parentOf } from "../run-db/parent";
+import { markParentNotified, parentOf } from "../run-db/parent";
 import { loadRun } from "../run-db/runs";
 import { startRun } from "../runs/start";
 import { runStub } from "./address";
@@ -35,11 +35,11 @@ const endOf = (snapshot: RunSnapshot): ChildEnd => ({
 /** Starts the child of `parent`'s step execution `seq` (or finds it: the start is keyed) and answers where it stands. */
 export async function startChildRun(
   env: Env,
-  storage: DurableObjectStorage,
+  db: RunDb,
   parent: RunState,
   request: ChildStartRequest,
 ): Promise<ChildEnd> {
-  const depth = depthIn(storage, parent.id) + 1;
+  const depth = (parentOf(db, parent.id)?.depth ?? 0) + 1;
   if (depth > MAX_CHILD_DEPTH) {
     throw new AppError(
       "validation_failed",

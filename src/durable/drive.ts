@@ -11,6 +11,7 @@ import { executeStep } from "../executors";
 import type { ChildStartRequest } from "../executors/types";
 import type { Logger } from "../lib/logger";
 import { collectWorkflowSecrets } from "../lib/secrets";
+import type { RunDb } from "../run-db/client";
 import type { RunRecord } from "../run-db/run-model";
 import { withSpan } from "../telemetry";
 import { resendAiJob } from "./ai-watchdog";
@@ -23,6 +24,8 @@ export type { ChildEnd };
 export interface Steps {
   env: Env;
   storage: DurableObjectStorage;
+  /** The run's own database (the same storage, through drizzle). */
+  db: RunDb;
   log(runId: string): Logger;
   deps(now: number): EngineDeps;
   commit(def: Definition, t: Transition, now: number): Promise<void>;
@@ -37,7 +40,7 @@ export async function drive(o: Steps, def: Definition, start: RunState): Promise
     const step = stepById(def, state.currentStep);
     const startedAt = Date.now();
     const run = state;
-    const startChild = (request: ChildStartRequest) => startChildRun(o.env, o.storage, run, request);
+    const startChild = (request: ChildStartRequest) => startChildRun(o.env, o.db, run, request);
     const attributes = { "scaff.run_id": state.id, "scaff.step_id": step.id, "scaff.step_type": step.type };
     const outcome = await withSpan("scaff.step", { attributes }, () =>
       executeStep(step, { definition: def, run, now: startedAt, ...io, startChild }),

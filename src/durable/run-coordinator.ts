@@ -55,7 +55,15 @@ export class RunCoordinator extends DurableObject<Env> {
     const log = (runId: string) => this.log(runId);
     const deps = (now: number) => ({ now, newId: (prefix: string) => newId(prefix, now) });
     const commit = (def: Definition, t: Transition, now: number) => this.commit(def, t, now);
-    this.steps = { env, storage: ctx.storage, log, deps, commit, reschedule: () => this.reschedule() };
+    this.steps = {
+      env,
+      storage: ctx.storage,
+      db: this.db,
+      log,
+      deps,
+      commit,
+      reschedule: () => this.reschedule(),
+    };
   }
 
   /** Runs `fn` after every earlier entry of this object has finished (protected: the bench floor uses it). */

@@ -42,12 +42,3 @@ export function parentOf(db: RunDb, runId: string): (ParentLink & { notifiedAt: 
 export function markParentNotified(db: RunDb, runId: string, at: number): void {
   db.update(runParent).set({ notifiedAt: at }).where(eq(runParent.runId, runId)).run();
 }
-
-/**
- * How deep the run is (0: not a child), read straight from its object's storage: what a `workflow` step
- * of the run needs before it starts a child, where only the storage is at hand (durable/drive.ts).
- */
-export function depthIn(storage: DurableObjectStorage, runId: string): number {
-  const rows = storage.sql.exec<{ depth: number }>("SELECT depth FROM run_parent WHERE run_id = ?", runId);
-  return rows.toArray()[0]?.depth ?? 0;
-}
