@@ -4,13 +4,13 @@
 // log line). Unlike latency this barely moves with what else the machine runs, so it says what an
 // operation costs even when the latency ratios are noisy. Informational: no target rests on it.
 import { readFileSync } from "node:fs";
+import { sleep } from "./http.mjs";
 import { processTree } from "./memory.mjs";
 import { FORM_WORKFLOW } from "./scenarios.mjs";
 
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 /** After the last request, background work it started (the index write) is given this long to land. */
 const SETTLE_MS = 1500;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function cpuByProcess(rootPid) {
   const out = { workerd: 0, wrangler: 0 };

@@ -1,24 +1,13 @@
 // Complete runs of bench-full (form → ai_generate(mock, via the ai-jobs queue) → conditional →
 // approval), driven like a client would: start, resume the form, poll until the approval waits,
 // approve. Closed-loop (N runs in flight) or fixed-rate (a new run every 1/rate s, bounded in flight).
+
+import { call, sleep } from "./http.mjs";
 import { FULL_WORKFLOW } from "./scenarios.mjs";
 import { summarize } from "./stats.mjs";
 
 const POLL_MS = 50;
 const RUN_TIMEOUT_MS = 30_000;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function call(base, headers, method, path, body) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(RUN_TIMEOUT_MS),
-  });
-  const json = await res.json().catch(() => undefined);
-  return { status: res.status, json };
-}
-
 const fail = (why) => {
   throw new Error(why);
 };

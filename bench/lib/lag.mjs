@@ -6,6 +6,7 @@
 // the time from the operation's answer until the answer of the first list request that has the run: what
 // a client sees, an upper bound of the index's own lag (it includes one list request even when the index
 // was written before the answer left the run's object). Resolution: one list request plus POLL_MS.
+import { call, sleep } from "./http.mjs";
 import { summarize } from "./stats.mjs";
 
 export const LAG_WORKFLOW = "bench-lag";
@@ -13,18 +14,6 @@ const POLL_MS = 10;
 const GIVE_UP_MS = 10_000;
 /** Pause between probe runs, so the probe stays a small part of the load it measures under. */
 const PACE_MS = 100;
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function call(base, headers, method, path, body) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  return { status: res.status, json: await res.json().catch(() => undefined) };
-}
 
 /** ms from `answeredAt` until a list answer showing run `id` with `status` arrived, or undefined. */
 async function lagUntilListed(base, headers, id, status, answeredAt, listMs) {
