@@ -5,6 +5,7 @@ import type { Definition } from "../definitions/types";
 import type { RunSnapshot } from "../durable/snapshot";
 import { approvalCount } from "../engine/approval-policy";
 import { stepById } from "../engine/engine";
+import { focusFirstWait } from "../engine/lanes";
 import type { HumanWait } from "../engine/state";
 import { templateView } from "../engine/view";
 import { renderText } from "../lib/render";
@@ -22,8 +23,10 @@ export async function statusBody(env: Env, snapshot: RunSnapshot, requestOrigin:
     ...summaryBody({ ...run, usage: snapshot.usage }),
     parent_run_id: snapshot.parentRunId ?? null,
   };
-  const wait = run.pending;
-  if (run.status !== "waiting" || wait?.kind !== "human") return body;
+  // The first open wait (several while parallel branches wait: each answered in turn, or by its links).
+  const view = focusFirstWait(run);
+  const wait = view.pending;
+  if (view.status !== "waiting" || wait?.kind !== "human") return body;
   const def = await loadDefinition(env.DB, run.workflowId, run.workflowVersion);
   if (!token || !def) return body;
   const signed = await signResumeToken(
@@ -42,7 +45,7 @@ export async function statusBody(env: Env, snapshot: RunSnapshot, requestOrigin:
       expires_at: iso(wait.expiresAt),
       ...(step.type === "form" ? { fields: step.fields, ...(step.title ? { title: step.title } : {}) } : {}),
       ...(step.type === "approval" && step.instructions
-        ? { instructions: renderText(step.instructions, templateView(run)) }
+        ? { instructions: renderText(step.instructions, templateView(view)) }
         : {}),
       ...waitExtras(def, wait),
       ...(step.type === "approval" ? { approvals: approvalCount(wait) } : {}),

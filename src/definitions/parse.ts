@@ -12,6 +12,7 @@ import { checkContent } from "./rules-content";
 import { checkJsonData } from "./rules-data";
 import { checkFormFields } from "./rules-fields";
 import { checkGraph } from "./rules-graph";
+import { checkParallel } from "./rules-parallel";
 import { checkReviews } from "./rules-review";
 import { checkSubWorkflows } from "./rules-subworkflow";
 import { checkTriggers } from "./rules-triggers";
@@ -76,6 +77,7 @@ function validate(raw: unknown, locate?: Locator): ParseResult {
   checkAiFallbacks(raw, issues);
   checkTriggers(raw, issues);
   checkSubWorkflows(raw, issues);
+  checkParallel(raw, issues);
   checkReviews(raw, issues);
   if (issues.items.length > 0 || !shaped.success) {
     return { ok: false, issues: finishIssues(issues, locate) };

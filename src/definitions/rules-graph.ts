@@ -2,10 +2,12 @@
 import type { IssueList, PathSegment } from "./issues";
 import { asObject, ownString, type RawStep, rawList, rawSteps } from "./raw";
 
-interface Edge {
+export interface Edge {
   from: RawStep;
   path: PathSegment[];
   target: string;
+  /** Set on a parallel step's edge into a branch: that branch's index. */
+  branch?: number;
 }
 
 /** Checks duplicate ids, dangling targets and unreachable steps. */
@@ -50,7 +52,7 @@ export function checkGraph(raw: unknown, issues: IssueList): void {
 }
 
 /** Every step id this step can continue to, with the path of the key that names it. */
-function edgesOf(s: RawStep): Edge[] {
+export function edgesOf(s: RawStep): Edge[] {
   const edges: Edge[] = [];
   const at = (key: string) => {
     const target = ownString(s.step, key);
@@ -66,6 +68,13 @@ function edgesOf(s: RawStep): Edge[] {
         edges.push({ from: s, path: ["steps", s.index, "branches", index, "next"], target });
     }
   }
+  if (s.type === "parallel") {
+    for (const { index, item } of rawList(s.step, "branches")) {
+      const target = ownString(item, "start");
+      if (target !== undefined)
+        edges.push({ from: s, path: ["steps", s.index, "branches", index, "start"], target, branch: index });
+    }
+  }
   return edges;
 }
 
@@ -74,7 +83,7 @@ export function stepsReachableFrom(raw: unknown, start: string): Set<string> {
   return reachableFrom(start, rawSteps(raw).flatMap(edgesOf));
 }
 
-function reachableFrom(start: string, edges: Edge[]): Set<string> {
+export function reachableFrom(start: string, edges: Edge[]): Set<string> {
   const out = new Map<string, string[]>();
   for (const e of edges) {
     if (e.from.id === undefined) continue;

@@ -16,6 +16,7 @@ import {
   DEFAULT_AI_MAX_RETRIES,
   type FormStep,
   type JsonSchema,
+  type ParallelStep,
   type WorkflowStep,
 } from "./types";
 
@@ -202,7 +203,25 @@ const workflowStep = z
   })
   .transform((s): WorkflowStep => withDurations(s));
 
-export const STEP_TYPES = ["form", "approval", "ai_generate", "conditional", "api_call", "workflow"] as const;
+const parallelStep = z
+  .strictObject({
+    ...base,
+    type: z.literal("parallel"),
+    // The branch count limit, reachability and nesting are checked by rules-parallel.ts, with paths.
+    branches: z.array(z.strictObject({ start: stepId })).min(2, "a parallel step needs at least 2 branches"),
+    join: z.enum(["all", "any"]).default("all"),
+  })
+  .transform((s): ParallelStep => withDurations(s));
+
+export const STEP_TYPES = [
+  "form",
+  "approval",
+  "ai_generate",
+  "conditional",
+  "api_call",
+  "workflow",
+  "parallel",
+] as const;
 
 export const stepSchema = z.discriminatedUnion("type", [
   formStep,
@@ -211,4 +230,5 @@ export const stepSchema = z.discriminatedUnion("type", [
   conditionalStep,
   apiCallStep,
   workflowStep,
+  parallelStep,
 ]);

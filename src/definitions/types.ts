@@ -149,7 +149,26 @@ export interface WorkflowStep extends StepBase {
   inputs?: Record<string, string>;
 }
 
-export type Step = FormStep | ApprovalStep | AiGenerateStep | ConditionalStep | ApiCallStep | WorkflowStep;
+/** One branch of a `parallel` step: it runs from `start` until a step without `next`. */
+export interface ParallelBranch {
+  start: string;
+}
+
+/** Runs its branches side by side; `next` follows once all of them (or, `join: any`, the first) finished. */
+export interface ParallelStep extends StepBase {
+  type: "parallel";
+  branches: ParallelBranch[];
+  join: "all" | "any";
+}
+
+export type Step =
+  | FormStep
+  | ApprovalStep
+  | AiGenerateStep
+  | ConditionalStep
+  | ApiCallStep
+  | WorkflowStep
+  | ParallelStep;
 export type StepType = Step["type"];
 
 /** `- cron: "0 9 * * 1-5"`: a run at every due minute (UTC), started with these inputs. */
@@ -191,6 +210,10 @@ export type ParseResult =
   | { ok: false; issues: DefinitionIssue[] };
 
 export const MAX_STEPS = 200;
+/** Branches one `parallel` step may have. */
+export const MAX_PARALLEL_BRANCHES = 10;
+/** How deep `parallel` steps may nest (a parallel inside a branch of a parallel: 2). */
+export const MAX_PARALLEL_DEPTH = 2;
 export const MAX_SOURCE_BYTES = 64 * 1024;
 export const MAX_EXECUTED_STEPS = 1000;
 export const DEFAULT_AI_MAX_RETRIES = 2;

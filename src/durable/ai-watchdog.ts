@@ -1,4 +1,5 @@
 import { acceptsAiResult } from "../engine/ai-result";
+import { leafLanes } from "../engine/lanes";
 import type { AiPending, RunState } from "../engine/state";
 import { backoffDelayMs } from "../lib/backoff";
 import type { Logger } from "../lib/logger";
@@ -16,11 +17,30 @@ export const MAX_AI_RESENDS = 6;
 export interface AiResendRecord {
   attemptId: string;
   count: number;
+  /** When the alarm re-sends the job next (absent in records written before: the next alarm). */
+  dueAt?: number;
 }
 
+/** Each attempt's record has its own key (parallel branches can wait for several jobs at once). */
 const KEY = "aiResend";
 /** Which of the step's targets the job of an attempt went to last (absent: the primary). */
 const FALLBACK_KEY = "aiFallback";
+const keyOf = (base: string, attemptId: string) => `${base}:${attemptId}`;
+
+/** The attempt's record, under its own key or (written before parallel steps) the run's single key. */
+async function recordOf<T extends { attemptId: string }>(
+  storage: DurableObjectStorage,
+  base: string,
+  attemptId: string,
+): Promise<T | undefined> {
+  const own = await storage.get<T>(keyOf(base, attemptId));
+  if (own) return own;
+  const legacy = await storage.get<T>(base);
+  return legacy?.attemptId === attemptId ? legacy : undefined;
+}
+
+const watchdogDelay = (resends: number) =>
+  backoffDelayMs({ baseMs: AI_WATCHDOG_BASE_MS, maxMs: AI_WATCHDOG_MAX_MS }, resends + 1);
 
 interface AiFallbackRecord {
   attemptId: string;
@@ -38,14 +58,13 @@ export async function moveToFallback(
   tier: number,
 ): Promise<boolean> {
   if (!acceptsAiResult(run, attemptId)) return false;
-  await storage.put(FALLBACK_KEY, { attemptId, tier } satisfies AiFallbackRecord);
+  await storage.put(keyOf(FALLBACK_KEY, attemptId), { attemptId, tier } satisfies AiFallbackRecord);
   return true;
 }
 
 /** The fallback tier the attempt's job is on (0: the primary). */
 export async function fallbackTier(storage: DurableObjectStorage, attemptId: string): Promise<number> {
-  const record = await storage.get<AiFallbackRecord>(FALLBACK_KEY);
-  return record?.attemptId === attemptId ? record.tier : 0;
+  return (await recordOf<AiFallbackRecord>(storage, FALLBACK_KEY, attemptId))?.tier ?? 0;
 }
 
 /** When the alarm should next look at an AI step still waiting for its job. */
@@ -54,9 +73,23 @@ export async function aiWatchdogAt(
   pending: AiPending,
   now: number,
 ): Promise<number> {
-  const record = await storage.get<AiResendRecord>(KEY);
-  const count = record?.attemptId === pending.attemptId ? record.count : 0;
-  return now + backoffDelayMs({ baseMs: AI_WATCHDOG_BASE_MS, maxMs: AI_WATCHDOG_MAX_MS }, count + 1);
+  const record = await recordOf<AiResendRecord>(storage, KEY, pending.attemptId);
+  if (!record) return pending.startedAt + watchdogDelay(0);
+  return record.dueAt ?? now + watchdogDelay(record.count);
+}
+
+/** The AI attempts in flight whose watchdog is due at `now` (the alarm re-sends their jobs). */
+export async function dueAiAttempts(
+  storage: DurableObjectStorage,
+  run: RunState,
+  now: number,
+): Promise<Set<string>> {
+  const due = new Set<string>();
+  for (const { lane } of leafLanes(run)) {
+    const p = lane.pending;
+    if (p?.kind === "ai" && (await aiWatchdogAt(storage, p, now)) <= now) due.add(p.attemptId);
+  }
+  return due;
 }
 
 /** Re-sends the pending job, or answers "give up" once it was re-sent MAX_AI_RESENDS times. */
@@ -68,10 +101,15 @@ export async function resendAiJob(
 ): Promise<"resent" | "give_up"> {
   const pending = run.pending;
   if (pending?.kind !== "ai") return "resent";
-  const record = await storage.get<AiResendRecord>(KEY);
-  const count = (record?.attemptId === pending.attemptId ? record.count : 0) + 1;
+  const record = await recordOf<AiResendRecord>(storage, KEY, pending.attemptId);
+  const count = (record?.count ?? 0) + 1;
   if (count > MAX_AI_RESENDS) return "give_up";
-  await storage.put(KEY, { attemptId: pending.attemptId, count } satisfies AiResendRecord);
+  const dueAt = Date.now() + watchdogDelay(count);
+  await storage.put(keyOf(KEY, pending.attemptId), {
+    attemptId: pending.attemptId,
+    count,
+    dueAt,
+  } satisfies AiResendRecord);
   const { stepId, attemptId, seq, prompt } = pending;
   // A job the dead-letter consumer moved to a fallback stays there: the primary already gave up.
   const fallback = await fallbackTier(storage, attemptId);

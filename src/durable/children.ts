@@ -87,19 +87,21 @@ export async function notifyParent(env: Env, db: RunDb, runId: string, log: Logg
 }
 
 /**
- * Cancels the child a transition's `run.cancelled` event names (the run was waiting for it); a child
- * that already ended is left as it is.
+ * Cancels the child runs the transition stopped waiting for (the run was cancelled or failed, or a
+ * parallel step's join no longer needs their branch); a child that already ended is left as it is.
  */
 export async function cancelChildOf(env: Env, t: Transition, log: Logger): Promise<void> {
+  if (t.cancelChildren.length === 0) return;
   const cancelled = t.events.find((e) => e.type === "run.cancelled");
-  const childRunId = cancelled?.data?.child_run_id;
-  if (typeof childRunId !== "string") return;
-  const by = String(cancelled?.data?.by ?? "");
-  try {
-    const answer = await runStub(env, childRunId).cancel(childRunId, by);
-    const result = answer as unknown as RpcResult<unknown>;
-    if (!result.ok && result.error.code !== "conflict") unwrap(result);
-  } catch (e) {
-    log.error("child run not cancelled", { child_run_id: childRunId, error: String(e) });
+  // A branch's child cancelled by its parallel step's join, or by the run's failure: by the parent run.
+  const by = String(cancelled?.data?.by ?? `run:${t.run.id}`);
+  for (const childRunId of t.cancelChildren) {
+    try {
+      const answer = await runStub(env, childRunId).cancel(childRunId, by);
+      const result = answer as unknown as RpcResult<unknown>;
+      if (!result.ok && result.error.code !== "conflict") unwrap(result);
+    } catch (e) {
+      log.error("child run not cancelled", { child_run_id: childRunId, error: String(e) });
+    }
   }
 }

@@ -1,9 +1,11 @@
 import type { Definition } from "../definitions/types";
 import { applyAiResult } from "../engine/ai-result";
-import { AI_LOST, type AlarmAction } from "../engine/alarm";
-import { acceptsChildEnd, applyChildEnd, type ChildEnd } from "../engine/child-run";
+import { AI_LOST, type LaneAction } from "../engine/alarm";
+import { applyChildEnd, type ChildEnd, laneOfChild } from "../engine/child-run";
 import { failPending, remindWait } from "../engine/control";
 import { applyStepOutcome, type EngineDeps, stepById } from "../engine/engine";
+import { laneView, runnableLane } from "../engine/lanes";
+import { inLane } from "../engine/parallel";
 import { resolveWait } from "../engine/resolve-wait";
 import { type RunState, TERMINAL, type Transition } from "../engine/state";
 import { escalateWait } from "../engine/wait-links";
@@ -32,21 +34,25 @@ export interface Steps {
   reschedule(): Promise<void>;
 }
 
-/** Executes steps until the run waits, hands work to a queue, or ends. Each step is one transition. */
+/**
+ * Executes steps until every lane of the run waits, hands work to a queue, or ended (its branches one
+ * after the other, each until it waits). Each step is one transition.
+ */
 export async function drive(o: Steps, def: Definition, start: RunState): Promise<RunState> {
   let state = start;
   const io = { secrets: collectWorkflowSecrets(o.env), secretHosts: o.env.SECRETS_ALLOWED_HOSTS };
-  while (state.status === "running" && !state.pending && state.currentStep) {
-    const step = stepById(def, state.currentStep);
+  for (let lane = runnableLane(state); lane; lane = runnableLane(state)) {
+    const run = laneView(state, lane);
+    const step = stepById(def, run.currentStep as string);
     const startedAt = Date.now();
-    const run = state;
     const startChild = (request: ChildStartRequest) => startChildRun(o.env, o.db, run, request);
     const attributes = { "scaff.run_id": state.id, "scaff.step_id": step.id, "scaff.step_type": step.type };
     const outcome = await withSpan("scaff.step", { attributes }, () =>
       executeStep(step, { definition: def, run, now: startedAt, ...io, startChild }),
     );
     const now = Date.now();
-    const t = applyStepOutcome(def, state, outcome, o.deps(now), startedAt);
+    const deps = o.deps(now);
+    const t = inLane(def, state, lane, deps, (view) => applyStepOutcome(def, view, outcome, deps, startedAt));
     await o.commit(def, t, now);
     state = t.run;
   }
@@ -57,48 +63,42 @@ export async function drive(o: Steps, def: Definition, start: RunState): Promise
 /** Performs what the alarm decided; returns the run as it then stands. */
 export async function perform(
   o: Steps,
-  action: AlarmAction,
+  action: LaneAction,
   def: Definition,
   run: RunState,
   now: number,
 ): Promise<RunState> {
+  const deps = o.deps(now);
+  // The action is for one lane (a branch, or the run itself): done on its view, folded back into the run.
+  const onLane = async (fn: (view: RunState) => Transition) => {
+    const t = inLane(def, run, action.lane, deps, fn);
+    await o.commit(def, t, now);
+    return t.run;
+  };
+  const view = laneView(run, action.lane);
   switch (action.kind) {
     case "time_out": {
-      const t = resolveWait(def, run, action.resolution, o.deps(now));
-      await o.commit(def, t, now);
+      const after = await onLane((v) => resolveWait(def, v, action.resolution, deps));
       o.log(run.id).info("wait timed out", { step_id: action.stepId });
-      return drive(o, def, t.run);
+      return drive(o, def, after);
     }
-    case "remind": {
-      const t = remindWait(def, run, o.deps(now));
-      await o.commit(def, t, now);
-      return t.run;
-    }
-    case "escalate": {
-      const t = escalateWait(def, run, o.deps(now));
-      await o.commit(def, t, now);
-      return t.run;
-    }
+    case "remind":
+      return onLane((v) => remindWait(def, v, deps));
+    case "escalate":
+      return onLane((v) => escalateWait(def, v, deps));
     case "drive":
       return drive(o, def, run);
     case "resend_ai": {
-      if ((await resendAiJob(o.env, o.storage, run, o.log(run.id))) === "resent") return run;
-      const t = applyAiResult(def, run, AI_LOST, o.deps(now));
-      await o.commit(def, t, now);
-      return drive(o, def, t.run);
+      if ((await resendAiJob(o.env, o.storage, view, o.log(run.id))) === "resent") return run;
+      return drive(o, def, await onLane((v) => applyAiResult(def, v, AI_LOST, deps)));
     }
-    case "fail_unsent": {
-      const t = failPending(run, action.error, o.deps(now));
-      await o.commit(def, t, now);
-      return t.run;
-    }
+    case "fail_unsent":
+      return drive(o, def, await onLane((v) => failPending(v, action.error, deps)));
     case "check_child": {
-      if (run.pending?.kind !== "child") return run;
-      const end = await childStanding(o.env, run.pending.childRunId);
+      if (view.pending?.kind !== "child") return run;
+      const end = await childStanding(o.env, view.pending.childRunId);
       if (!TERMINAL.has(end.status)) return run;
-      const t = applyChildEnd(def, run, end, o.deps(now));
-      await o.commit(def, t, now);
-      return drive(o, def, t.run);
+      return drive(o, def, await onLane((v) => applyChildEnd(def, v, end, deps)));
     }
     case "none":
       return run;
@@ -107,10 +107,12 @@ export async function perform(
 
 /** A child run ended: the `workflow` step waiting for it completes or fails and the run drives on. */
 export async function childEnded(o: Steps, state: RunRecord, end: ChildEnd): Promise<{ applied: boolean }> {
-  if (!acceptsChildEnd(state, end)) return { applied: false };
+  const lane = laneOfChild(state, end.runId);
+  if (!lane) return { applied: false };
   const def = await definitionOf(o.env.DB, state);
   const now = Date.now();
-  const t = applyChildEnd(def, state, end, o.deps(now));
+  const deps = o.deps(now);
+  const t = inLane(def, state, lane, deps, (view) => applyChildEnd(def, view, end, deps));
   await o.commit(def, t, now);
   o.log(state.id).info("child run ended", { child_run_id: end.runId, status: end.status });
   await drive(o, def, t.run);

@@ -1,4 +1,5 @@
 import { owedEffects } from "../engine/alarm";
+import { laneView, leafLanes } from "../engine/lanes";
 import type { Effect, RunState } from "../engine/state";
 import { MAX_EFFECT_SENDS, QUEUE_BATCH_MAX_BYTES, QUEUE_BATCH_MAX_MESSAGES, utf8Bytes } from "../lib/limits";
 import type { Logger } from "../lib/logger";
@@ -146,7 +147,14 @@ export async function scheduleAlarm(
   else await storage.setAlarm(at);
 }
 
+/** The earliest deadline of the run's lanes (each parallel branch has its own). */
 async function runDeadline(storage: DurableObjectStorage, run: RunState): Promise<number> {
+  let at = Number.POSITIVE_INFINITY;
+  for (const { path } of leafLanes(run)) at = Math.min(at, await laneDeadline(storage, laneView(run, path)));
+  return at;
+}
+
+async function laneDeadline(storage: DurableObjectStorage, run: RunState): Promise<number> {
   const wait = run.pending;
   if (run.status === "waiting" && wait?.kind === "human") {
     const never = Number.POSITIVE_INFINITY;

@@ -1,6 +1,7 @@
 import { publicBaseUrl } from "../config/env";
 import type { Definition } from "../definitions/types";
 import { stepById } from "../engine/engine";
+import { focusWait } from "../engine/lanes";
 import type { Transition } from "../engine/state";
 import { templateView } from "../engine/view";
 import { newId } from "../lib/ids";
@@ -29,7 +30,9 @@ export async function prepareOutbox(
   const out: OutboxInsert[] = [];
   for (const effect of t.effects) {
     if (effect.kind !== "mail") continue;
-    const wait = t.run.pending;
+    // The wait's own branch: its step is the one the email's templates render for.
+    const run = focusWait(t.run, effect.waitId);
+    const wait = run.pending;
     if (wait?.kind !== "human" || wait.waitId !== effect.waitId) continue;
     let holders: Holder[];
     if (effect.mail === "request") {
@@ -45,7 +48,7 @@ export async function prepareOutbox(
     const title = step.type === "form" ? step.title : undefined;
     const instructions =
       step.type === "approval" && step.instructions
-        ? renderText(step.instructions, templateView(t.run))
+        ? renderText(step.instructions, templateView(run))
         : step.description;
     for (const h of holders) {
       const token = await signResumeToken(

@@ -1,3 +1,6 @@
+import { acceptsAiResult } from "../engine/ai-result";
+import { focusWait, openHumanWaits } from "../engine/lanes";
+import { TERMINAL } from "../engine/state";
 import type { LinkFacts } from "../links/link-facts";
 import type { RunDb } from "../run-db/client";
 import { runEvents, runHistory } from "../run-db/history";
@@ -18,7 +21,8 @@ export const historyOf = (db: RunDb, runId: string) => runHistory(db, runId);
 export function linkFactsOf(db: RunDb, run: RunRecord, jti: string, waitId: string): LinkFacts {
   const token = getTokenState(db, jti);
   const recorded = token ? readRecorded(db, run.id, waitId) : undefined;
-  return { run, token, ...(recorded ? { recorded } : {}) };
+  // The run as the branch holding the wait sees it: the pages read its status and pending.
+  return { run: focusWait(run, waitId) as RunRecord, token, ...(recorded ? { recorded } : {}) };
 }
 
 /** What the AI consumer needs of a job's run: its pinned workflow, while the run waits for that attempt. */
@@ -26,16 +30,15 @@ export function aiJobOf(
   run: RunRecord,
   attemptId: string,
 ): { workflowId: string; workflowVersion: number } | null {
-  if (run.pending?.kind !== "ai" || run.pending.attemptId !== attemptId) return null;
+  if (!acceptsAiResult(run, attemptId)) return null;
   return { workflowId: run.workflowId, workflowVersion: run.workflowVersion };
 }
 
 /** Why an email should no longer go out (its run ended or its wait was answered), or null when it should. */
 export function whyNotWanted(run: RunRecord, row: MailOutboxRow): string | null {
   if (run.status === "cancelled") return "the run was cancelled";
-  if (run.status !== "waiting") return `the run has ${run.status === "running" ? "moved on" : "ended"}`;
-  const wait = run.pending;
-  if (wait?.kind !== "human" || wait.waitId !== row.waitId) return "the wait was already answered";
+  if (TERMINAL.has(run.status)) return "the run has ended";
+  if (!openHumanWaits(run).some((w) => w.waitId === row.waitId)) return "the wait was already answered";
   return null;
 }
 

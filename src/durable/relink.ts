@@ -1,3 +1,5 @@
+import { laneOfWait } from "../engine/lanes";
+import { inLane } from "../engine/parallel";
 import type { RunState } from "../engine/state";
 import { type Relink, relinkWait } from "../engine/wait-links";
 import { AppError } from "../lib/errors";
@@ -12,7 +14,9 @@ export type { Relink };
 export async function relinkRun(o: Steps, db: RunDb, state: RunState, r: Relink): Promise<RunSnapshot> {
   const def = await definitionOf(o.env.DB, state);
   const now = Date.now();
-  const t = relinkWait(state, r, o.deps(now));
+  const deps = o.deps(now);
+  const lane = laneOfWait(state, r.waitId) ?? [];
+  const t = inLane(def, state, lane, deps, (view) => relinkWait(view, r, deps));
   await o.commit(def, t, now);
   await o.reschedule();
   o.log(state.id).info(`wait ${r.kind}`, { wait_id: r.waitId, by: r.by });

@@ -1,5 +1,8 @@
 import { decideWait, decisionTarget } from "../engine/decide";
+import { focusWait } from "../engine/lanes";
+import { inLane } from "../engine/parallel";
 import { checkResumeData } from "../engine/resume-check";
+import type { RunState } from "../engine/state";
 import { AppError } from "../lib/errors";
 import type { RunDb } from "../run-db/client";
 import { getTokenState } from "../run-db/tokens";
@@ -18,7 +21,8 @@ export async function resumeRun(o: Steps, db: RunDb, p: ResumeParams): Promise<v
   const log = o.log(p.runId);
   const state = await findRun(o.env, db, p.runId, log);
   const token = getTokenState(db, claims.jti);
-  const loaded = state && { run: state, def: await definitionOf(o.env.DB, state) };
+  // The run as the branch holding this link's wait sees it (the run itself without parallel steps).
+  const loaded = state && { run: focusWait(state, claims.waitId), def: await definitionOf(o.env.DB, state) };
   const target = { runId: p.runId, waitId: claims.waitId, stepId: claims.stepId };
   const approver = claims.recipient ?? `api:${p.principal}`; // the API's own link: api:<principal>
   const { run, def, wait, step } = decisionTarget(loaded, token, target, approver);
@@ -26,7 +30,11 @@ export async function resumeRun(o: Steps, db: RunDb, p: ResumeParams): Promise<v
   const check = checkResumeData(step, p.data, { approver, now }, { def, wait });
   if (!check.ok && check.conflict) throw new AppError("conflict", check.conflict);
   if (!check.ok) throw new AppError("validation_failed", "The submitted data is invalid", check.details);
-  const t = decideWait(def, run, check.resolution, claims, o.deps(now));
+  const deps = o.deps(now);
+  const lane = run.lane ?? [];
+  const t = inLane(def, state as RunState, lane, deps, (view) =>
+    decideWait(def, view, check.resolution, claims, deps),
+  );
   await o.commit(def, t, now);
   log.info("run resumed", { step_id: wait.stepId });
   await drive(o, def, t.run);

@@ -3,6 +3,8 @@ import type { Definition } from "../definitions/types";
 import { type AiStepResult, acceptsAiResult, applyAiResult } from "../engine/ai-result";
 import { decideAlarm } from "../engine/alarm";
 import { cancelRun } from "../engine/control";
+import { laneOfAttempt, laneView } from "../engine/lanes";
+import { inLane } from "../engine/parallel";
 import { TERMINAL, type Transition } from "../engine/state";
 import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -12,7 +14,7 @@ import type { MailFate } from "../run-db/mail";
 import type { RunRecord } from "../run-db/run-model";
 import { loadRun, onlyRun } from "../run-db/runs";
 import type { RunOrigin } from "../run-db/store";
-import { moveToFallback } from "./ai-watchdog";
+import { dueAiAttempts, moveToFallback } from "./ai-watchdog";
 import { firstTransition } from "./begin";
 import { commitTransition, repairEffects } from "./commit";
 import { type ChildEnd, childEnded, drive, perform, type Steps } from "./drive";
@@ -146,12 +148,15 @@ export class RunCoordinator extends DurableObject<Env> {
   aiResult(runId: string, attemptId: string, result: AiStepResult, trace?: string) {
     return this.entry({ runId, trace }, async () => {
       const state = await this.runOf(runId);
-      if (!acceptsAiResult(state, attemptId)) return { applied: false };
+      const lane = laneOfAttempt(state, attemptId);
+      if (!lane || !acceptsAiResult(state, attemptId)) return { applied: false };
       const def = await definitionOf(this.env.DB, state);
       const now = Date.now();
-      const t = applyAiResult(def, state, result, this.steps.deps(now));
+      const deps = this.steps.deps(now);
+      const t = inLane(def, state, lane, deps, (view) => applyAiResult(def, view, result, deps));
       await this.commit(def, t, now);
-      this.log(runId).info("ai result applied", { step_id: state.pending?.stepId, status: result.status });
+      const stepId = laneView(state, lane).pending?.stepId;
+      this.log(runId).info("ai result applied", { step_id: stepId, status: result.status });
       await drive(this.steps, def, t.run);
       return { applied: true };
     });
@@ -224,7 +229,8 @@ export class RunCoordinator extends DurableObject<Env> {
       // A failing send is kept for a later alarm: it never keeps this one from its timeout or reminder.
       const { repaired, abandoned } = await repairEffects(this.env, this.ctx.storage, state, log);
       const now = Date.now();
-      const action = decideAlarm(state, def, now, repaired, abandoned);
+      const aiDue = await dueAiAttempts(this.ctx.storage, state, now);
+      const action = decideAlarm(state, def, now, repaired, abandoned, aiDue);
       await alarmSpan(this.env, this.ctx, () => perform(this.steps, action, def, state, now));
       await this.reschedule();
       this.index.kick(log);

@@ -1,3 +1,4 @@
+import { openHumanWaits } from "../engine/lanes";
 import type { RunUsage } from "../engine/usage";
 import { AppError } from "../lib/errors";
 import type { RunDb } from "../run-db/client";
@@ -24,9 +25,9 @@ export interface RunSnapshot {
 export function runSnapshot(db: RunDb, runId: string): RunSnapshot | null {
   const record = loadRun(db, runId);
   if (!record) return null;
-  const wait = record.pending;
-  const open = record.status === "waiting" && wait?.kind === "human";
-  const apiToken = open ? apiTokenFor(db, runId, wait.waitId) : null;
+  // The first open wait's (one of several while parallel branches wait; status-body.ts shows the same).
+  const wait = openHumanWaits(record)[0];
+  const apiToken = wait ? apiTokenFor(db, runId, wait.waitId) : null;
   const parentRunId = parentOf(db, runId)?.parentRunId ?? null;
   return { record, apiToken, parentRunId, usage: runUsage(db, runId) };
 }

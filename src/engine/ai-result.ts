@@ -2,6 +2,7 @@ import type { Definition, Step } from "../definitions/types";
 import { storeResult } from "./context";
 import { blank, type EngineDeps, stepById } from "./engine";
 import { parkOnFix, wantsFix } from "./fix-wait";
+import { laneOfAttempt, laneView } from "./lanes";
 import { failStep, goTo } from "./run-end";
 import type { AiPending, RunState, Transition } from "./state";
 
@@ -35,7 +36,9 @@ export type AiStepResult =
 
 /** True when a result belongs to the AI attempt the run is waiting for (else it is stale or a duplicate). */
 export function acceptsAiResult(state: RunState, attemptId: string): boolean {
-  return state.status === "running" && state.pending?.kind === "ai" && state.pending.attemptId === attemptId;
+  const lane = laneOfAttempt(state, attemptId);
+  const view = lane && laneView(state, lane);
+  return view?.status === "running" && view.pending?.kind === "ai";
 }
 
 /** Records every attempt of an AI step and moves the run on (completed) or fails it (exhausted, refused). */

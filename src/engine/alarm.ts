@@ -2,6 +2,15 @@ import type { Definition } from "../definitions/types";
 import type { AiStepResult } from "./ai-result";
 import { withDecisions } from "./approval-policy";
 import { stepById } from "./engine";
+import {
+  findLane,
+  type LanePath,
+  laneOfAttempt,
+  laneOfWait,
+  laneView,
+  leafLanes,
+  runnableLane,
+} from "./lanes";
 import type { WaitResolution } from "./outcomes";
 import { timeoutResolution } from "./resume-check";
 import type { Effect, RunError, RunState } from "./state";
@@ -44,11 +53,10 @@ export const QUEUE_SEND_FAILED: RunError = {
  * of the open wait. Any other one is moot (its consumer would drop it) and is not sent again.
  */
 export function owedEffects(run: RunState, effects: readonly Effect[]): Effect[] {
-  const wait = run.pending;
   return effects.filter((e) =>
     e.kind === "ai_job"
-      ? wait?.kind === "ai" && wait.attemptId === e.attemptId
-      : wait?.kind === "human" && wait.waitId === e.waitId,
+      ? findLane(run, (p) => p.kind === "ai" && p.attemptId === e.attemptId) !== null
+      : laneOfWait(run, e.waitId) !== null,
   );
 }
 
@@ -56,6 +64,7 @@ export function owedEffects(run: RunState, effects: readonly Effect[]): Effect[]
  * Decides what a firing alarm does for `run` at `now`. `repaired` is true when this alarm found a
  * transition's effects still owed (it re-sent them, or will retry them): an AI job among them is not
  * re-sent a second way. `abandoned` are owed effects whose sends were given up on: their step fails.
+ * `aiDue` are the AI attempts whose watchdog is due (absent: every one in flight).
  */
 export function decideAlarm(
   run: RunState,
@@ -63,8 +72,34 @@ export function decideAlarm(
   now: number,
   repaired: boolean,
   abandoned: readonly Effect[] = [],
+  aiDue?: ReadonlySet<string>,
+): LaneAction {
+  const owed = owedEffects(run, abandoned)[0];
+  if (owed) {
+    const lane = owed.kind === "ai_job" ? laneOfAttempt(run, owed.attemptId) : laneOfWait(run, owed.waitId);
+    return { kind: "fail_unsent", error: QUEUE_SEND_FAILED, lane: lane ?? [] };
+  }
+  if (runnableLane(run)) return { kind: "drive", lane: [] };
+  // Each branch's step in flight has its own deadline. A wait's timeout, escalation or reminder goes
+  // first; asking about a child or re-sending a job (due at every alarm) never keeps it waiting.
+  const due = leafLanes(run).flatMap(({ path }) => {
+    const action = decideLane(laneView(run, path), def, now, repaired, aiDue);
+    return action.kind === "none" ? [] : [{ ...action, lane: path }];
+  });
+  const timed = due.find((a) => a.kind !== "check_child" && a.kind !== "resend_ai");
+  return timed ?? due[0] ?? { kind: "none", lane: [] };
+}
+
+/** An alarm action and the lane it is for (engine/lanes.ts; [] is the run itself). */
+export type LaneAction = AlarmAction & { lane: LanePath };
+
+function decideLane(
+  run: RunState,
+  def: Definition,
+  now: number,
+  repaired: boolean,
+  aiDue: ReadonlySet<string> | undefined,
 ): AlarmAction {
-  if (owedEffects(run, abandoned).length > 0) return { kind: "fail_unsent", error: QUEUE_SEND_FAILED };
   const wait = run.pending;
   if (run.status === "waiting" && wait?.kind === "human") {
     const step = stepById(def, wait.stepId);
@@ -82,6 +117,7 @@ export function decideAlarm(
   }
   if (run.status === "waiting" && wait?.kind === "child") return { kind: "check_child" };
   if (run.status === "running" && !wait) return { kind: "drive" };
-  if (run.status === "running" && wait?.kind === "ai" && !repaired) return { kind: "resend_ai" };
+  const aiIsDue = wait?.kind === "ai" && (aiDue?.has(wait.attemptId) ?? true);
+  if (run.status === "running" && aiIsDue && !repaired) return { kind: "resend_ai" };
   return { kind: "none" };
 }

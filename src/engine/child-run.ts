@@ -1,6 +1,7 @@
 import type { Definition } from "../definitions/types";
 import { storeResult } from "./context";
 import { blank, type EngineDeps, stepById } from "./engine";
+import { findLane } from "./lanes";
 import type { StepOutcome } from "./outcomes";
 import { failStep, goTo } from "./run-end";
 import type { RunError, RunState, RunStatus, Transition } from "./state";
@@ -74,9 +75,12 @@ export function parkOnChild(
 
 /** True when `end` is the end of the child the run waits for (else it is stale or a duplicate). */
 export function acceptsChildEnd(state: RunState, end: ChildEnd): boolean {
-  const wait = state.pending;
-  return state.status === "waiting" && wait?.kind === "child" && wait.childRunId === end.runId;
+  return laneOfChild(state, end.runId) !== null;
 }
+
+/** The lane waiting for child run `childRunId`, or null. */
+export const laneOfChild = (state: RunState, childRunId: string) =>
+  findLane(state, (p) => p.kind === "child" && p.childRunId === childRunId);
 
 /** The child ended: the step completes with the child's runtime and the run moves on, or both fail. */
 export function applyChildEnd(def: Definition, state: RunState, end: ChildEnd, deps: EngineDeps): Transition {

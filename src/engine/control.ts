@@ -1,25 +1,17 @@
 import type { Definition } from "../definitions/types";
 import { MAX_REMINDERS } from "../lib/limits";
 import { blank, type EngineDeps, stepById } from "./engine";
+import { cancelLane } from "./parallel";
 import { failStep } from "./run-end";
 import { type RunError, type RunState, TERMINAL, type Transition } from "./state";
 
-/** Cancels a non-terminal run: its wait's tokens stop working and a late AI result is ignored. */
+/** Cancels a non-terminal run: its waits' tokens stop working, its child runs are cancelled, a late AI result is ignored. */
 export function cancelRun(state: RunState, deps: EngineDeps, by: string): Transition {
   const t = blank(structuredClone(state));
   if (TERMINAL.has(t.run.status)) throw new Error(`run ${state.id} is already ${state.status}`);
-  const pending = t.run.pending;
-  if (pending) {
-    t.updateSteps.push({ id: pending.attemptId, status: "cancelled", finishedAt: deps.now });
-    if (pending.kind === "human") {
-      t.revokeWaits.push(pending.waitId);
-      t.closedWait = pending;
-    }
-  }
-  t.run.pending = null;
-  t.run.status = "cancelled";
-  // A child run waited for goes with it: the object cancels the child this event names (durable/commit.ts).
-  const child = pending?.kind === "child" ? { child_run_id: pending.childRunId } : {};
+  cancelLane(t, t.run, deps);
+  // The object cancels the child runs the transition names after it committed (durable/commit.ts).
+  const child = t.cancelChildren.length === 1 ? { child_run_id: t.cancelChildren[0] } : {};
   t.events.push({ type: "run.cancelled", stepId: t.run.currentStep ?? undefined, data: { by, ...child } });
   return t;
 }
@@ -55,7 +47,7 @@ export function failPending(state: RunState, error: RunError, deps: EngineDeps):
   t.updateSteps.push({ id: pending.attemptId, status: "failed", error, finishedAt: deps.now });
   if (pending.kind === "human") {
     t.revokeWaits.push(pending.waitId);
-    t.closedWait = pending;
+    t.closedWaits.push(pending);
   }
   t.run.pending = null;
   failStep(t, { stepId: pending.stepId, attemptId: pending.attemptId }, error);

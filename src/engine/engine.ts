@@ -1,6 +1,7 @@
 import { type Definition, MAX_EXECUTED_STEPS, type Step } from "../definitions/types";
 import { parkOnChild } from "./child-run";
 import type { StepOutcome } from "./outcomes";
+import { splitRun } from "./parallel";
 import { failRun } from "./run-end";
 import type { RunContext, RunState, Transition } from "./state";
 import { type AttemptStart, dispatchAi, parkOnWait, recordCompleted, recordFailed } from "./step-outcome";
@@ -19,6 +20,8 @@ export const blank = (run: RunState): Transition => ({
   events: [],
   mintTokens: [],
   revokeWaits: [],
+  closedWaits: [],
+  cancelChildren: [],
   effects: [],
 });
 
@@ -123,6 +126,10 @@ export function applyStepOutcome(
       break;
     case "child":
       parkOnChild(t, attempt, outcome);
+      break;
+    case "parallel":
+      if (step.type !== "parallel") throw new Error(`step ${step.id} is not a parallel step`);
+      splitRun(t, step, attempt);
       break;
   }
   return t;

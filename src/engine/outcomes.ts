@@ -23,7 +23,9 @@ export type StepOutcome =
     }
   | { kind: "dispatched"; prompt: string; input?: unknown }
   /** A child run started and has not ended yet: the run waits for it (engine/child-run.ts). */
-  | { kind: "child"; childRunId: string; input?: unknown };
+  | { kind: "child"; childRunId: string; input?: unknown }
+  /** A parallel step: its branches start (engine/lanes.ts). */
+  | { kind: "parallel"; input?: unknown };
 
 /** The result of the human side of a wait, after validation. */
 export type WaitResolution =

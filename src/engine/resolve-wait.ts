@@ -22,7 +22,7 @@ export function resolveWait(
   const step = stepById(def, wait.stepId);
   t.useToken = usedToken;
   t.revokeWaits.push(wait.waitId);
-  t.closedWait = wait;
+  t.closedWaits.push(wait);
   t.run.pending = null;
   t.run.status = "running";
   const ids = { stepId: step.id, attemptId: wait.attemptId };

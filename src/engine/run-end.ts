@@ -3,11 +3,11 @@ import type { RunError, Transition } from "./state";
 // How a transition moves a run on or ends it: every step type (executed, resumed, AI) goes through
 // these, so a completed or failed run looks the same whatever ended it.
 
-/** Ends the run completed. */
+/** Ends the run completed; on a branch's view, ends the branch (its parallel step's join decides what follows). */
 export function completeRun(t: Transition): void {
   t.run.status = "completed";
   t.run.currentStep = null;
-  t.events.push({ type: "run.completed" });
+  if (!t.run.lane) t.events.push({ type: "run.completed" });
 }
 
 /** Moves the run to `next`, or completes it when there is none. */

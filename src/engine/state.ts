@@ -95,7 +95,27 @@ export interface ChildWait {
   childRunId: string;
 }
 
-export type Pending = HumanWait | AiPending | ChildWait;
+/** Where one branch of a parallel step stands: like a run of its own, over the run's shared context. */
+export interface Branch {
+  /** The branch's first step (it names the branch). */
+  start: string;
+  status: RunStatus;
+  currentStep: string | null;
+  pending: Pending | null;
+}
+
+/** A parallel step whose branches run; it ends when its join is met (engine/lanes.ts). */
+export interface ParallelWait {
+  kind: "parallel";
+  stepId: string;
+  seq: number;
+  attemptId: string;
+  startedAt: number;
+  join: "all" | "any";
+  branches: Branch[];
+}
+
+export type Pending = HumanWait | AiPending | ChildWait | ParallelWait;
 
 /** A send-back the reviewed AI step answers next: its previous output and the reviewer's comment. */
 export interface RevisionRequest {
@@ -126,6 +146,11 @@ export interface RunState {
   createdAt: number;
   /** Absent until an approval with `review` was decided. */
   reviews?: ReviewLoops;
+  /**
+   * Set only on a view of one branch (engine/lanes.ts): the branch indexes from the run down to it.
+   * A view's status, current step and pending are the branch's; never stored.
+   */
+  lane?: number[];
 }
 
 export interface StepRowInsert {
@@ -202,7 +227,9 @@ export interface Transition {
   revokeWaits: string[];
   /** Single recipients whose unused tokens of a wait stop working (resend, reassign); before minting. */
   revokeRecipients?: { waitId: string; recipient: string }[];
-  /** The wait this transition ended, as it ended (the waits index records its final state). */
-  closedWait?: HumanWait;
+  /** The waits this transition ended, as they ended (the waits index records their final state). */
+  closedWaits: HumanWait[];
+  /** Child runs to cancel once the transition committed (a cancelled run or branch waited for them). */
+  cancelChildren: string[];
   effects: Effect[];
 }

@@ -21,5 +21,8 @@ export async function executeStep(step: Step, ctx: ExecutorContext): Promise<Ste
       return executeApiCallStep(step, ctx);
     case "workflow":
       return executeSubWorkflow(step, ctx);
+    case "parallel":
+      // Nothing to do outside the run: the engine starts the branches.
+      return { kind: "parallel", input: { join: step.join, branches: step.branches.map((b) => b.start) } };
   }
 }

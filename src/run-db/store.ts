@@ -10,7 +10,7 @@ import { REVIEWS_KEY } from "./run-model";
 import { events, indexOutbox, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
 import { workingTokens } from "./tokens";
 import { runUsage } from "./usage";
-import { indexedWaits } from "./wait-index";
+import { indexedWaits, openWaitsOf } from "./wait-index";
 
 /** A mail outbox row prepared before the transaction (the email carries a freshly signed link). */
 export interface OutboxInsert {
@@ -168,9 +168,7 @@ function writeMailAndEvents(db: RunDb, t: Transition, x: Extra): void {
 
 /** The index row D1 keeps of a run, from the run's own row and what its AI steps used. */
 export function summaryOf(row: RunRow, usage: RunUsage = NO_USAGE): RunSummaryRow {
-  const wait =
-    row.status === "waiting" && row.pending ? (JSON.parse(row.pending) as RunState["pending"]) : null;
-  const human = wait?.kind === "human" ? wait : null;
+  const human = openWaitsOf(row)[0] ?? null;
   return {
     ...{ id: row.id, workflowId: row.workflowId, workflowVersion: row.workflowVersion, status: row.status },
     ...{ currentStep: row.currentStep, error: row.error, version: row.version },
@@ -190,7 +188,7 @@ export function summaryOf(row: RunRow, usage: RunUsage = NO_USAGE): RunSummaryRo
  * Puts the run's current summary in the index outbox (the newest replaces an older one not yet sent),
  * with its waits: the one it closed (`closed`), its open one, and those an unsent write carried.
  */
-export function enqueueIndexWrite(db: RunDb, runId: string, closed?: HumanWait): void {
+export function enqueueIndexWrite(db: RunDb, runId: string, closed: readonly HumanWait[] = []): void {
   const row = db.select().from(runs).where(eq(runs.id, runId)).get();
   if (!row) return;
   const values = {
@@ -215,7 +213,7 @@ export function writeTransition(db: RunDb, t: Transition, extra: Extra): void {
     writeSteps(db, t);
     writeTokens(db, t, extra);
     writeMailAndEvents(db, t, extra);
-    enqueueIndexWrite(db, t.run.id, t.closedWait);
+    enqueueIndexWrite(db, t.run.id, t.closedWaits);
   });
   t.run.version = next;
 }

@@ -2,26 +2,31 @@
 import { eq } from "drizzle-orm";
 import type { RunRow } from "../db/schema";
 import type { WaitIndexWrite } from "../db/wait-index";
+import { openHumanWaits } from "../engine/lanes";
 import type { HumanWait, Pending } from "../engine/state";
 import { waitItem } from "../engine/wait-view";
 import type { RunDb } from "./client";
 import { indexOutbox } from "./schema";
 
-/** An unsent write keeps at most this many closed waits (a run closes one wait per transition). */
+/** The open human waits of a stored run row (several while parallel branches wait). */
+export function openWaitsOf(row: RunRow): HumanWait[] {
+  const pending = row.pending ? (JSON.parse(row.pending) as Pending) : null;
+  return openHumanWaits({ status: row.status, currentStep: row.currentStep, pending });
+}
+
+/** An unsent write keeps at most this many closed waits (most transitions close one). */
 const MAX_CARRIED = 8;
 
 /**
  * The waits to write with the run's summary at its current version: the wait the transition closed,
  * the open one, and those an earlier write not yet sent carried (the newest write replaces it).
  */
-export function indexedWaits(db: RunDb, row: RunRow, closed?: HumanWait): WaitIndexWrite[] {
-  const now: WaitIndexWrite[] = [];
+export function indexedWaits(db: RunDb, row: RunRow, closed: readonly HumanWait[] = []): WaitIndexWrite[] {
   const run = { id: row.id, workflowId: row.workflowId };
-  if (closed) now.push({ ...waitItem(run, closed, row.updatedAt), version: row.version });
-  const pending = row.pending ? (JSON.parse(row.pending) as Pending) : null;
-  if (row.status === "waiting" && pending?.kind === "human") {
-    now.push({ ...waitItem(run, pending, null), version: row.version });
-  }
+  const now: WaitIndexWrite[] = [
+    ...closed.map((w) => ({ ...waitItem(run, w, row.updatedAt), version: row.version })),
+    ...openWaitsOf(row).map((w) => ({ ...waitItem(run, w, null), version: row.version })),
+  ];
   const unsent = db
     .select({ summary: indexOutbox.summary })
     .from(indexOutbox)

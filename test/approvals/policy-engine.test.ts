@@ -113,7 +113,7 @@ describe("decideWait", () => {
       approvals: [{ approver: "a@acme.test" }, { approver: "c@acme.test" }],
     });
     expect(t.revokeWaits).toEqual(["wait_1"]);
-    expect(t.closedWait?.decisions).toHaveLength(2);
+    expect(t.closedWaits[0]?.decisions).toHaveLength(2);
   });
 
   it("rejects on the first rejection, and refuses a second decision by the same person", () => {

@@ -244,6 +244,8 @@ describe("emails for waits", () => {
       events: [{ type: "run.failed" }],
       mintTokens: [],
       revokeWaits: [],
+      closedWaits: [],
+      cancelChildren: [],
       effects: [],
     };
     // The email reuses an existing outbox id: its insert fails, so the whole transaction must roll back.

@@ -3,6 +3,7 @@ import { listWaits } from "../../db/wait-index";
 import { runStub } from "../../durable/address";
 import { unwrapRun } from "../../durable/rpc";
 import type { RunSnapshot } from "../../durable/snapshot";
+import { openHumanWaits } from "../../engine/lanes";
 import type { Relink } from "../../engine/wait-links";
 import { type WaitItem, waitItem } from "../../engine/wait-view";
 import { decodeTimeCursor, timePage } from "../../lib/cursor";
@@ -28,12 +29,10 @@ export const waitBody = (w: WaitItem) => ({
 });
 
 /** The open wait a resend or reassign left, as the API shows it. */
-function openWaitBody(snapshot: RunSnapshot) {
+function openWaitBody(snapshot: RunSnapshot, waitId: string) {
   const { record } = snapshot;
-  const wait = record.pending;
-  if (record.status !== "waiting" || wait?.kind !== "human") {
-    throw new AppError("conflict", "The run is no longer waiting");
-  }
+  const wait = openHumanWaits(record).find((w) => w.waitId === waitId);
+  if (!wait) throw new AppError("conflict", "The run is no longer waiting");
   return waitBody(waitItem(record, wait, null));
 }
 
@@ -57,7 +56,7 @@ waitRoutes.openapi(listWaitsRoute, async (c) => {
 });
 
 const relink = async (env: Env, runId: string, r: Relink) =>
-  openWaitBody(unwrapRun(await runStub(env, runId).relink(runId, r)));
+  openWaitBody(unwrapRun(await runStub(env, runId).relink(runId, r)), r.waitId);
 
 waitRoutes.openapi(resendWaitRoute, async (c) => {
   const { run_id, wait_id } = c.req.valid("param");

@@ -1,0 +1,84 @@
+/** `parallel` step rules: at most 10 branches, each branch's steps its own, nesting at most 2 deep, no `timeout`. */
+
+import type { IssueList } from "./issues";
+import { asObject, own, ownString, rawList, rawSteps } from "./raw";
+import { edgesOf, reachableFrom } from "./rules-graph";
+import { MAX_PARALLEL_BRANCHES, MAX_PARALLEL_DEPTH } from "./types";
+
+/**
+ * Checks every parallel step: a branch's steps (all it reaches from its `start`) are reached from
+ * nowhere else, never lead back to the parallel step nor to its `next`, and hold at most one more
+ * level of parallel steps. Other steps reaching into a branch would run it twice, or outside the
+ * branch that a join waits for.
+ */
+export function checkParallel(raw: unknown, issues: IssueList): void {
+  const steps = rawSteps(raw);
+  const edges = steps.flatMap(edgesOf);
+  const ids = new Set(steps.flatMap((s) => (s.id === undefined ? [] : [s.id])));
+  const start = ownString(asObject(raw), "start_step");
+  /** Each parallel step's id, its index, and every step its branches reach. */
+  const inside = new Map<string, { index: number; steps: Set<string> }>();
+  for (const p of steps) {
+    if (p.type !== "parallel" || p.id === undefined) continue;
+    const branches = rawList(p.step, "branches");
+    if (branches.length > MAX_PARALLEL_BRANCHES) {
+      issues.add(
+        ["steps", p.index, "branches"],
+        `a parallel step has at most ${MAX_PARALLEL_BRANCHES} branches (this one has ${branches.length})`,
+      );
+    }
+    if (own(p.step, "timeout") !== undefined) {
+      issues.add(
+        ["steps", p.index, "timeout"],
+        "a parallel step waits as long as its branches; give the branches' own steps timeouts instead",
+      );
+    }
+    const after = ownString(p.step, "next");
+    const all = new Set<string>();
+    for (const { index, item } of branches) {
+      const first = ownString(item, "start");
+      if (first === undefined || !ids.has(first)) continue;
+      const region = reachableFrom(first, edges);
+      for (const id of region) all.add(id);
+      const at = ["steps", p.index, "branches", index, "start"];
+      const where = `branch ${index} of parallel step "${p.id}" (from "${first}")`;
+      if (region.has(p.id)) {
+        issues.add(at, `${where} leads back to its parallel step; a branch ends with a step without next`);
+      }
+      if (after !== undefined && region.has(after)) {
+        issues.add(
+          at,
+          `${where} reaches "${after}", the parallel step's next; a branch ends with a step without next, and the parallel step goes on to "${after}" once its branches ended`,
+        );
+      }
+      if (start !== undefined && region.has(start)) {
+        issues.add(["start_step"], `start_step "${start}" is a step of ${where}`);
+      }
+      for (const e of edges) {
+        if (!region.has(e.target) || (e.from.id !== undefined && region.has(e.from.id))) continue;
+        if (e.from === p && (e.branch === index || e.branch === undefined)) continue;
+        issues.add(
+          e.path,
+          `step "${e.target}" belongs to ${where}: only steps of that branch may lead to it`,
+        );
+      }
+    }
+    inside.set(p.id, { index: p.index, steps: all });
+  }
+  const depth = (id: string, seen: Set<string>): number => {
+    if (seen.has(id)) return 0; // a cycle: reported above
+    seen.add(id);
+    let inner = 0;
+    for (const q of inside.get(id)?.steps ?? []) if (inside.has(q)) inner = Math.max(inner, depth(q, seen));
+    return 1 + inner;
+  };
+  for (const [id, { index }] of inside) {
+    const levels = depth(id, new Set());
+    if (levels > MAX_PARALLEL_DEPTH) {
+      issues.add(
+        ["steps", index],
+        `parallel steps nest ${levels} deep from "${id}"; at most ${MAX_PARALLEL_DEPTH} (a parallel step inside a branch of another)`,
+      );
+    }
+  }
+}
