@@ -1,5 +1,4 @@
 import { acceptsAiResult } from "../engine/ai-result";
-import { leafLanes } from "../engine/lanes";
 import type { AiPending, RunState } from "../engine/state";
 import { backoffDelayMs } from "../lib/backoff";
 import type { Logger } from "../lib/logger";
@@ -17,8 +16,6 @@ export const MAX_AI_RESENDS = 6;
 export interface AiResendRecord {
   attemptId: string;
   count: number;
-  /** When the alarm re-sends the job next (absent in records written before: the next alarm). */
-  dueAt?: number;
 }
 
 /** Each attempt's record has its own key (parallel branches can wait for several jobs at once). */
@@ -74,22 +71,7 @@ export async function aiWatchdogAt(
   now: number,
 ): Promise<number> {
   const record = await recordOf<AiResendRecord>(storage, KEY, pending.attemptId);
-  if (!record) return pending.startedAt + watchdogDelay(0);
-  return record.dueAt ?? now + watchdogDelay(record.count);
-}
-
-/** The AI attempts in flight whose watchdog is due at `now` (the alarm re-sends their jobs). */
-export async function dueAiAttempts(
-  storage: DurableObjectStorage,
-  run: RunState,
-  now: number,
-): Promise<Set<string>> {
-  const due = new Set<string>();
-  for (const { lane } of leafLanes(run)) {
-    const p = lane.pending;
-    if (p?.kind === "ai" && (await aiWatchdogAt(storage, p, now)) <= now) due.add(p.attemptId);
-  }
-  return due;
+  return now + watchdogDelay(record?.count ?? 0);
 }
 
 /** Re-sends the pending job, or answers "give up" once it was re-sent MAX_AI_RESENDS times. */
@@ -104,11 +86,9 @@ export async function resendAiJob(
   const record = await recordOf<AiResendRecord>(storage, KEY, pending.attemptId);
   const count = (record?.count ?? 0) + 1;
   if (count > MAX_AI_RESENDS) return "give_up";
-  const dueAt = Date.now() + watchdogDelay(count);
   await storage.put(keyOf(KEY, pending.attemptId), {
     attemptId: pending.attemptId,
     count,
-    dueAt,
   } satisfies AiResendRecord);
   const { stepId, attemptId, seq, prompt } = pending;
   // A job the dead-letter consumer moved to a fallback stays there: the primary already gave up.

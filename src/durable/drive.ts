@@ -4,7 +4,7 @@ import { AI_LOST, type LaneAction } from "../engine/alarm";
 import { applyChildEnd, type ChildEnd, laneOfChild } from "../engine/child-run";
 import { failPending, remindWait } from "../engine/control";
 import { applyStepOutcome, type EngineDeps, stepById } from "../engine/engine";
-import { laneView, runnableLane } from "../engine/lanes";
+import { laneOfAttempt, laneView, leafLanes, runnableLane } from "../engine/lanes";
 import { inLane } from "../engine/parallel";
 import { resolveWait } from "../engine/resolve-wait";
 import { type RunState, TERMINAL, type Transition } from "../engine/state";
@@ -71,11 +71,11 @@ export async function perform(
   const deps = o.deps(now);
   // The action is for one lane (a branch, or the run itself): done on its view, folded back into the run.
   const onLane = async (fn: (view: RunState) => Transition) => {
-    const t = inLane(def, run, action.lane, deps, fn);
+    const t = inLane(def, run, action.lane ?? [], deps, fn);
     await o.commit(def, t, now);
     return t.run;
   };
-  const view = laneView(run, action.lane);
+  const view = laneView(run, action.lane ?? []);
   switch (action.kind) {
     case "time_out": {
       const after = await onLane((v) => resolveWait(def, v, action.resolution, deps));
@@ -88,10 +88,8 @@ export async function perform(
       return onLane((v) => escalateWait(def, v, deps));
     case "drive":
       return drive(o, def, run);
-    case "resend_ai": {
-      if ((await resendAiJob(o.env, o.storage, view, o.log(run.id))) === "resent") return run;
-      return drive(o, def, await onLane((v) => applyAiResult(def, v, AI_LOST, deps)));
-    }
+    case "resend_ai":
+      return drive(o, def, await resendAiJobs(o, def, run, deps, now));
     case "fail_unsent":
       return drive(o, def, await onLane((v) => failPending(v, action.error, deps)));
     case "check_child": {
@@ -103,6 +101,26 @@ export async function perform(
     case "none":
       return run;
   }
+}
+
+/**
+ * Re-sends every AI job in flight (parallel branches can wait for several; each keeps its own count),
+ * failing the step of one re-sent too often (`ai_lost`).
+ */
+async function resendAiJobs(o: Steps, def: Definition, run: RunState, deps: EngineDeps, now: number) {
+  let state = run;
+  const attempts = leafLanes(run).flatMap(({ lane }) =>
+    lane.pending?.kind === "ai" ? [lane.pending.attemptId] : [],
+  );
+  for (const attemptId of attempts) {
+    const lane = laneOfAttempt(state, attemptId);
+    if (!lane) continue; // an earlier give-up ended the run
+    if ((await resendAiJob(o.env, o.storage, laneView(state, lane), o.log(run.id))) === "resent") continue;
+    const t = inLane(def, state, lane, deps, (view) => applyAiResult(def, view, AI_LOST, deps));
+    await o.commit(def, t, now);
+    state = t.run;
+  }
+  return state;
 }
 
 /** A child run ended: the `workflow` step waiting for it completes or fails and the run drives on. */

@@ -14,7 +14,7 @@ import type { MailFate } from "../run-db/mail";
 import type { RunRecord } from "../run-db/run-model";
 import { loadRun, onlyRun } from "../run-db/runs";
 import type { RunOrigin } from "../run-db/store";
-import { dueAiAttempts, moveToFallback } from "./ai-watchdog";
+import { moveToFallback } from "./ai-watchdog";
 import { firstTransition } from "./begin";
 import { commitTransition, repairEffects } from "./commit";
 import { type ChildEnd, childEnded, drive, perform, type Steps } from "./drive";
@@ -229,8 +229,7 @@ export class RunCoordinator extends DurableObject<Env> {
       // A failing send is kept for a later alarm: it never keeps this one from its timeout or reminder.
       const { repaired, abandoned } = await repairEffects(this.env, this.ctx.storage, state, log);
       const now = Date.now();
-      const aiDue = await dueAiAttempts(this.ctx.storage, state, now);
-      const action = decideAlarm(state, def, now, repaired, abandoned, aiDue);
+      const action = decideAlarm(state, def, now, repaired, abandoned);
       await alarmSpan(this.env, this.ctx, () => perform(this.steps, action, def, state, now));
       await this.reschedule();
       this.index.kick(log);

@@ -25,7 +25,7 @@ export type AlarmAction =
   | { kind: "escalate" }
   /** The run is running with nothing in flight (its object died between steps): carry it on. */
   | { kind: "drive" }
-  /** An AI job may be lost: re-send it, or give the step up once re-sent too often. */
+  /** AI jobs may be lost: re-send each one in flight, or give its step up once re-sent too often. */
   | { kind: "resend_ai" }
   /** The step's queue messages (its AI job or emails) could not be sent, however often tried: fail it. */
   | { kind: "fail_unsent"; error: RunError }
@@ -64,7 +64,6 @@ export function owedEffects(run: RunState, effects: readonly Effect[]): Effect[]
  * Decides what a firing alarm does for `run` at `now`. `repaired` is true when this alarm found a
  * transition's effects still owed (it re-sent them, or will retry them): an AI job among them is not
  * re-sent a second way. `abandoned` are owed effects whose sends were given up on: their step fails.
- * `aiDue` are the AI attempts whose watchdog is due (absent: every one in flight).
  */
 export function decideAlarm(
   run: RunState,
@@ -72,34 +71,29 @@ export function decideAlarm(
   now: number,
   repaired: boolean,
   abandoned: readonly Effect[] = [],
-  aiDue?: ReadonlySet<string>,
 ): LaneAction {
   const owed = owedEffects(run, abandoned)[0];
   if (owed) {
     const lane = owed.kind === "ai_job" ? laneOfAttempt(run, owed.attemptId) : laneOfWait(run, owed.waitId);
-    return { kind: "fail_unsent", error: QUEUE_SEND_FAILED, lane: lane ?? [] };
+    return { kind: "fail_unsent", error: QUEUE_SEND_FAILED, ...onLane(lane ?? []) };
   }
-  if (runnableLane(run)) return { kind: "drive", lane: [] };
+  if (runnableLane(run)) return { kind: "drive" };
   // Each branch's step in flight has its own deadline. A wait's timeout, escalation or reminder goes
   // first; asking about a child or re-sending a job (due at every alarm) never keeps it waiting.
   const due = leafLanes(run).flatMap(({ path }) => {
-    const action = decideLane(laneView(run, path), def, now, repaired, aiDue);
-    return action.kind === "none" ? [] : [{ ...action, lane: path }];
+    const action = decideLane(laneView(run, path), def, now, repaired);
+    return action.kind === "none" ? [] : [{ ...action, ...onLane(path) }];
   });
   const timed = due.find((a) => a.kind !== "check_child" && a.kind !== "resend_ai");
-  return timed ?? due[0] ?? { kind: "none", lane: [] };
+  return timed ?? due[0] ?? { kind: "none" };
 }
 
-/** An alarm action and the lane it is for (engine/lanes.ts; [] is the run itself). */
-export type LaneAction = AlarmAction & { lane: LanePath };
+/** An alarm action and the branch it is for (engine/lanes.ts; absent: the run itself). */
+export type LaneAction = AlarmAction & { lane?: LanePath };
 
-function decideLane(
-  run: RunState,
-  def: Definition,
-  now: number,
-  repaired: boolean,
-  aiDue: ReadonlySet<string> | undefined,
-): AlarmAction {
+const onLane = (path: LanePath) => (path.length > 0 ? { lane: path } : {});
+
+function decideLane(run: RunState, def: Definition, now: number, repaired: boolean): AlarmAction {
   const wait = run.pending;
   if (run.status === "waiting" && wait?.kind === "human") {
     const step = stepById(def, wait.stepId);
@@ -117,7 +111,6 @@ function decideLane(
   }
   if (run.status === "waiting" && wait?.kind === "child") return { kind: "check_child" };
   if (run.status === "running" && !wait) return { kind: "drive" };
-  const aiIsDue = wait?.kind === "ai" && (aiDue?.has(wait.attemptId) ?? true);
-  if (run.status === "running" && aiIsDue && !repaired) return { kind: "resend_ai" };
+  if (run.status === "running" && wait?.kind === "ai" && !repaired) return { kind: "resend_ai" };
   return { kind: "none" };
 }

@@ -271,17 +271,18 @@ describe("a lost AI job", () => {
       runInDurableObject(stub, async (_i, state) => ((await state.storage.getAlarm()) ?? 0) - Date.now());
     expect(await alarmIn()).toBeGreaterThan(20_000);
 
+    const job = await pendingJob(runId);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
+    // Each attempt's re-sends are counted under its own key (parallel branches can wait for several jobs).
     const resent = await runInDurableObject(stub, (_i, state) =>
-      state.storage.get<{ count: number }>("aiResend"),
+      state.storage.get<{ count: number }>(`aiResend:${job.attemptId}`),
     );
     expect(resent?.count).toBe(1);
     expect(await alarmIn()).toBeGreaterThan(50_000);
     expect((await getRun(runId)).body.status).toBe("running");
 
-    const job = await pendingJob(runId);
     await runInDurableObject(stub, (_i, state) =>
-      state.storage.put("aiResend", { attemptId: job.attemptId, count: MAX_AI_RESENDS }),
+      state.storage.put(`aiResend:${job.attemptId}`, { attemptId: job.attemptId, count: MAX_AI_RESENDS }),
     );
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const final = await waitFor(runId, (s) => s.status === "failed");

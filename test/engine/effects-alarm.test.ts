@@ -179,7 +179,7 @@ describe("a queue send that fails after its batch", () => {
     expect(await status(run.run_id)).toMatchObject({ status: "running", current_step: "draft" });
     expect((await recordOf(run.run_id))?.failures).toBe(2);
     // The record re-sends the job: the AI watchdog does not count a re-send of its own.
-    expect(await inObject(run.run_id, (s) => s.get("aiResend"))).toBeUndefined();
+    expect(await inObject(run.run_id, (s) => s.get(`aiResend:${pending.attemptId}`))).toBeUndefined();
     await expectAttended(run.run_id);
 
     await failingEffects(run.run_id, job, MAX_EFFECT_SENDS - 1);
@@ -198,17 +198,14 @@ describe("a queue send that fails after its batch", () => {
       .prepare("UPDATE runs SET pending = json_set(pending, '$.prompt', ?) WHERE id = ?")
       .bind(OVERSIZE, run.run_id)
       .run();
+    const { pending } = await runRow(run.run_id);
     expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
-    expect(await inObject(run.run_id, (s) => s.get<{ count: number }>("aiResend"))).toMatchObject({
-      count: 1,
-    });
+    const key = `aiResend:${pending.attemptId}`;
+    expect(await inObject(run.run_id, (s) => s.get<{ count: number }>(key))).toMatchObject({ count: 1 });
     expect((await status(run.run_id)).status).toBe("running");
     await expectAttended(run.run_id);
 
-    const { pending } = await runRow(run.run_id);
-    await inObject(run.run_id, (s) =>
-      s.put("aiResend", { attemptId: pending.attemptId, count: MAX_AI_RESENDS }),
-    );
+    await inObject(run.run_id, (s) => s.put(key, { attemptId: pending.attemptId, count: MAX_AI_RESENDS }));
     expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
     expect(await status(run.run_id)).toMatchObject({ status: "failed", error: { code: "ai_lost" } });
     await expectAttended(run.run_id);
