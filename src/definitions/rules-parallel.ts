@@ -54,6 +54,16 @@ export function checkParallel(raw: unknown, issues: IssueList): void {
       if (start !== undefined && region.has(start)) {
         issues.add(["start_step"], `start_step "${start}" is a step of ${where}`);
       }
+      for (const s of steps) {
+        const sendsBack = s.type === "approval" && own(s.step, "allow_changes") === true;
+        const reviewed = sendsBack ? ownString(s.step, "review") : undefined;
+        if (s.id && region.has(s.id) && reviewed !== undefined && !region.has(reviewed)) {
+          issues.add(
+            ["steps", s.index, "review"],
+            `approval "${s.id}" is in ${where} but sends back to "${reviewed}" outside it; with allow_changes, review an ai_generate step of the same branch`,
+          );
+        }
+      }
       for (const e of edges) {
         if (!region.has(e.target) || (e.from.id !== undefined && region.has(e.from.id))) continue;
         if (e.from === p && (e.branch === index || e.branch === undefined)) continue;

@@ -119,3 +119,23 @@ describe("parallel step rules at save", () => {
     );
   });
 });
+
+describe("a review inside a branch", () => {
+  it("refuses an approval that would send a branch back to an AI step outside it", () => {
+    const steps =
+      `  - { id: draft, type: ai_generate, prompt: "x", schema: { type: object }, output: draft, next: split }\n` +
+      split(["check", "b"]).replace("id: split", "id: split") +
+      `  - { id: check, type: approval, approvers: ["a@acme.test"], review: draft, allow_changes: true }\n` +
+      form("b");
+    const result = parseDefinitionSource(
+      source(steps).replace("start_step: split", "start_step: draft"),
+      "yaml",
+    );
+    expect(result.ok ? [] : result.issues).toContainEqual(
+      expect.objectContaining({
+        path: "steps[2].review",
+        message: expect.stringMatching(/sends back to "draft" outside it/),
+      }),
+    );
+  });
+});

@@ -4,6 +4,7 @@ import { eventsOf, linkOf, listWaits } from "../approvals/helpers";
 import { api, envelope } from "../helpers/api";
 import { indexSettled } from "../helpers/run-db";
 import { getRun, resumeRun, startedRun } from "../helpers/runs";
+import { mailedToken, page } from "../pages/link-helpers";
 
 // Legal reviews while the AI writes; the run goes on once both branches ended.
 const REVIEW_AND_WRITE = `
@@ -162,6 +163,21 @@ describe("parallel steps", () => {
     expect(legal.body).toMatchObject({ status: "waiting", current_step: "split" });
     expect(await statusOf(run.run_id, "legal_note")).toBe("waiting");
     expect(await statusOf(run.run_id, "brand")).toBe("waiting");
+  });
+
+  it("each branch's link page shows its own step and takes its answer, the other branch's page stays open", async () => {
+    const run = await startedRun("par-both");
+    const a = await mailedToken(run.run_id, "a", "a@acme.test");
+    const b = await mailedToken(run.run_id, "b", "b@acme.test");
+    const pageA = await page("GET", a);
+    expect(pageA.status).toBe(200);
+    expect(pageA.text).toContain('name="decision"');
+    expect((await page("POST", a, { form: { decision: "approved" } })).status).toBe(303);
+    const pageB = await page("GET", b);
+    expect(pageB.status).toBe(200);
+    expect(pageB.text).toContain('name="decision"');
+    expect((await page("POST", b, { form: { decision: "approved" } })).status).toBe(303);
+    expect((await getRun(run.run_id)).body.status).toBe("completed");
   });
 
   it("a rejection in one branch rejects the run and revokes the other branch's link", async () => {
