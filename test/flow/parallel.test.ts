@@ -71,6 +71,27 @@ steps:
     approvers: ["b@acme.test"]
 `;
 
+// A branch that runs a sub-workflow loses to a form: the child run is cancelled with its branch.
+const CHILD = `
+id: par-child
+name: A child's form
+start_step: write
+steps:
+  - { id: write, type: form, assignee: child@acme.test, fields: [{ name: note, type: string }] }
+`;
+const RACE = `
+id: par-race
+name: A form races a child run
+start_step: split
+steps:
+  - id: split
+    type: parallel
+    join: any
+    branches: [{ start: delegate }, { start: quick }]
+  - { id: delegate, type: workflow, workflow: par-child }
+  - { id: quick, type: form, assignee: quick@acme.test, fields: [{ name: note, type: string }] }
+`;
+
 async function save(yaml: string): Promise<void> {
   const res = await api("POST", "/v1/workflows", { yaml });
   expect(res.status, res.text).toBe(201);
@@ -88,7 +109,7 @@ const statusOf = async (runId: string, stepId: string) =>
   (await history(runId)).find((s) => s.step_id === stepId)?.attempts.at(-1)?.status;
 
 beforeAll(async () => {
-  for (const yaml of [REVIEW_AND_WRITE, FIRST_WINS, BOTH]) await save(yaml);
+  for (const yaml of [REVIEW_AND_WRITE, FIRST_WINS, BOTH, CHILD, RACE]) await save(yaml);
 });
 
 describe("parallel steps", () => {
@@ -220,5 +241,22 @@ describe("parallel steps", () => {
       ["b", "closed"],
     ]);
     expect((await getRun(run.run_id)).body.status).toBe("cancelled");
+  });
+
+  it("join: any cancels a losing branch's child run, and the child's link stops working", async () => {
+    const run = await startedRun("par-race");
+    const steps = await api<{
+      steps: Array<{ step_id: string; attempts: Array<{ input: { child_run_id?: string } }> }>;
+    }>("GET", `/v1/executions/${run.run_id}/history`);
+    const childId =
+      steps.body.steps.find((x) => x.step_id === "delegate")?.attempts[0]?.input.child_run_id ?? "";
+    const childLink = await linkOf(childId, "child@acme.test");
+    expect(childLink).not.toBe("");
+    const won = await resumeRun(run.run_id, await linkOf(run.run_id, "quick@acme.test"), { note: "first" });
+    expect(won.body.status).toBe("completed");
+    const child = await waitFor(childId, (c) => c.status === "cancelled");
+    expect(child.status).toBe("cancelled");
+    expect((await resumeRun(childId, childLink, { note: "late" })).status).toBe(409);
+    expect(await statusOf(run.run_id, "delegate")).toBe("cancelled");
   });
 });
