@@ -17,7 +17,13 @@ export interface GraphEdge {
 const MAX_LABEL = 48;
 const clip = (s: string) => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
 
-/** The definition's steps and every transition between them: next, branches (by condition), default, on_reject. */
+/** A parallel step's `next`: taken once every branch ended (`all`), or the first one (`any`). */
+const JOIN_LABEL = { all: "joined", any: "first done" } as const;
+
+/**
+ * The definition's steps and every transition between them: next, branches (by condition), default,
+ * on_reject, and a parallel step's branches (`branch 1`…, `any: branch 1`… when the first one wins).
+ */
 export function stepGraph(def: Definition): { nodes: GraphNode[]; edges: GraphEdge[] } {
   const nodes = def.steps.map((s) => ({ id: s.id, type: s.type, start: s.id === def.start_step }));
   const edges: GraphEdge[] = [];
@@ -25,6 +31,14 @@ export function stepGraph(def: Definition): { nodes: GraphNode[]; edges: GraphEd
     if (s.type === "conditional") {
       for (const b of s.branches) edges.push({ from: s.id, to: b.next, label: clip(b.when) });
       if (s.default) edges.push({ from: s.id, to: s.default, label: "default" });
+    }
+    if (s.type === "parallel") {
+      const any = s.join === "any" ? "any: " : "";
+      s.branches.forEach((b, i) => {
+        edges.push({ from: s.id, to: b.start, label: `${any}branch ${i + 1}` });
+      });
+      if (s.next) edges.push({ from: s.id, to: s.next, label: JOIN_LABEL[s.join] });
+      continue;
     }
     if (s.type === "approval" && s.on_reject) {
       edges.push({ from: s.id, to: s.on_reject, label: "rejected" });

@@ -68,6 +68,7 @@ export function WorkflowPage(props: { view: WorkflowView }) {
           <li>solid purple: AI step</li>
           <li>dashed orange: waits for a person (form, approval)</li>
           <li>rounded blue: branch, labelled with its conditions</li>
+          <li>thick green: parallel, its branches run side by side</li>
         </ul>
         <div class="graph">
           <GraphSvg

@@ -44,6 +44,7 @@ const CONSOLE_ADDITIONS = [
   ".graph .n-ai_generate rect{stroke:#8250df;stroke-width:2.5}",
   ".graph .n-form rect,.graph .n-approval rect{stroke:#bc4c00;stroke-dasharray:6 3;stroke-width:2.5}",
   ".graph .n-conditional rect{stroke:var(--accent)}",
+  ".graph .n-parallel rect{stroke:#1a7f37;stroke-width:3.5}",
   ".legend{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0;font-size:.9rem;color:var(--muted)}",
   ".copy{margin-left:.5rem;padding:.1rem .5rem;font-size:.8rem;background:transparent;color:var(--accent);border:1px solid var(--line)}",
   ".danger{background:var(--bad)}",
