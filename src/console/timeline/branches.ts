@@ -52,7 +52,8 @@ function liveSplit(pending: Pending | null, attemptIds: Set<string>): ParallelWa
 
 /**
  * Where a branch stands: its `branch.completed` / `branch.cancelled` event, else the live branch in the
- * run's pending, else (the run ended with the branch open) its last step's end or the run's.
+ * run's pending, else (the run ended with the branch open) its last step's end, the run's when that
+ * step ended it, or its parallel step's.
  */
 function branchStatus(split: StepView, column: BranchColumn, run: RunState, events: RunEvent[]): string {
   const ids = new Set(split.attempts.map((a) => a.attempt_id));
@@ -70,8 +71,10 @@ function branchStatus(split: StepView, column: BranchColumn, run: RunState, even
   if (live) return live.status;
   const last = column.nodes[column.nodes.length - 1]?.step.status;
   if (last === "cancelled" || last === "failed") return last;
-  if (TERMINAL.has(run.status)) return run.status;
-  return split.status;
+  // A branch whose last step ended the run (a rejection): the run's end is the branch's.
+  if (last !== undefined && TERMINAL.has(run.status)) return run.status;
+  if (split.status === "cancelled") return "cancelled";
+  return TERMINAL.has(run.status) ? run.status : split.status;
 }
 
 /** The run's history as a tree of parallel steps' branches; without a definition, flat. */
