@@ -56,6 +56,26 @@ describe("stepGraph", () => {
     ]);
   });
 
+  it("places a parallel step's next below every step of its branches", () => {
+    const { nodes, edges, ranks } = stepGraph(definition(NESTED));
+    // Every step of a branch that leads nowhere ranks above its parallel step's next (the inner
+    // parallel's branch ends above both its own next and the outer one's).
+    expect(ranks).toEqual([
+      { from: "legal", to: "publish" },
+      { from: "after_inner", to: "publish" },
+      { from: "brand", to: "publish" },
+      { from: "copy", to: "publish" },
+      { from: "brand", to: "after_inner" },
+      { from: "copy", to: "after_inner" },
+    ]);
+    const placed = layoutGraph(nodes, edges, ranks);
+    const y = (id: string) => placed.nodes.find((n) => n.id === id)?.y ?? Number.NaN;
+    for (const id of ["legal", "brand", "copy", "after_inner"]) expect(y("publish")).toBeGreaterThan(y(id));
+    expect(y("after_inner")).toBeGreaterThan(y("brand"));
+    // Layout-only edges are not drawn.
+    expect(placed.edges).toHaveLength(edges.length);
+  });
+
   it("draws a parallel step without next with its branch edges only, and lays it out", () => {
     const def = definition(`
 id: graph-parallel-end
@@ -77,9 +97,11 @@ steps:
     expect(edges.map((e) => e.label)).toEqual(["any: branch 1", "any: branch 2"]);
     const placed = layoutGraph(nodes, edges);
     const y = (id: string) => placed.nodes.find((n) => n.id === id)?.y ?? Number.NaN;
-    // Both branches side by side, one rank below the split.
+    const x = (id: string) => placed.nodes.find((n) => n.id === id)?.x ?? Number.NaN;
+    // Both branches side by side, one rank below the split, in the definition's order.
     expect(y("a")).toBe(y("b"));
     expect(y("a")).toBeGreaterThan(y("split"));
+    expect(x("a")).toBeLessThan(x("b"));
     expect(placed.edges.every((e) => e.labelAt !== undefined)).toBe(true);
   });
 });

@@ -52,8 +52,8 @@ function Stats(props: { id: string; stats: WorkflowStats }) {
 /** A workflow: its versions, the step graph of the chosen one (SVG), its YAML, and the workflow's stats. */
 export function WorkflowPage(props: { view: WorkflowView }) {
   const { id, version, definition, versions, stats } = props.view;
-  const { nodes, edges } = stepGraph(definition);
-  const graph = layoutGraph(nodes, edges);
+  const { nodes, edges, ranks } = stepGraph(definition);
+  const graph = layoutGraph(nodes, edges, ranks);
   return (
     <>
       <p class="meta">

@@ -23,7 +23,7 @@ const CONSOLE_ADDITIONS = [
   ".counts{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0;margin:0 0 1rem}",
   ".counts a,.counts span{display:inline-block;padding:.2rem .6rem;border:1px solid var(--line);border-radius:1rem;text-decoration:none;font-size:.9rem}",
   ".counts a[aria-current]{font-weight:700;border-color:var(--fg)}",
-  ".status{display:inline-block;padding:0 .45rem;border-radius:.3rem;font-size:.85rem;font-weight:600;border:1px solid currentColor}",
+  ".status{white-space:nowrap;display:inline-block;padding:0 .45rem;border-radius:.3rem;font-size:.85rem;font-weight:600;border:1px solid currentColor}",
   ".s-failed,.s-rejected,.s-cancelled{color:var(--bad)}.s-completed{color:var(--ok)}.s-waiting,.s-running{color:var(--accent)}",
   ".card{border:1px solid var(--line);border-radius:.5rem;padding:.75rem 1rem;margin:0 0 1rem}",
   ".card>h2,.card>h3{margin-top:0}",
@@ -31,6 +31,8 @@ const CONSOLE_ADDITIONS = [
   ".branches{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,17rem),1fr));gap:.75rem;margin:.75rem 0 .25rem}",
   ".branch{min-width:0;border:1px solid var(--line);border-top:3px solid #1a7f37;border-radius:.5rem;padding:.5rem .75rem}",
   ".branch>h4{margin:0 0 .5rem;overflow-wrap:anywhere}.branch .card{padding:.5rem .75rem;margin-bottom:.75rem}",
+  ".branch table{font-size:.85rem}.branch th,.branch td{padding:.3rem .35rem;overflow-wrap:break-word}.branch td:first-child{overflow-wrap:anywhere}",
+  ".attempt a{overflow-wrap:anywhere}",
   ".attempt{border-left:3px solid var(--line);padding:.25rem 0 .25rem .75rem;margin:.75rem 0}",
   ".attempt.failed{border-left-color:var(--bad)}.attempt.completed{border-left-color:var(--ok)}",
   "pre{white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:color-mix(in srgb,var(--line) 25%,transparent);padding:.6rem;border-radius:.4rem;margin:.25rem 0 .75rem;max-height:28rem;overflow:auto}",
@@ -57,7 +59,8 @@ const CONSOLE_ADDITIONS = [
   ".inline{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}.inline label{display:inline;margin:0}",
   ".inline select,.inline input{width:auto;min-width:12rem;padding:.4rem}.inline button{padding:.45rem 1rem}",
   ".muted{color:var(--muted)}",
-  "@media (max-width:40rem){.bar .who{margin-left:0}th,td{padding:.35rem .4rem}}",
+  "@media (max-width:40rem){.bar .who{margin-left:0}th,td{padding:.35rem .4rem}",
+  ".card{padding:.6rem}.branch,.branch .card{padding:.4rem}.branch .attempt{padding-left:.5rem}}",
 ].join("");
 
 /** The whole inline stylesheet of a console page. */
