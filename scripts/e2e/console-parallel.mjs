@@ -70,6 +70,19 @@ async function answer(context, link, label, value) {
   await p.close();
 }
 
+/** Waits until the run's emails for `steps` were sent (answered first, an email is dropped instead). */
+async function mailsSent(api, key, runId, steps) {
+  const deadline = Date.now() + 15_000;
+  let sent = [];
+  while (Date.now() < deadline) {
+    const { body } = await api("GET", `/v1/executions/${runId}/events?limit=500`, { key });
+    sent = (body?.items ?? []).filter((e) => e.type === "mail.sent").map((e) => e.step_id);
+    if (steps.every((s) => sent.includes(s))) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`emails sent for ${sent.join(", ") || "no step"}, not all of ${steps.join(", ")}`);
+}
+
 /** Every branch column's heading, in page order. */
 const columnHeads = async (p) =>
   (await p.locator("section.branch > h4").allTextContents()).map((t) => t.replace(/\s+/g, " ").trim());
@@ -88,6 +101,7 @@ export async function checkConsoleParallel(t) {
   const page = await wide.newPage();
 
   await check("console: a parallel run shows its branches side by side", async () => {
+    await mailsSent(api, key, runId, ["legal", "brief", "brand", "design"]);
     await answer(wide, await mailedLink(runId, "brief", "writer@example.test"), "Note", "Ready");
     await answer(wide, await mailedLink(runId, "brand", "brand@example.test"), "Verdict", "On brand");
     await signIn(page, base, key);
