@@ -170,6 +170,32 @@ describe("timelineTree", () => {
     ]);
   });
 
+  it("gives a branch whose step rejected the run the run's status, and the others cancelled", () => {
+    const steps = history([
+      ["split", "parallel", "cancelled"],
+      ["a", "approval", "completed"],
+      ["inner", "parallel", "cancelled"],
+      ["x", "form", "cancelled"],
+    ]);
+    expect(shape(timelineTree(NESTED, steps, run("rejected"), []))).toEqual([
+      {
+        split: [
+          ["a", "rejected", "a"],
+          [
+            "inner",
+            "cancelled",
+            {
+              inner: [
+                ["x", "cancelled", "x"],
+                ["y", "cancelled"],
+              ],
+            },
+          ],
+        ],
+      },
+    ]);
+  });
+
   it("puts a loop's second pass under the parallel step's second execution", () => {
     const def = definition(`
 id: loop
