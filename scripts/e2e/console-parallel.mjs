@@ -2,7 +2,8 @@
 // step with an approval in one branch, a form then a sub-workflow in another, and a nested any-join
 // in the third. Once the form and one side of the any-join are answered, the run page shows the three
 // branches side by side (wide) and stacked without sideways scrolling (phone); the child run's page
-// links back to its parent. With E2E_DOCS_IMAGES=1 the docs' screenshot
+// links back to its parent; the workflow's graph draws the branches side by side and the join below
+// them. With E2E_DOCS_IMAGES=1 the docs' screenshot
 // (docs/images/console-run-parallel.png) is written too.
 import { join } from "node:path";
 import { ROOT } from "../lib/wrangler.mjs";
@@ -136,6 +137,24 @@ export async function checkConsoleParallel(t) {
     const parent = page.getByRole("link", { name: runId, exact: true });
     assert((await parent.count()) === 1, "a link to the parent run");
     await Promise.all([page.waitForURL(new RegExp(`${runId}$`)), parent.click()]);
+  });
+
+  await check("console: the workflow graph draws the branches and the join below them", async () => {
+    await page.goto(`${base}/console/workflows/e2e-parallel`);
+    const labels = await page.locator(".graph svg .transition text").allTextContents();
+    for (const l of ["branch 1", "branch 2", "branch 3", "joined", "any: branch 1", "any: branch 2"])
+      assert(labels.includes(l), `edge labels: ${labels.join(" | ")}`);
+    const ys = await page
+      .locator(".graph svg g.node")
+      .evaluateAll((els) =>
+        Object.fromEntries(els.map((e) => [e.getAttribute("data-step"), e.getBoundingClientRect().top])),
+      );
+    const below = Object.entries(ys).filter(([id, y]) => id !== "publish" && y >= ys.publish);
+    assert(below.length === 0, `publish is not below ${below.map(([id]) => id).join(", ")}`);
+    assert(ys.legal === ys.brief && ys.brief === ys.looks, "the three branch starts share a row");
+    await page
+      .locator(".graph")
+      .screenshot({ path: join(ROOT, "test", "e2e", "artifacts", "18c-console-graph-parallel.png") });
   });
 
   await check("console: a parallel run's branches stack on a phone", async () => {
