@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { checkApprovalPolicies } from "./e2e/approvals.mjs";
 import { checkConsole } from "./e2e/console.mjs";
+import { checkConsoleParallel } from "./e2e/console-parallel.mjs";
 import { checkReviewPages } from "./e2e/review.mjs";
 import { checks } from "./lib/checks.mjs";
 import { firstApiKey, readDevVars } from "./lib/dev-vars.mjs";
@@ -315,6 +316,7 @@ async function scenario(key) {
   await checkReviewPages({ browser, base: BASE, key, root: ROOT, check, shot, api, mailedLink });
   await checkApprovalPolicies({ browser, base: BASE, key, api, mailedLink, shot, check });
   await checkConsole({ browser, base: BASE, key, api, check, shot, log });
+  await checkConsoleParallel({ browser, base: BASE, key, api, mailedLink, shot, check });
 
   await check("/docs renders Swagger UI offline, from this origin, with no CSP violation", () =>
     checkDocsPage(browser, BASE, key, shot),

@@ -88,7 +88,7 @@ async function assertAccessible(page) {
   if (h1 !== 1) throw new Error(`${h1} h1 elements`);
 }
 
-async function signIn(page, base, key) {
+export async function signIn(page, base, key) {
   await page.goto(`${base}/console`);
   await page.waitForURL(/\/console\/sign-in/);
   await page.getByLabel("API key").fill(key);

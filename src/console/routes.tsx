@@ -70,11 +70,14 @@ consoleRoutes.get("/runs/:id", async (c) => {
   const user = c.get("user");
   const notice = c.req.query("cancelled") === "1" ? "The run was cancelled." : undefined;
   const r = story.run.record;
+  // Which branch each step ran in; a version no longer stored (or readable) leaves the timeline flat.
+  const definition = await loadDefinition(c.env.DB, r.workflowId, r.workflowVersion).catch(() => null);
   return respond(
     c,
     { title: `Run ${r.id}`, current: "runs", live: r.status === "running" || r.status === "waiting" },
     <RunPage
       story={story}
+      definition={definition}
       role={user.role}
       csrf={c.get("csrf")}
       now={Date.now()}

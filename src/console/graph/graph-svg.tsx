@@ -7,6 +7,7 @@ const KIND: Record<string, string> = {
   conditional: "branch",
   api_call: "API call",
   workflow: "sub-workflow",
+  parallel: "parallel",
 };
 
 const path = (points: Array<{ x: number; y: number }>) =>

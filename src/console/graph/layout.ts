@@ -29,15 +29,24 @@ const LABEL_HEIGHT = 14;
 const nodeWidth = (n: GraphNode) =>
   Math.max(110, Math.ceil(Math.max(n.id.length, n.type.length + 2) * CHAR_PX) + 24);
 
-/** Lays the step graph out top to bottom with dagre (pure computation: no DOM, runs in workerd). */
-export function layoutGraph(nodes: GraphNode[], edges: GraphEdge[]): PlacedGraph {
+/**
+ * Lays the step graph out top to bottom with dagre (pure computation: no DOM, runs in workerd).
+ * `ranks`: edges that only place their target below their source; they are not drawn.
+ */
+export function layoutGraph(nodes: GraphNode[], edges: GraphEdge[], ranks: GraphEdge[] = []): PlacedGraph {
   const g = new dagre.graphlib.Graph({ multigraph: true });
   g.setGraph({ rankdir: "TB", nodesep: 36, ranksep: 56, edgesep: 16, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) g.setNode(n.id, { width: nodeWidth(n), height: NODE_HEIGHT });
-  edges.forEach((e, i) => {
+  // dagre places a node's successors right to left in the order their edges were set: set last first,
+  // so branches read left to right in the definition's order.
+  for (let i = edges.length - 1; i >= 0; i--) {
+    const e = edges[i] as GraphEdge;
     const label = e.label ? { width: e.label.length * 6.2 + 8, height: LABEL_HEIGHT, labelpos: "c" } : {};
     g.setEdge(e.from, e.to, label, `e${i}`);
+  }
+  ranks.forEach((e, i) => {
+    g.setEdge(e.from, e.to, { minlen: 1, weight: 0 }, `r${i}`);
   });
   dagre.layout(g);
   const placed: PlacedNode[] = nodes.map((n) => {

@@ -52,8 +52,8 @@ function Stats(props: { id: string; stats: WorkflowStats }) {
 /** A workflow: its versions, the step graph of the chosen one (SVG), its YAML, and the workflow's stats. */
 export function WorkflowPage(props: { view: WorkflowView }) {
   const { id, version, definition, versions, stats } = props.view;
-  const { nodes, edges } = stepGraph(definition);
-  const graph = layoutGraph(nodes, edges);
+  const { nodes, edges, ranks } = stepGraph(definition);
+  const graph = layoutGraph(nodes, edges, ranks);
   return (
     <>
       <p class="meta">
@@ -68,6 +68,7 @@ export function WorkflowPage(props: { view: WorkflowView }) {
           <li>solid purple: AI step</li>
           <li>dashed orange: waits for a person (form, approval)</li>
           <li>rounded blue: branch, labelled with its conditions</li>
+          <li>thick green: parallel, its branches run side by side</li>
         </ul>
         <div class="graph">
           <GraphSvg

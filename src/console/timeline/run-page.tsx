@@ -1,11 +1,14 @@
 import { roleAllows } from "../../api/middleware/roles";
 import type { Role } from "../../config/env";
+import type { Definition } from "../../definitions/types";
+import { openHumanWaits } from "../../engine/lanes";
 import { TERMINAL } from "../../engine/state";
 import type { RunEvent, RunStory } from "../run-reads";
-import { Code, duration, Status, usd, When } from "../ui/format";
+import { Code, When } from "../ui/format";
 import { CsrfField } from "../ui/layout";
-import { aiTotals } from "./ai-totals";
-import { StepCard } from "./step-card";
+import { timelineTree } from "./branches";
+import { Summary } from "./run-summary";
+import { StepNode, type TreeContext } from "./step-tree";
 
 /**
  * The events of the i-th step execution: those naming one of its attempts, and those naming only its
@@ -30,46 +33,6 @@ function eventsOf(story: RunStory, i: number): RunEvent[] {
 /** Whether `role` may cancel runs (the API's one role table decides). */
 export const mayCancel = (role: Role, runId: string) =>
   roleAllows(role, "POST", `/v1/executions/${runId}/cancel`);
-
-function Summary(props: { story: RunStory; now: number }) {
-  const r = props.story.run.record;
-  const ai = aiTotals(props.story.history.steps);
-  return (
-    <dl>
-      <dt>Status</dt>
-      <dd>
-        <Status status={r.status} />
-      </dd>
-      <dt>Workflow</dt>
-      <dd>
-        <a href={`/console/workflows/${r.workflowId}?version=${r.workflowVersion}`}>
-          {r.workflowId} v{r.workflowVersion}
-        </a>
-      </dd>
-      <dt>Current step</dt>
-      <dd>{r.currentStep ?? "—"}</dd>
-      <dt>Steps executed</dt>
-      <dd>{r.stepsExecuted}</dd>
-      <dt>Created</dt>
-      <dd>
-        <When at={r.createdAt} /> ({duration(props.now - r.createdAt)} ago)
-      </dd>
-      <dt>Updated</dt>
-      <dd>
-        <When at={r.updatedAt} />
-      </dd>
-      {ai.calls > 0 ? (
-        <>
-          <dt>AI</dt>
-          <dd>
-            {ai.calls} call{ai.calls === 1 ? "" : "s"}, tokens {ai.tokensIn} in / {ai.tokensOut} out, cost{" "}
-            {usd(ai.costUsd)}
-          </dd>
-        </>
-      ) : null}
-    </dl>
-  );
-}
 
 function RunError(props: { story: RunStory }) {
   const e = props.story.run.record.error;
@@ -97,10 +60,23 @@ function Cancel(props: { runId: string; csrf: string }) {
 }
 
 /** The run timeline: the story of one run, step by step, with its events and its context. */
-export function RunPage(props: { story: RunStory; role: Role; csrf: string; now: number; notice?: string }) {
+export function RunPage(props: {
+  story: RunStory;
+  /** The run's workflow version (null: no longer stored): it tells which branch each step ran in. */
+  definition: Definition | null;
+  role: Role;
+  csrf: string;
+  now: number;
+  notice?: string;
+}) {
   const { story, now } = props;
   const r = story.run.record;
-  const wait = r.pending?.kind === "human" && r.status === "waiting" ? r.pending : undefined;
+  const ctx: TreeContext = {
+    eventsOf: (i) => eventsOf(story, i),
+    waits: new Map(openHumanWaits(r).map((w) => [w.seq, w])),
+    now,
+  };
+  const tree = timelineTree(props.definition, story.history.steps, r, story.events);
   const live = !TERMINAL.has(r.status);
   return (
     <>
@@ -122,13 +98,8 @@ export function RunPage(props: { story: RunStory; role: Role; csrf: string; now:
       ) : null}
       <h2>Steps</h2>
       {story.history.steps.length === 0 ? <p>No step has run yet.</p> : null}
-      {story.history.steps.map((step, i) => (
-        <StepCard
-          step={step}
-          events={eventsOf(story, i)}
-          wait={wait && wait.seq === step.seq ? wait : undefined}
-          now={now}
-        />
+      {tree.map((node) => (
+        <StepNode node={node} ctx={ctx} />
       ))}
       <h2>Context</h2>
       <Code id="run-context" value={r.context} label="Run context" />

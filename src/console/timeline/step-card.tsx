@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { HumanWait } from "../../engine/state";
 import type { AttemptView, StepView } from "../../run-db/history";
 import type { RunEvent } from "../run-reads";
@@ -18,12 +19,16 @@ function stepDuration(step: StepView, now: number): number | null {
   return end - Date.parse(first.started_at);
 }
 
-/** One execution of a step (with its own events): its type, status, attempts and duration, then what happened in it. */
+/**
+ * One execution of a step (with its own events): its type, status, attempts and duration, then what
+ * happened in it, then `children` (a parallel step's branches).
+ */
 export function StepCard(props: {
   step: StepView;
   events: RunEvent[];
   wait: HumanWait | undefined;
   now: number;
+  children?: Child;
 }) {
   const { step } = props;
   const anchor = `step-${step.seq}`;
@@ -32,8 +37,9 @@ export function StepCard(props: {
     (e) => e.step_id === step.step_id && (!e.attempt_id || ids.has(e.attempt_id)),
   );
   const human = step.type === "form" || step.type === "approval";
+  const open = props.wait ? " open-wait" : "";
   return (
-    <section class="card" id={anchor} aria-labelledby={`${anchor}-h`}>
+    <section class={`card${open}`} id={anchor} aria-labelledby={`${anchor}-h`}>
       <h3 id={`${anchor}-h`}>
         {step.seq}. {step.step_id} <span class="muted">({step.type})</span> <Status status={step.status} />
       </h3>
@@ -76,6 +82,7 @@ export function StepCard(props: {
           ),
         )
       )}
+      {props.children}
     </section>
   );
 }
