@@ -3,7 +3,7 @@
 -- has no WITHOUT ROWID (no second row for a text primary key) and cannot fill the new recipients key.
 -- None of these tables has a foreign key, so rebuilding them drops nothing.
 -- waits: keyed by the inbox's order, (created_at, wait_id); only open waits have entries in the
--- status and run indexes (partial), so closing a wait writes its row alone.
+-- indexes of open waits (partial), so closing a wait writes its row alone.
 CREATE TABLE `__new_waits` (
 	`wait_id` text NOT NULL,
 	`run_id` text NOT NULL,
@@ -36,9 +36,9 @@ ALTER TABLE `__new_waits` RENAME TO `waits`;--> statement-breakpoint
 CREATE INDEX `waits_open_created_idx` ON `waits` (`created_at`,`wait_id`) WHERE status = 'open';--> statement-breakpoint
 CREATE INDEX `waits_open_run_idx` ON `waits` (`run_id`) WHERE status = 'open';--> statement-breakpoint
 CREATE INDEX `waits_workflow_created_idx` ON `waits` (`workflow_id`,`created_at`,`wait_id`);--> statement-breakpoint
--- run_index: the same columns and indexes, WITHOUT ROWID (drizzle's snapshot does not change).
+-- run_index: the same columns, keyed by the lists' order (created_at, id), so the created index goes.
 CREATE TABLE `__new_run_index` (
-	`id` text PRIMARY KEY NOT NULL,
+	`id` text NOT NULL,
 	`workflow_id` text NOT NULL,
 	`workflow_version` integer NOT NULL,
 	`status` text NOT NULL,
@@ -58,12 +58,12 @@ CREATE TABLE `__new_run_index` (
 	`cost_usd` real DEFAULT 0 NOT NULL,
 	`ai_attempts` integer DEFAULT 0 NOT NULL,
 	`re_asks` integer DEFAULT 0 NOT NULL,
-	`human_fixes` integer DEFAULT 0 NOT NULL
+	`human_fixes` integer DEFAULT 0 NOT NULL,
+	PRIMARY KEY(`created_at`, `id`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 INSERT INTO `__new_run_index`("id", "workflow_id", "workflow_version", "status", "current_step", "error", "wait_step_id", "wait_type", "wait_expires_at", "version", "created_by", "idempotency_key", "created_at", "updated_at", "finished_at", "tokens_prompt", "tokens_output", "cost_usd", "ai_attempts", "re_asks", "human_fixes") SELECT "id", "workflow_id", "workflow_version", "status", "current_step", "error", "wait_step_id", "wait_type", "wait_expires_at", "version", "created_by", "idempotency_key", "created_at", "updated_at", "finished_at", "tokens_prompt", "tokens_output", "cost_usd", "ai_attempts", "re_asks", "human_fixes" FROM `run_index`;--> statement-breakpoint
 DROP TABLE `run_index`;--> statement-breakpoint
 ALTER TABLE `__new_run_index` RENAME TO `run_index`;--> statement-breakpoint
-CREATE INDEX `run_index_created_idx` ON `run_index` (`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `run_index_workflow_created_idx` ON `run_index` (`workflow_id`,`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `run_index_status_created_idx` ON `run_index` (`status`,`created_at`,`id`);

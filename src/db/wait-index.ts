@@ -8,6 +8,9 @@ import { type RunSummaryRow, summaryUpsert } from "./run-index";
 import { runIndex } from "./schema";
 import { type WaitRow, waitRecipients, waits } from "./schema-waits";
 
+/** The run a batch of wait statements belongs to: its summary's key, version and time. */
+type Run = Pick<RunSummaryRow, "id" | "createdAt" | "version" | "updatedAt">;
+
 /** A wait as the run's object hands it to the index, with the run version it was seen at. */
 export type WaitIndexWrite = WaitItem & { version: number };
 
@@ -23,8 +26,8 @@ const STATUS_IS = {
 } as const;
 
 /** True while the batch's summary (at `version`) is the run's newest in D1: a stale batch writes no wait. */
-const newest = (run: { id: string; version: number }): SQL =>
-  sql`exists (select 1 from ${runIndex} where ${runIndex.id} = ${run.id} and ${runIndex.version} = ${run.version})`;
+const newest = (run: Run): SQL =>
+  sql`exists (select 1 from ${runIndex} where ${runIndex.createdAt} = ${run.createdAt} and ${runIndex.id} = ${run.id} and ${runIndex.version} = ${run.version})`;
 
 /** A changed row only: rewriting an unchanged wait would write its row and its index entries again. */
 const changed = sql.raw(
@@ -34,7 +37,7 @@ const changed = sql.raw(
 );
 
 /** The upsert of one wait, over an older and different row only. */
-function waitUpsert(db: Db, run: { id: string; version: number }, w: WaitIndexWrite) {
+function waitUpsert(db: Db, run: Run, w: WaitIndexWrite) {
   // The columns in the table's order (drizzle lists them so for an INSERT … SELECT).
   const row = sql.join(
     [
@@ -64,11 +67,7 @@ function waitUpsert(db: Db, run: { id: string; version: number }, w: WaitIndexWr
  * row (its recipients follow it), and every other wait of the run still open is closed, so a run that
  * moved on, was cancelled or ended never keeps an open wait in the inbox.
  */
-export function waitIndexStatements(
-  db: Db,
-  run: { id: string; version: number; updatedAt: number },
-  rows: readonly WaitIndexWrite[],
-) {
+export function waitIndexStatements(db: Db, run: Run, rows: readonly WaitIndexWrite[]) {
   const statements = [];
   for (const w of rows) {
     statements.push(waitUpsert(db, run, w));
