@@ -39,7 +39,7 @@ export function summaryUpsert(db: Db, row: RunSummaryRow) {
     .insert(runIndex)
     .values(row)
     .onConflictDoUpdate({
-      target: runIndex.id,
+      target: [runIndex.createdAt, runIndex.id],
       set: {
         status: excluded("status"),
         currentStep: excluded("current_step"),

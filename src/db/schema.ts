@@ -191,12 +191,14 @@ export const mailOutbox = sqliteTable(
 
 /**
  * The index across runs: one summary row per run, kept by the run's object (its record lives in the
- * object's own SQLite). A write applies only over an older `version`, so a stale write never wins.
+ * object's own SQLite). A write applies only over an older `version`, so a stale write never wins. Its
+ * key is the lists' order, (created_at, id) (a run's creation time never changes), and the table is
+ * WITHOUT ROWID (migration 0005): no index of its own for that order, no second row for the key.
  */
 export const runIndex = sqliteTable(
   "run_index",
   {
-    id: text("id").primaryKey(),
+    id: text("id").notNull(),
     workflowId: text("workflow_id").notNull(),
     workflowVersion: integer("workflow_version").notNull(),
     status: text("status", {
@@ -217,7 +219,7 @@ export const runIndex = sqliteTable(
     ...usageColumns,
   },
   (t) => [
-    index("run_index_created_idx").on(t.createdAt, t.id),
+    primaryKey({ columns: [t.createdAt, t.id] }),
     index("run_index_workflow_created_idx").on(t.workflowId, t.createdAt, t.id),
     index("run_index_status_created_idx").on(t.status, t.createdAt, t.id),
   ],

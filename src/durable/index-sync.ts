@@ -9,6 +9,13 @@ import type { MailOutboxRow } from "../run-db/mail";
 /** How soon the alarm writes an index write the object owes and did not get to (it died meanwhile). */
 export const INDEX_WATCHDOG_MS = 10_000;
 
+/**
+ * How long the object holds an index write before sending it: entries that follow within this time
+ * (a resume right after a start, an approval right after the AI result) ride in the same D1 write.
+ * Lists lag a run by at most this plus the write (docs/scaling.md: at most 1 s under the bench's load).
+ */
+export const INDEX_COALESCE_MS = 200;
+
 /** When the alarm should next try the index write this object owes, or Infinity when it owes none. */
 export function indexDeadline(db: RunDb, now: number): number {
   const owed = pendingIndexWrite(db);
@@ -16,24 +23,64 @@ export function indexDeadline(db: RunDb, now: number): number {
   return owed.retryAt ?? now + INDEX_WATCHDOG_MS;
 }
 
+/** Sets and clears the timer the held write waits on (tests and the bench inject their own). */
+export interface Timer {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const realTimer: Timer = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 /**
- * Writes what the run's object owes D1's index: after every entry, off the answer's path (lists may
- * lag by the time this takes). A failure is kept with a backoff time for the alarm; a newer
- * transition meanwhile replaces the write, so D1 gets one write for several transitions.
+ * Writes what the run's object owes D1's index: after an entry, off the answer's path, held for
+ * INDEX_COALESCE_MS so that later entries meanwhile join it (lists may lag by that and the write). A
+ * failure is kept with a backoff time for the alarm; a newer transition meanwhile replaces the write,
+ * so D1 gets one write for several transitions. A write held when the object dies is the alarm's.
  */
 export class IndexSync {
   private running: Promise<void> | undefined;
   private again = false;
+  private held: { handle: unknown; log: Logger } | undefined;
 
   constructor(
     private readonly db: RunDb,
     private readonly d1: D1Database,
     /** Called after a write landed (the object's alarm no longer needs to wait for it). */
     private readonly landed: () => Promise<void>,
+    private readonly holdMs = INDEX_COALESCE_MS,
+    private readonly timer: Timer = realTimer,
   ) {}
 
-  /** Starts writing (or writes again after the write in flight); never throws. */
+  /** Starts writing after the hold (or writes again after the write in flight); never throws. */
   kick(log: Logger): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.held) return;
+    if (this.holdMs <= 0) this.start(log);
+    else this.held = { log, handle: this.timer.set(() => this.release(), this.holdMs) };
+  }
+
+  /** Resolves once nothing is held or in flight, sending a held write at once (tests and the bench). */
+  async settled(): Promise<void> {
+    this.release();
+    while (this.running) await this.running;
+  }
+
+  /** Sends the held write now, if one is held. */
+  private release(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    this.timer.clear(held.handle);
+    this.start(held.log);
+  }
+
+  private start(log: Logger): void {
     if (this.running) {
       this.again = true;
       return;
@@ -41,11 +88,6 @@ export class IndexSync {
     this.running = this.loop(log).finally(() => {
       this.running = undefined;
     });
-  }
-
-  /** Resolves once nothing is in flight (tests and the bench wait on it). */
-  async settled(): Promise<void> {
-    while (this.running) await this.running;
   }
 
   private async loop(log: Logger): Promise<void> {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { HumanWait } from "../../src/engine/state";
 import { maskEmail } from "../../src/lib/pii";
 import { api } from "../helpers/api";
-import { indexSettled, runDb, runStubOf } from "../helpers/run-db";
+import { alarmOf, indexSettled, runDb, runStubOf } from "../helpers/run-db";
 import { getRun, resumeRun, startedRun, storedPending } from "../helpers/runs";
 import { eventsOf, linkOf, listWaits, mailsOf } from "./helpers";
 
@@ -38,9 +38,6 @@ beforeAll(async () => {
   const res = await api("POST", "/v1/workflows", { yaml: ESCALATING });
   expect(res.status, res.text).toBe(201);
 });
-
-const alarmOf = (runId: string) =>
-  runInDurableObject(runStubOf(runId), (_instance, state) => state.storage.getAlarm());
 
 async function waitOf(runId: string): Promise<HumanWait> {
   const pending = await storedPending(runId);

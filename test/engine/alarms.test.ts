@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { HumanWait } from "../../src/engine/state";
 import { api } from "../helpers/api";
-import { runDb } from "../helpers/run-db";
+import { alarmOf, indexSettled, runDb } from "../helpers/run-db";
 import { getRun, resumeRun, startedRun, storedPending } from "../helpers/runs";
 import { linkToken } from "../helpers/tokens";
 
@@ -82,8 +82,6 @@ steps:
 `;
 
 const stubOf = (runId: string) => env.RUNS.get(env.RUNS.idFromName(runId));
-const alarmOf = (runId: string) =>
-  runInDurableObject(stubOf(runId), (_instance, state) => state.storage.getAlarm());
 
 async function pendingOf(runId: string): Promise<HumanWait> {
   const pending = await storedPending(runId);
@@ -367,6 +365,8 @@ describe("alarms fire once per wait", () => {
   it("a pending alarm survives the object being reset: state comes back from D1 and storage", async () => {
     const run = await startedRun("remind-flow");
     const wait = await pendingOf(run.run_id);
+    // Its index write landed first: a write held at the reset is the index watchdog's alarm instead.
+    await indexSettled(run.run_id);
     await runInDurableObject(stubOf(run.run_id), (_instance, state) => {
       state.abort("reset for the test");
     }).catch(() => undefined);

@@ -5,7 +5,7 @@ import { MAX_AI_RESENDS } from "../../src/durable/ai-watchdog";
 import type { Effect } from "../../src/engine/state";
 import { MAX_EFFECT_SENDS } from "../../src/lib/limits";
 import { api } from "../helpers/api";
-import { runDb } from "../helpers/run-db";
+import { alarmOf, runDb } from "../helpers/run-db";
 
 // Queue sends that fail after their batch committed. The queues are real (miniflare); a send fails
 // the way the platform fails it, with a message over Queues' 128 KB. A failing send must never keep
@@ -75,7 +75,6 @@ const stubOf = (runId: string) => env.RUNS.get(env.RUNS.idFromName(runId));
 const inObject = <T>(runId: string, fn: (storage: DurableObjectStorage) => Promise<T>) =>
   runInDurableObject(stubOf(runId), (_i, state) => fn(state.storage));
 const recordOf = (runId: string) => inObject(runId, (s) => s.get<Record>("effects"));
-const alarmOf = (runId: string) => inObject(runId, (s) => s.getAlarm());
 
 async function runRow(runId: string): Promise<{ version: number; pending: Pending }> {
   const row = await runDb(runId)

@@ -1,8 +1,12 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { getRunSummary, upsertRunSummaries } from "../../src/db/run-index";
+import { getRunSummary, type RunSummaryRow, upsertRunSummaries } from "../../src/db/run-index";
+import { type WaitIndexWrite, writeRunIndex } from "../../src/db/wait-index";
+import { IndexSync, type Timer } from "../../src/durable/index-sync";
+import { createLogger } from "../../src/lib/logger";
 import type { RunDb } from "../../src/run-db/client";
+import { pendingIndexWrite } from "../../src/run-db/index-outbox";
 import { enqueueIndexWrite } from "../../src/run-db/store";
 import { api } from "../helpers/api";
 import { indexSettled, runDb, runStubOf } from "../helpers/run-db";
@@ -79,5 +83,91 @@ describe("the run index in D1", () => {
       .prepare("SELECT count(*) AS n FROM index_outbox")
       .first<{ n: number }>();
     expect(owed?.n).toBe(0);
+  });
+});
+
+/** A summary as the run's object writes it, at `version`. */
+const summaryAt = (id: string, version: number, status: RunSummaryRow["status"]): RunSummaryRow => ({
+  ...{ id, workflowId: "rows-flow", workflowVersion: 1, status, currentStep: "ask", error: null, version },
+  ...{ waitStepId: null, waitType: null, waitExpiresAt: null, createdBy: "tester", idempotencyKey: null },
+  ...{ createdAt: 1000, updatedAt: 1000 + version, finishedAt: null, tokensPrompt: 0, tokensOutput: 0 },
+  ...{ costUsd: 0, aiAttempts: 0, reAsks: 0, humanFixes: 0 },
+});
+
+const waitAt = (runId: string, version: number, status: "open" | "closed"): WaitIndexWrite => ({
+  ...{ runId, workflowId: "rows-flow", stepId: "ask", type: "form", waitId: `wait_${runId}`, status },
+  recipients: [{ email: "a@acme.test", status: status === "open" ? "pending" : "submitted" }],
+  ...{ createdAt: 1000, expiresAt: 9000, closedAt: status === "open" ? null : 2000, version },
+});
+
+describe("what the index costs D1 (rows written, index entries included: docs/scaling.md)", () => {
+  it("a wait open across two writes: 8 rows to open it with the run, 3 to close it, none to repeat", async () => {
+    const id = "run_rows_two_writes";
+    // The run's row and 2 index entries, the wait's row and 3, its recipient's row.
+    expect(await writeRunIndex(env.DB, summaryAt(id, 1, "waiting"), [waitAt(id, 1, "open")])).toBe(8);
+    // The same wait again at a newer version, unchanged: the summary alone.
+    expect(await writeRunIndex(env.DB, summaryAt(id, 2, "waiting"), [waitAt(id, 2, "open")])).toBe(2);
+    expect(await writeRunIndex(env.DB, summaryAt(id, 3, "running"), [waitAt(id, 3, "closed")])).toBe(3);
+    expect(await writeRunIndex(env.DB, summaryAt(id, 3, "running"), [waitAt(id, 3, "closed")])).toBe(0);
+    // A stale write (an older version) writes nothing, its waits included.
+    expect(await writeRunIndex(env.DB, summaryAt(id, 2, "waiting"), [waitAt(id, 2, "open")])).toBe(0);
+  });
+
+  it("a wait opened and closed before the write: 6 rows, run included", async () => {
+    const id = "run_rows_one_write";
+    expect(await writeRunIndex(env.DB, summaryAt(id, 2, "running"), [waitAt(id, 2, "closed")])).toBe(6);
+  });
+});
+
+/** A timer the test fires by hand. */
+function handTimer() {
+  const due: (() => void)[] = [];
+  const timer: Timer = {
+    set: (fn) => due.push(fn),
+    clear: () => undefined,
+  };
+  return {
+    timer,
+    due,
+    fire: () => {
+      for (const fn of due.splice(0)) fn();
+    },
+  };
+}
+
+describe("the object's index writes", () => {
+  it("holds a write so that the entries that follow ride in it: one D1 batch for several transitions", async () => {
+    const run = await startedRun("index-flow");
+    await indexSettled(run.run_id);
+    await runInDurableObject(runStubOf(run.run_id), async (instance) => {
+      const db = (instance as unknown as { db: RunDb }).db;
+      let batches = 0;
+      const d1 = {
+        prepare: (query: string) => env.DB.prepare(query),
+        batch: (statements: D1PreparedStatement[]) => {
+          batches++;
+          return env.DB.batch(statements);
+        },
+      };
+      const { timer, due, fire } = handTimer();
+      const sync = new IndexSync(db, d1 as unknown as D1Database, async () => undefined, 200, timer);
+      const log = createLogger("error");
+      for (let i = 0; i < 3; i++) {
+        enqueueIndexWrite(db, run.run_id);
+        sync.kick(log);
+      }
+      expect(due).toHaveLength(1);
+      expect(batches).toBe(0);
+      fire();
+      await sync.settled();
+      expect(batches).toBe(1);
+      expect(pendingIndexWrite(db)).toBeNull();
+      // settled() sends a held write at once.
+      enqueueIndexWrite(db, run.run_id);
+      sync.kick(log);
+      await sync.settled();
+      expect(batches).toBe(2);
+      expect(pendingIndexWrite(db)).toBeNull();
+    });
   });
 });

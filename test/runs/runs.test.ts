@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signResumeToken } from "../../src/tokens";
 import { api, envelope } from "../helpers/api";
-import { indexSettled, runDb } from "../helpers/run-db";
+import { indexCaughtUp, indexSettled, runDb } from "../helpers/run-db";
 import { getRun, type RunStatus, resumeRun, startRun } from "../helpers/runs";
 import { b64url, claimsOf, expiredCopy, linkToken, tamperedCopy, testKeyring } from "../helpers/tokens";
 
@@ -571,6 +571,7 @@ steps:
 
 describe("reading runs", () => {
   it("lists runs newest first with filters and cursor pagination", async () => {
+    await indexCaughtUp("ticket-flow");
     const all: string[] = [];
     const times: number[] = [];
     let cursor: string | null = null;

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { MAX_CONTEXT_BYTES, MAX_PROMPT_BYTES, MAX_RECIPIENTS } from "../../src/lib/limits";
 import { api, envelope } from "../helpers/api";
-import { runDb } from "../helpers/run-db";
+import { alarmOf, runDb } from "../helpers/run-db";
 
 // The size limits of docs/limits.md inside real runs: each fails its step with its own code, in one
 // batch, and leaves no run running or waiting without a timer (and nothing that repeats).
@@ -81,7 +81,6 @@ const start = async (workflow: string, inputs: Record<string, unknown>) => {
 };
 const status = async (runId: string) => (await api<Status>("GET", `/v1/executions/${runId}`)).body;
 const stubOf = (runId: string) => env.RUNS.get(env.RUNS.idFromName(runId));
-const alarmOf = (runId: string) => runInDurableObject(stubOf(runId), (_i, state) => state.storage.getAlarm());
 const hits = async (key: string): Promise<number> => {
   const res = await fetch(`${base}/__hits/${encodeURIComponent(key)}`);
   return ((await res.json()) as { hits: number }).hits;
