@@ -409,7 +409,7 @@ export interface components {
       created_at: string;
       updated_at: string;
       usage: components["schemas"]["RunUsage"];
-      /** @description The run whose `workflow` step started this one (status bodies only) */
+      /** @description The run whose `workflow` step started this one, else null */
       parent_run_id?: string | null;
       error?: {
         code: string;
@@ -514,7 +514,7 @@ export interface components {
         created_at: string;
         updated_at: string;
         usage: components["schemas"]["RunUsage"];
-        /** @description The run whose `workflow` step started this one (status bodies only) */
+        /** @description The run whose `workflow` step started this one, else null */
         parent_run_id?: string | null;
         error?: {
           code: string;

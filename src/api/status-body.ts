@@ -19,10 +19,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export async function statusBody(env: Env, snapshot: RunSnapshot, requestOrigin: string) {
   const { record: run, apiToken: token } = snapshot;
-  const body = {
-    ...summaryBody({ ...run, usage: snapshot.usage }),
-    parent_run_id: snapshot.parentRunId ?? null,
-  };
+  const body = summaryBody({ ...run, usage: snapshot.usage, parentRunId: snapshot.parentRunId ?? null });
   // The first open wait (several while parallel branches wait: each answered in turn, or by its links).
   const view = focusFirstWait(run);
   const wait = view.pending;
@@ -78,7 +75,7 @@ function waitExtras(def: Definition, wait: HumanWait) {
   return {};
 }
 
-/** The list item form of a run: the status body without the wait. */
+/** The list item form of a run: the status body without the wait (`parent_run_id` included). */
 export function summaryBody(run: RunSummary) {
   return {
     run_id: run.id,
@@ -89,6 +86,7 @@ export function summaryBody(run: RunSummary) {
     created_at: iso(run.createdAt),
     updated_at: iso(run.updatedAt),
     usage: run.usage,
+    parent_run_id: run.parentRunId,
     ...(run.error ? { error: run.error as NonNullable<RunSnapshot["record"]["error"]> } : {}),
   };
 }

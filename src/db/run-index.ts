@@ -19,6 +19,8 @@ export interface RunSummary {
   createdAt: number;
   updatedAt: number;
   usage: RunUsage;
+  /** The run whose `workflow` step started this one, or null. */
+  parentRunId: string | null;
 }
 
 const excluded = (column: string) => sql.raw(`excluded.${column}`);
@@ -50,6 +52,8 @@ export function summaryUpsert(db: Db, row: RunSummaryRow) {
         version: excluded("version"),
         updatedAt: excluded("updated_at"),
         finishedAt: excluded("finished_at"),
+        // A run's parent never changes: set again so a row written before migration 0006 gets it.
+        parentRunId: excluded("parent_run_id"),
         tokensPrompt: excluded("tokens_prompt"),
         tokensOutput: excluded("tokens_output"),
         costUsd: excluded("cost_usd"),
@@ -75,6 +79,7 @@ const toSummary = (r: RunSummaryRow): RunSummary => ({
   error: r.error === null ? null : JSON.parse(r.error),
   createdAt: r.createdAt,
   updatedAt: r.updatedAt,
+  parentRunId: r.parentRunId,
   usage: {
     ...{ tokens_prompt: r.tokensPrompt, tokens_output: r.tokensOutput, cost_usd: r.costUsd },
     ...{ ai_attempts: r.aiAttempts, re_asks: r.reAsks, human_fixes: r.humanFixes },

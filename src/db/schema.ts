@@ -216,6 +216,8 @@ export const runIndex = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     finishedAt: integer("finished_at"),
+    /** The run whose `workflow` step started this one (null: none, or written before migration 0006). */
+    parentRunId: text("parent_run_id"),
     ...usageColumns,
   },
   (t) => [

@@ -5,7 +5,7 @@ import type { HumanWait, RunState, Transition } from "../engine/state";
 import { NO_USAGE, type RunUsage } from "../engine/usage";
 import { maskPii } from "../lib/pii";
 import type { RunDb } from "./client";
-import { type ParentLink, writeParent } from "./parent";
+import { type ParentLink, parentOf, writeParent } from "./parent";
 import { REVIEWS_KEY } from "./run-model";
 import { events, indexOutbox, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
 import { workingTokens } from "./tokens";
@@ -167,7 +167,11 @@ function writeMailAndEvents(db: RunDb, t: Transition, x: Extra): void {
 }
 
 /** The index row D1 keeps of a run, from the run's own row and what its AI steps used. */
-export function summaryOf(row: RunRow, usage: RunUsage = NO_USAGE): RunSummaryRow {
+export function summaryOf(
+  row: RunRow,
+  usage: RunUsage = NO_USAGE,
+  parentRunId: string | null = null,
+): RunSummaryRow {
   const human = openWaitsOf(row)[0] ?? null;
   return {
     ...{ id: row.id, workflowId: row.workflowId, workflowVersion: row.workflowVersion, status: row.status },
@@ -178,7 +182,7 @@ export function summaryOf(row: RunRow, usage: RunUsage = NO_USAGE): RunSummaryRo
       waitExpiresAt: human?.expiresAt ?? null,
     },
     ...{ createdBy: row.createdBy, idempotencyKey: row.idempotencyKey },
-    ...{ createdAt: row.createdAt, updatedAt: row.updatedAt, finishedAt: row.finishedAt },
+    ...{ createdAt: row.createdAt, updatedAt: row.updatedAt, finishedAt: row.finishedAt, parentRunId },
     ...{ tokensPrompt: usage.tokens_prompt, tokensOutput: usage.tokens_output, costUsd: usage.cost_usd },
     ...{ aiAttempts: usage.ai_attempts, reAsks: usage.re_asks, humanFixes: usage.human_fixes },
   };
@@ -194,7 +198,10 @@ export function enqueueIndexWrite(db: RunDb, runId: string, closed: readonly Hum
   const values = {
     runId,
     version: row.version,
-    summary: JSON.stringify({ ...summaryOf(row, runUsage(db, runId)), waits: indexedWaits(db, row, closed) }),
+    summary: JSON.stringify({
+      ...summaryOf(row, runUsage(db, runId), parentOf(db, runId)?.parentRunId ?? null),
+      waits: indexedWaits(db, row, closed),
+    }),
     failures: 0,
     retryAt: null,
   };

@@ -298,13 +298,15 @@ describe("alarms fire once per wait", () => {
 
     // A late timer for the answered wait (as scheduled before the resume) finds nothing to do.
     // (Its time is still ahead, so workerd does not fire it on its own before the test runs it.)
-    const eventsBefore = (await eventTypes(run.run_id)).length;
+    // The mail consumer records its own events (mail.sent) whenever it gets to the emails: not counted.
+    const runEvents = async () => (await eventTypes(run.run_id)).filter((e) => !e.type.startsWith("mail."));
+    const eventsBefore = (await runEvents()).length;
     await runInDurableObject(stubOf(run.run_id), (_instance, state) =>
       state.storage.setAlarm(first.expiresAt),
     );
     expect(await runDurableObjectAlarm(stubOf(run.run_id))).toBe(true);
     expect((await getRun(run.run_id)).body).toMatchObject({ status: "waiting", current_step: "note" });
-    expect((await eventTypes(run.run_id)).length).toBe(eventsBefore);
+    expect((await runEvents()).length).toBe(eventsBefore);
     expect(await alarmOf(run.run_id)).toBe(second.expiresAt);
     const ctx = await api<{ runtime: Record<string, unknown> }>(
       "GET",

@@ -144,6 +144,7 @@ describe("parallel steps", () => {
   it("join: any completes on the first branch and revokes the other branch's link", async () => {
     const run = await startedRun("par-any");
     expect(run.status).toBe("waiting");
+    await indexSettled(run.run_id); // the inbox is D1's index, which follows the run by its index write
     const open = await listWaits(`status=open&workflow_id=par-any`);
     const mine = open.body.items.filter((w) => w.run_id === run.run_id).map((w) => w.step_id);
     expect(mine.sort()).toEqual(["brand", "legal"]);

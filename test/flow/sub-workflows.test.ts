@@ -3,6 +3,7 @@ import { decideAlarm } from "../../src/engine/alarm";
 import { acceptsChildEnd, applyChildEnd, type ChildEnd } from "../../src/engine/child-run";
 import type { ChildWait } from "../../src/engine/state";
 import { api, envelope } from "../helpers/api";
+import { indexSettled } from "../helpers/run-db";
 import { getRun, type RunStatus, resumeRun, startedRun } from "../helpers/runs";
 import { parseDef, runState } from "../helpers/states";
 
@@ -103,6 +104,16 @@ describe("workflow steps (sub-workflows)", () => {
     const childId = await childOf(run.run_id);
     const child = (await getRun(childId)).body as RunStatus & { parent_run_id: string };
     expect(child).toMatchObject({ workflow_id: "child-form", status: "waiting", parent_run_id: run.run_id });
+    // Lists carry it too (D1's index): the child's item names its parent, the parent's names none.
+    await indexSettled(childId);
+    await indexSettled(run.run_id);
+    const listed = await api<{ items: Array<{ run_id: string; parent_run_id: string | null }> }>(
+      "GET",
+      "/v1/executions?limit=100",
+    );
+    const item = (id: string) => listed.body.items.find((i) => i.run_id === id);
+    expect(item(childId)?.parent_run_id).toBe(run.run_id);
+    expect(item(run.run_id)?.parent_run_id).toBeNull();
     // A whole-value template passes the number itself: the child's inputs schema wants an integer.
     const childCtx = await api<{ runtime: unknown }>("GET", `/v1/executions/${childId}/context`);
     expect(childCtx.body.runtime).toEqual({ topic: "release notes", words: 300 });

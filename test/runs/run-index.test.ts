@@ -91,7 +91,7 @@ const summaryAt = (id: string, version: number, status: RunSummaryRow["status"])
   ...{ id, workflowId: "rows-flow", workflowVersion: 1, status, currentStep: "ask", error: null, version },
   ...{ waitStepId: null, waitType: null, waitExpiresAt: null, createdBy: "tester", idempotencyKey: null },
   ...{ createdAt: 1000, updatedAt: 1000 + version, finishedAt: null, tokensPrompt: 0, tokensOutput: 0 },
-  ...{ costUsd: 0, aiAttempts: 0, reAsks: 0, humanFixes: 0 },
+  ...{ costUsd: 0, aiAttempts: 0, reAsks: 0, humanFixes: 0, parentRunId: null },
 });
 
 const waitAt = (runId: string, version: number, status: "open" | "closed"): WaitIndexWrite => ({

@@ -55,6 +55,7 @@ describe("summaryOf", () => {
       createdAt: 5,
       updatedAt: 42,
       finishedAt: null,
+      parentRunId: null,
       ...{ tokensPrompt: 0, tokensOutput: 0, costUsd: 0, aiAttempts: 0, reAsks: 0, humanFixes: 0 },
     });
   });

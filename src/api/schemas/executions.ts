@@ -80,7 +80,7 @@ export const RunStatusSchema = z
       .string()
       .nullable()
       .optional()
-      .openapi({ description: "The run whose `workflow` step started this one (status bodies only)" }),
+      .openapi({ description: "The run whose `workflow` step started this one, else null" }),
     error: z
       .object({
         code: z.string(),

@@ -1,0 +1,1 @@
+ALTER TABLE `run_index` ADD `parent_run_id` text;
