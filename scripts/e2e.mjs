@@ -1,4 +1,16 @@
 #!/usr/bin/env node
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { checkApprovalPolicies } from "./e2e/approvals.mjs";
+import { checkConsole } from "./e2e/console.mjs";
+import { checkConsoleParallel } from "./e2e/console-parallel.mjs";
+import { checkReviewPages } from "./e2e/review.mjs";
+import { checks } from "./lib/checks.mjs";
+import { firstApiKey, readDevVars } from "./lib/dev-vars.mjs";
+import { checkDocsPage } from "./lib/docs-check.mjs";
 // `npm run test:e2e`: the human pages in a real browser against `npm start`'s server.
 // Starts `node scripts/start.mjs` on E2E_PORT (default 8799), creates the fixture workflow
 // test/e2e/fixtures/form-approval.yaml, starts a run through the API, opens the author's link from
@@ -12,18 +24,7 @@
 //
 // Note: like `npm start`, this uses the project's local D1 (.wrangler/) and .dev.vars (created from
 // .dev.vars.example when missing); it adds the workflow `e2e-form-approval` and a run per invocation.
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
-import { checkApprovalPolicies } from "./e2e/approvals.mjs";
-import { checkConsole } from "./e2e/console.mjs";
-import { checkConsoleParallel } from "./e2e/console-parallel.mjs";
-import { checkReviewPages } from "./e2e/review.mjs";
-import { checks } from "./lib/checks.mjs";
-import { firstApiKey, readDevVars } from "./lib/dev-vars.mjs";
-import { checkDocsPage } from "./lib/docs-check.mjs";
+import { PHONE } from "./lib/viewports.mjs";
 import { assertPortFree, killGroup, ROOT, waitForOk } from "./lib/wrangler.mjs";
 
 const PORT = Number(process.env.E2E_PORT ?? 8799);
@@ -176,12 +177,7 @@ async function scenario(key) {
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const phone = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-  });
+  const phone = await browser.newContext(PHONE);
 
   await check("the dev mailbox lists the run's email with its link", async () => {
     const p = await desktop.newPage();

@@ -6,6 +6,7 @@
 // them. With E2E_DOCS_IMAGES=1 the docs' screenshot
 // (docs/images/console-run-parallel.png) is written too.
 import { join } from "node:path";
+import { PHONE } from "../lib/viewports.mjs";
 import { ROOT } from "../lib/wrangler.mjs";
 import { signIn } from "./console.mjs";
 
@@ -158,12 +159,7 @@ export async function checkConsoleParallel(t) {
   });
 
   await check("console: a parallel run's branches stack on a phone", async () => {
-    const phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    });
+    const phone = await browser.newContext(PHONE);
     try {
       const m = await phone.newPage();
       await signIn(m, base, key);

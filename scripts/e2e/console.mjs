@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readDevVars } from "../lib/dev-vars.mjs";
+import { PHONE } from "../lib/viewports.mjs";
 import { ROOT } from "../lib/wrangler.mjs";
 
 const FIXTURES = join(ROOT, "test", "e2e", "fixtures");
@@ -234,12 +235,7 @@ export async function checkConsole({ browser, base, key, api, check, shot, log }
   });
 
   await check("console: readable at phone width", async () => {
-    const { context: phone, foreign: phoneForeign } = await recordedContext(browser, base, {
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    });
+    const { context: phone, foreign: phoneForeign } = await recordedContext(browser, base, PHONE);
     try {
       const m = await phone.newPage();
       await signIn(m, base, key);

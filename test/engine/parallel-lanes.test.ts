@@ -119,6 +119,16 @@ describe("lanes of a run with parallel steps", () => {
     expect(eventTypes(log).filter((e) => e === "run.completed")).toHaveLength(1);
   });
 
+  it("a crash between two branches' steps leaves a runnable branch: the alarm drives it on", () => {
+    const begin = beginRun(def, { runId: "run_1", workflowVersion: 1, inputs: {}, profile: {} }, deps());
+    // Only the parallel step's own transition committed: its branches have not executed a step yet.
+    const split = applyStepOutcome(def, begin.run, { kind: "parallel" }, deps(), clock).run;
+    expect(runnableLane(split)).toEqual([0]);
+    expect(decideAlarm(split, def, clock, false, [])).toEqual({ kind: "drive" });
+    const log: Transition[] = [];
+    expect(openHumanWaits(driveAll(split, log)).map((w) => w.stepId)).toEqual(["y", "x"]);
+  });
+
   it("a branch's timeout fails the run: the other branches' attempts are cancelled and their links revoked", () => {
     const log: Transition[] = [];
     const run = started(log);
