@@ -4,7 +4,7 @@
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./src/index");
-		durableNamespaces: "RunCoordinator";
+		durableNamespaces: "RunCoordinator" | "IndexWriter";
 	}
 	interface Env {
 		DB: D1Database;
@@ -21,6 +21,7 @@ declare namespace Cloudflare {
 		LOG_LEVEL: string;
 		DEV_MODE: string;
 		RUNS: DurableObjectNamespace<import("./src/index").RunCoordinator>;
+		INDEX_WRITER: DurableObjectNamespace<import("./src/index").IndexWriter>;
 	}
 }
 interface Env extends Cloudflare.Env {}

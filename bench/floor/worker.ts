@@ -3,6 +3,9 @@
 // counted (./meter.ts). `npm run bench` runs it with a config made from wrangler.toml (bench/lib/config.mjs); the production entry
 // (src/index.ts) and bundle contain none of it.
 import { createApp } from "../../src/app";
+
+export { IndexWriter } from "../../src/durable/index-writer";
+
 import { RunCoordinator as ScaffCoordinator } from "../../src/durable/run-coordinator";
 import { handleQueue, type QueueMessage } from "../../src/queue";
 import { meterEnv, meterState } from "./meter";

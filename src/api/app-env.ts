@@ -11,5 +11,7 @@ export interface AppEnv {
     principal: string;
     /** What that key may do. */
     role: Role;
+    /** The run the request started or answered: its log line names it (the run's object logs those at debug). */
+    runId?: string;
   };
 }

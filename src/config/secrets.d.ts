@@ -29,6 +29,8 @@ declare namespace Cloudflare {
     OTEL_SERVICE_NAME?: string;
     OTEL_TRACES_SAMPLER?: string;
     OTEL_TRACES_SAMPLER_ARG?: string;
+    /** How many index writer objects share the index writes (src/durable/index-writer.ts); default 1. */
+    INDEX_WRITERS?: string;
     [secret: `SECRET_${string}`]: string | undefined;
   }
 }

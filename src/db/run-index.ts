@@ -1,10 +1,11 @@
 // The index across runs in D1: one summary row per run, written by the run's object after each
 // transition (src/durable/index-sync.ts) and read by lists. Writes are ordered by the run's version.
-import { and, count, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, lt, or, type SQL } from "drizzle-orm";
 import type { RunStatus } from "../engine/state";
 import type { RunUsage } from "../engine/usage";
-import { type Db, getDb } from "./client";
+import { getDb } from "./client";
 import { type RunIndexRow, runIndex } from "./schema";
+import { excludedSet, fieldsOf, insertText, valuesOf } from "./sql-text";
 
 export type RunSummaryRow = RunIndexRow;
 
@@ -23,46 +24,33 @@ export interface RunSummary {
   parentRunId: string | null;
 }
 
-const excluded = (column: string) => sql.raw(`excluded.${column}`);
+/** Columns a later summary never changes: the run's identity and origin (the row's key among them). */
+const FIXED = ["id", "workflowId", "workflowVersion", "createdBy", "idempotencyKey", "createdAt"];
+const SUMMARY_FIELDS = fieldsOf(runIndex);
 
 /**
- * Writes summaries in one batch. Each applies only when the stored row is older (a lower version), so
- * a retried or out-of-order write never overwrites a newer one; repeating a write changes nothing.
+ * The upsert of one summary, applied only over an older version (a retried or out-of-order write never
+ * overwrites a newer one; repeating one changes nothing). Constant text (src/db/sql-text.ts). A run's
+ * parent never changes, but is set again so that a row written before migration 0006 gets it.
  */
+const SUMMARY_UPSERT = insertText(
+  runIndex,
+  SUMMARY_FIELDS,
+  1,
+  `ON CONFLICT (created_at, id) DO UPDATE SET ${excludedSet(
+    runIndex,
+    SUMMARY_FIELDS.filter((f) => !FIXED.includes(f)),
+  )} WHERE run_index.version < excluded.version`,
+);
+
+/** Writes summaries in one batch (see summaryStatement). */
 export async function upsertRunSummaries(d1: D1Database, rows: readonly RunSummaryRow[]): Promise<void> {
-  const db = getDb(d1);
-  const [first, ...rest] = rows.map((row) => summaryUpsert(db, row));
-  if (first) await db.batch([first, ...rest]);
+  if (rows.length > 0) await d1.batch(rows.map((row) => summaryStatement(d1, row)));
 }
 
-/** The upsert of one summary, applied only over an older version (batched with the run's waits). */
-export function summaryUpsert(db: Db, row: RunSummaryRow) {
-  return db
-    .insert(runIndex)
-    .values(row)
-    .onConflictDoUpdate({
-      target: [runIndex.createdAt, runIndex.id],
-      set: {
-        status: excluded("status"),
-        currentStep: excluded("current_step"),
-        error: excluded("error"),
-        waitStepId: excluded("wait_step_id"),
-        waitType: excluded("wait_type"),
-        waitExpiresAt: excluded("wait_expires_at"),
-        version: excluded("version"),
-        updatedAt: excluded("updated_at"),
-        finishedAt: excluded("finished_at"),
-        // A run's parent never changes: set again so a row written before migration 0006 gets it.
-        parentRunId: excluded("parent_run_id"),
-        tokensPrompt: excluded("tokens_prompt"),
-        tokensOutput: excluded("tokens_output"),
-        costUsd: excluded("cost_usd"),
-        aiAttempts: excluded("ai_attempts"),
-        reAsks: excluded("re_asks"),
-        humanFixes: excluded("human_fixes"),
-      },
-      setWhere: sql`${runIndex.version} < excluded.version`,
-    });
+/** The upsert of one summary as a D1 statement (batched with the run's waits). */
+export function summaryStatement(d1: D1Database, row: RunSummaryRow): D1PreparedStatement {
+  return d1.prepare(SUMMARY_UPSERT).bind(...valuesOf(row, SUMMARY_FIELDS));
 }
 
 /** A run's summary as D1 holds it, or null (what tests and the bench read to measure the index lag). */

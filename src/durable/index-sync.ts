@@ -1,9 +1,15 @@
 import { type DevMailRow, mirrorDevMail } from "../db/dev-mail";
-import { writeRunIndex } from "../db/wait-index";
+import { type IndexWrite, writeRunIndexes } from "../db/wait-index";
 import type { Logger } from "../lib/logger";
 import { retryDelaySeconds } from "../queue/backoff";
 import type { RunDb } from "../run-db/client";
-import { indexWriteFailed, indexWritten, pendingIndexWrite } from "../run-db/index-outbox";
+import {
+  indexOwed,
+  indexWriteFailed,
+  indexWritten,
+  type PendingIndexWrite,
+  pendingIndexWrite,
+} from "../run-db/index-outbox";
 import type { MailOutboxRow } from "../run-db/mail";
 
 /** How soon the alarm writes an index write the object owes and did not get to (it died meanwhile). */
@@ -18,10 +24,33 @@ export const INDEX_COALESCE_MS = 200;
 
 /** When the alarm should next try the index write this object owes, or Infinity when it owes none. */
 export function indexDeadline(db: RunDb, now: number): number {
-  const owed = pendingIndexWrite(db);
+  const owed = indexOwed(db);
   if (!owed) return Number.POSITIVE_INFINITY;
   return owed.retryAt ?? now + INDEX_WATCHDOG_MS;
 }
+
+/** Where an index write goes: D1 itself, or the index writer (index-writer.ts) that batches many runs'. */
+export type IndexSink = (write: IndexWrite) => Promise<unknown>;
+
+/** Writes straight to D1, as one batch of its own. */
+export const directTo =
+  (d1: D1Database): IndexSink =>
+  (write) =>
+    writeRunIndexes(d1, [write]);
+
+/** How long an index write to the writer may take before it counts as failed (and is retried). */
+export const INDEX_SEND_TIMEOUT_MS = 5_000;
+
+/** Sends through `send`, failing after INDEX_SEND_TIMEOUT_MS (a writer that never answers must not hold the run's writes). */
+export const withTimeout =
+  (send: IndexSink, ms = INDEX_SEND_TIMEOUT_MS): IndexSink =>
+  (write) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`index write got no answer in ${ms} ms`)), ms);
+    });
+    return Promise.race([send(write), late]).finally(() => clearTimeout(timer));
+  };
 
 /** Sets and clears the timer the held write waits on (tests and the bench inject their own). */
 export interface Timer {
@@ -44,15 +73,27 @@ export class IndexSync {
   private running: Promise<void> | undefined;
   private again = false;
   private held: { handle: unknown; log: Logger } | undefined;
+  /** The write the outbox row holds, as the last transition wrote it (saves reading it back). */
+  private owed: PendingIndexWrite | null = null;
 
   constructor(
     private readonly db: RunDb,
-    private readonly d1: D1Database,
+    /** Where writes go after an entry (the index writer); the alarm's retries go `direct`. */
+    private readonly sink: IndexSink,
+    private readonly direct: IndexSink,
     /** Called after a write landed (the object's alarm no longer needs to wait for it). */
     private readonly landed: () => Promise<void>,
     private readonly holdMs = INDEX_COALESCE_MS,
     private readonly timer: Timer = realTimer,
   ) {}
+
+  /**
+   * What the transition just committed owes (its outbox row's content). The object is the row's only
+   * writer, so this is what a read would find; a write that fails or lands forgets it (the row says).
+   */
+  remember(owed: PendingIndexWrite | null): void {
+    this.owed = owed;
+  }
 
   /** Starts writing after the hold (or writes again after the write in flight); never throws. */
   kick(log: Logger): void {
@@ -99,12 +140,13 @@ export class IndexSync {
     if (wrote) await this.landed().catch(() => undefined);
   }
 
-  /** One attempt at the owed write (the alarm calls it too). */
-  async writeOnce(log: Logger): Promise<"written" | "failed" | "none"> {
-    const owed = pendingIndexWrite(this.db);
+  /** One attempt at the owed write; the alarm's (`direct`) goes straight to D1, not through the writer. */
+  async writeOnce(log: Logger, direct = false): Promise<"written" | "failed" | "none"> {
+    const owed = this.owed ?? pendingIndexWrite(this.db);
+    this.owed = null;
     if (!owed) return "none";
     try {
-      await writeRunIndex(this.d1, owed.summary, owed.waits);
+      await (direct ? this.direct : this.sink)({ summary: owed.summary, waits: owed.waits });
       indexWritten(this.db, owed.summary.id, owed.version);
       return "written";
     } catch (e) {

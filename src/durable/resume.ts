@@ -36,6 +36,7 @@ export async function resumeRun(o: Steps, db: RunDb, p: ResumeParams): Promise<v
     decideWait(def, view, check.resolution, claims, deps),
   );
   await o.commit(def, t, now);
-  log.info("run resumed", { step_id: wait.stepId });
+  // At debug: every resume comes in a request (the API's or a link page's), whose log line names the run.
+  log.debug("run resumed", { step_id: wait.stepId });
   await drive(o, def, t.run);
 }

@@ -21,7 +21,8 @@ import { type ChildEnd, childEnded, drive, perform, type Steps } from "./drive";
 import { scheduleAlarm } from "./effects";
 import { alarmSpan, type EntryOf, entrySpan } from "./entry-span";
 import { findRun, runOf } from "./find-run";
-import { IndexSync, indexDeadline } from "./index-sync";
+import { directTo, IndexSync, indexDeadline, withTimeout } from "./index-sync";
+import { writeThroughWriter } from "./index-writer";
 import { definitionOf, mustLoadDefinition } from "./load";
 import { type MailToSend, mailFate, mailToSend } from "./mail";
 import type { ResumeParams, StartParams } from "./params";
@@ -53,19 +54,14 @@ export class RunCoordinator extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.db = openRunDb(ctx.storage);
-    this.index = new IndexSync(this.db, env.DB, () => this.serial(() => this.reschedule()));
+    const viaWriter = withTimeout((w) => writeThroughWriter(env, w));
+    const landed = () => this.serial(() => this.reschedule());
+    this.index = new IndexSync(this.db, viaWriter, directTo(env.DB), landed);
     const log = (runId: string) => this.log(runId);
     const deps = (now: number) => ({ now, newId: (prefix: string) => newId(prefix, now) });
     const commit = (def: Definition, t: Transition, now: number) => this.commit(def, t, now);
-    this.steps = {
-      env,
-      storage: ctx.storage,
-      db: this.db,
-      log,
-      deps,
-      commit,
-      reschedule: () => this.reschedule(),
-    };
+    const reschedule = () => this.reschedule();
+    this.steps = { env, storage: ctx.storage, db: this.db, log, deps, commit, reschedule };
   }
 
   /** Runs `fn` after every earlier entry of this object has finished (protected: the bench floor uses it). */
@@ -105,7 +101,9 @@ export class RunCoordinator extends DurableObject<Env> {
       const now = Date.now();
       const t = await firstTransition(def, p, this.steps.deps(now));
       await this.commit(def, t, now, p.origin);
-      this.log(p.runId).info("run started", { workflow_id: p.workflowId, version: p.workflowVersion });
+      // A request's own log line names the run it started; a child run's start has no request of its own.
+      const level = p.origin.parent ? "info" : "debug";
+      this.log(p.runId)[level]("run started", { workflow_id: p.workflowId, version: p.workflowVersion });
       await drive(this.steps, def, t.run);
       return { run: this.snapshot(p.runId), created: true };
     });
@@ -224,7 +222,7 @@ export class RunCoordinator extends DurableObject<Env> {
       const state = await findRun(this.env, this.db, runId, this.log(runId));
       if (!state) return;
       const log = this.log(runId);
-      await this.index.writeOnce(log);
+      await this.index.writeOnce(log, true);
       const def = await definitionOf(this.env.DB, state);
       // A failing send is kept for a later alarm: it never keeps this one from its timeout or reminder.
       const { repaired, abandoned } = await repairEffects(this.env, this.ctx.storage, state, log);
@@ -248,6 +246,9 @@ export class RunCoordinator extends DurableObject<Env> {
 
   /** Writes the transition as one storage transaction, then performs its effects (see commit.ts). */
   private async commit(def: Definition, t: Transition, now: number, origin?: RunOrigin): Promise<void> {
-    await commitTransition(this.env, this.ctx.storage, this.db, this.log(t.run.id), { def, t, now, origin });
+    const log = this.log(t.run.id);
+    this.index.remember(
+      await commitTransition(this.env, this.ctx.storage, this.db, log, { def, t, now, origin }),
+    );
   }
 }

@@ -88,6 +88,7 @@ async function refusedPage(c: Ctx, link: OpenLink, form: FormData, e: AppError):
 async function resume(c: Ctx, link: OpenLink, form: FormData, data: unknown): Promise<Response> {
   const { claims } = link;
   const stub = c.env.RUNS.get(c.env.RUNS.idFromName(claims.runId));
+  c.set("runId", claims.runId);
   try {
     // The approver is the link's recipient; a link without one (the API's) is recorded as "link".
     const principal = claims.recipient ?? "link";

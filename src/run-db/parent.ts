@@ -3,6 +3,7 @@
 import { eq } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { RunDb } from "./client";
+import { insertRows, one, selectList } from "./sql";
 
 export const runParent = sqliteTable("run_parent", {
   runId: text("run_id").primaryKey(),
@@ -26,16 +27,13 @@ export interface ParentLink {
 
 /** Records the run's parent once (a repeated start keeps the first). */
 export function writeParent(db: RunDb, runId: string, link: ParentLink): void {
-  db.insert(runParent)
-    .values({ runId, ...link })
-    .onConflictDoNothing()
-    .run();
+  insertRows(db, runParent, [{ runId, ...link }], "ON CONFLICT DO NOTHING");
 }
 
 /** The run's parent, or null for a run started by the API, a schedule or a webhook. */
 export function parentOf(db: RunDb, runId: string): (ParentLink & { notifiedAt: number | null }) | null {
-  const row = db.select().from(runParent).where(eq(runParent.runId, runId)).get();
-  return row ? { parentRunId: row.parentRunId, depth: row.depth, notifiedAt: row.notifiedAt } : null;
+  const fields = selectList(runParent, ["parentRunId", "depth", "notifiedAt"]);
+  return one(db, `SELECT ${fields} FROM run_parent WHERE run_id = ?`, runId);
 }
 
 /** Notes that the parent accepted the run's end: it is not told again. */

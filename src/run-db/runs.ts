@@ -1,19 +1,25 @@
-import { eq } from "drizzle-orm";
 import type { LegacyRun } from "../db/legacy-runs";
+import type { RunRow } from "../db/schema";
 import type { RunDb } from "./client";
 import { type RunRecord, toRunRecord } from "./run-model";
 import { events, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
+import { one, selectList } from "./sql";
 import { enqueueIndexWrite } from "./store";
+
+/** The `runs` row by id, as drizzle would shape it (constant SQL: see sql.ts). */
+export function runRow(db: RunDb, runId: string): RunRow | null {
+  return one<RunRow>(db, `SELECT ${selectList(runs)} FROM runs WHERE id = ?`, runId);
+}
 
 /** The run as its object stores it, or null. */
 export function loadRun(db: RunDb, runId: string): RunRecord | null {
-  const row = db.select().from(runs).where(eq(runs.id, runId)).get();
+  const row = runRow(db, runId);
   return row ? toRunRecord(row) : null;
 }
 
 /** The one run this object holds, whatever its id (an object holds at most one), or null. */
 export function onlyRun(db: RunDb): RunRecord | null {
-  const row = db.select().from(runs).limit(1).get();
+  const row = one<RunRow>(db, `SELECT ${selectList(runs)} FROM runs LIMIT 1`);
   return row ? toRunRecord(row) : null;
 }
 
@@ -22,13 +28,8 @@ export function runOrigin(
   db: RunDb,
   runId: string,
 ): { requestHash: string | null; createdBy: string } | null {
-  return (
-    db
-      .select({ requestHash: runs.requestHash, createdBy: runs.createdBy })
-      .from(runs)
-      .where(eq(runs.id, runId))
-      .get() ?? null
-  );
+  const fields = selectList(runs, ["requestHash", "createdBy"]);
+  return one(db, `SELECT ${fields} FROM runs WHERE id = ?`, runId);
 }
 
 /**

@@ -1,14 +1,16 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
 import type { RunSummaryRow } from "../db/run-index";
 import type { RunRow } from "../db/schema";
 import type { HumanWait, RunState, Transition } from "../engine/state";
 import { NO_USAGE, type RunUsage } from "../engine/usage";
 import { maskPii } from "../lib/pii";
 import type { RunDb } from "./client";
+import type { PendingIndexWrite } from "./index-outbox";
 import { type ParentLink, parentOf, writeParent } from "./parent";
 import { REVIEWS_KEY } from "./run-model";
+import { runRow } from "./runs";
 import { events, indexOutbox, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
-import { workingTokens } from "./tokens";
+import { exec, insertRows, updateRows } from "./sql";
+import { WORKING_TOKENS } from "./tokens";
 import { runUsage } from "./usage";
 import { indexedWaits, openWaitsOf } from "./wait-index";
 
@@ -45,7 +47,6 @@ interface Extra {
 
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 const isTerminal = (s: RunState["status"]) => s !== "running" && s !== "waiting";
-const keep = <C>(value: unknown, column: C) => (value === undefined ? column : json(value));
 
 /**
  * The context column: the context, and beside it the run's review loops when it has any (a key the
@@ -54,78 +55,84 @@ const keep = <C>(value: unknown, column: C) => (value === undefined ? column : j
 const contextColumn = (run: RunState): string =>
   JSON.stringify(run.reviews ? { ...run.context, [REVIEWS_KEY]: run.reviews } : run.context);
 
+/** The run row's update (finished_at is set once, by the transition that ends the run). */
+const UPDATE_RUN = `UPDATE runs SET status = ?, current_step = ?, context = ?, error = ?, pending = ?,
+  steps_executed = ?, version = ?, updated_at = ?, finished_at = coalesce(finished_at, ?) WHERE id = ?`;
+
 function writeRun(db: RunDb, run: RunState, next: number, x: Extra): void {
   const finishedAt = isTerminal(run.status) ? x.now : null;
-  const state = {
-    status: run.status,
-    currentStep: run.currentStep,
-    context: contextColumn(run),
-    error: json(run.error),
-    pending: json(run.pending),
-    stepsExecuted: run.stepsExecuted,
-    version: next,
-    updatedAt: x.now,
-  };
+  const context = contextColumn(run);
+  const [error, pending] = [json(run.error), json(run.pending)];
   if (x.origin) {
-    const { workflowId, workflowVersion, createdAt } = run;
+    const { id, workflowId, workflowVersion, createdAt, status, currentStep, stepsExecuted } = run;
     const { createdBy, idempotencyKey, requestHash } = x.origin;
-    const ids = { id: run.id, workflowId, workflowVersion, createdAt };
-    db.insert(runs)
-      .values({ ...ids, ...state, createdBy, idempotencyKey, requestHash, finishedAt })
-      .run();
+    const state = { status, currentStep, context, error, pending, stepsExecuted, version: next };
+    const ids = { id, workflowId, workflowVersion, createdAt, createdBy, idempotencyKey, requestHash };
+    insertRows(db, runs, [{ ...ids, ...state, updatedAt: x.now, finishedAt }]);
     if (x.origin.parent) writeParent(db, run.id, x.origin.parent);
     return;
   }
-  db.update(runs)
-    .set({ ...state, finishedAt: sql`coalesce(${runs.finishedAt}, ${finishedAt})` })
-    .where(eq(runs.id, run.id))
-    .run();
+  const { status, currentStep, stepsExecuted } = run;
+  exec(
+    db,
+    UPDATE_RUN,
+    status,
+    currentStep,
+    context,
+    error,
+    pending,
+    stepsExecuted,
+    next,
+    x.now,
+    finishedAt,
+    run.id,
+  );
 }
 
 function writeSteps(db: RunDb, t: Transition): void {
   for (const s of t.insertSteps) {
     const data = { input: json(s.input), output: json(s.output), error: json(s.error), meta: json(s.meta) };
-    db.insert(runSteps)
-      .values({ ...s, runId: t.run.id, finishedAt: s.finishedAt ?? null, ...data })
-      .run();
+    const { id, seq, attempt, stepId, type, status, startedAt } = s;
+    const row = { id, runId: t.run.id, seq, attempt, stepId, type, status, startedAt };
+    insertRows(db, runSteps, [{ ...row, finishedAt: s.finishedAt ?? null, ...data }]);
   }
   for (const u of t.updateSteps) {
-    db.update(runSteps)
-      .set({
-        status: u.status,
-        input: keep(u.input, runSteps.input),
-        output: keep(u.output, runSteps.output),
-        error: keep(u.error, runSteps.error),
-        meta: keep(u.meta, runSteps.meta),
-        finishedAt: u.finishedAt,
-      })
-      .where(eq(runSteps.id, u.id))
-      .run();
+    // An undefined value keeps its column as it is; null clears it.
+    const [input, output, error, meta] = [u.input, u.output, u.error, u.meta].map((v) =>
+      v === undefined ? undefined : json(v),
+    );
+    updateRows(
+      db,
+      runSteps,
+      { status: u.status, input, output, error, meta, finishedAt: u.finishedAt },
+      "id = ?",
+      u.id,
+    );
   }
 }
 
 function writeTokens(db: RunDb, t: Transition, x: Extra): void {
   const runId = t.run.id;
+  const revoked = { revokedAt: x.now };
   // A resend or reassign revokes the old links before minting their successors.
   for (const r of t.revokeRecipients ?? []) {
-    db.update(resumeTokens)
-      .set({ revokedAt: x.now })
-      .where(and(workingTokens(runId, r.waitId), eq(resumeTokens.recipient, r.recipient)))
-      .run();
+    updateRows(
+      db,
+      resumeTokens,
+      revoked,
+      `${WORKING_TOKENS} AND recipient = ?`,
+      runId,
+      r.waitId,
+      r.recipient,
+    );
   }
-  for (const m of t.mintTokens)
-    db.insert(resumeTokens)
-      .values({ ...m, runId, kid: x.kid, createdAt: x.now })
-      .run();
-  if (t.useToken) {
-    db.update(resumeTokens)
-      .set({ usedAt: x.now })
-      .where(and(eq(resumeTokens.jti, t.useToken), isNull(resumeTokens.usedAt)))
-      .run();
+  for (const m of t.mintTokens) {
+    const { jti, stepId, waitId, expiresAt } = m;
+    const row = { jti, runId, stepId, waitId, recipient: m.recipient ?? null, kid: x.kid, expiresAt };
+    insertRows(db, resumeTokens, [{ ...row, createdAt: x.now }]);
   }
-  for (const waitId of t.revokeWaits) {
-    db.update(resumeTokens).set({ revokedAt: x.now }).where(workingTokens(runId, waitId)).run();
-  }
+  if (t.useToken) updateRows(db, resumeTokens, { usedAt: x.now }, "jti = ? AND used_at IS NULL", t.useToken);
+  for (const waitId of t.revokeWaits) updateRows(db, resumeTokens, revoked, WORKING_TOKENS, runId, waitId);
 }
 
 /** Event rows per INSERT: six bound values each, within the 100 a Durable Object SQL statement takes. */
@@ -134,13 +141,13 @@ const EVENTS_PER_INSERT = 16;
 function writeMailAndEvents(db: RunDb, t: Transition, x: Extra): void {
   const runId = t.run.id;
   for (const m of x.outbox) {
-    db.insert(mailOutbox)
-      .values({
+    insertRows(db, mailOutbox, [
+      {
         ...{ id: m.id, runId, stepId: m.stepId, waitId: m.waitId, tokenJti: m.tokenJti, kind: m.kind },
         ...{ toAddress: m.to, subject: m.subject, textBody: m.text, htmlBody: m.html },
         ...{ status: "pending" as const, attempts: 0, createdAt: x.now },
-      })
-      .run();
+      },
+    ]);
   }
   const rows = [
     ...t.events.map((e) => ({ type: e.type, stepId: e.stepId, attemptId: e.attemptId, data: e.data })),
@@ -160,9 +167,7 @@ function writeMailAndEvents(db: RunDb, t: Transition, x: Extra): void {
   }));
   // One statement per chunk, in the transition's order (ids follow it).
   for (let i = 0; i < rows.length; i += EVENTS_PER_INSERT) {
-    db.insert(events)
-      .values(rows.slice(i, i + EVENTS_PER_INSERT))
-      .run();
+    insertRows(db, events, rows.slice(i, i + EVENTS_PER_INSERT));
   }
 }
 
@@ -192,20 +197,21 @@ export function summaryOf(
  * Puts the run's current summary in the index outbox (the newest replaces an older one not yet sent),
  * with its waits: the one it closed (`closed`), its open one, and those an unsent write carried.
  */
-export function enqueueIndexWrite(db: RunDb, runId: string, closed: readonly HumanWait[] = []): void {
-  const row = db.select().from(runs).where(eq(runs.id, runId)).get();
-  if (!row) return;
-  const values = {
-    runId,
-    version: row.version,
-    summary: JSON.stringify({
-      ...summaryOf(row, runUsage(db, runId), parentOf(db, runId)?.parentRunId ?? null),
-      waits: indexedWaits(db, row, closed),
-    }),
-    failures: 0,
-    retryAt: null,
-  };
-  db.insert(indexOutbox).values(values).onConflictDoUpdate({ target: indexOutbox.runId, set: values }).run();
+const UPSERT_INDEX_OUTBOX = `ON CONFLICT (run_id) DO UPDATE SET version = excluded.version,
+  summary = excluded.summary, failures = excluded.failures, retry_at = excluded.retry_at`;
+
+export function enqueueIndexWrite(
+  db: RunDb,
+  runId: string,
+  closed: readonly HumanWait[] = [],
+): PendingIndexWrite | null {
+  const row = runRow(db, runId);
+  if (!row) return null;
+  const summary = summaryOf(row, runUsage(db, runId), parentOf(db, runId)?.parentRunId ?? null);
+  const waits = indexedWaits(db, row, closed);
+  const values = { runId, version: row.version, summary: JSON.stringify({ ...summary, waits }) };
+  insertRows(db, indexOutbox, [{ ...values, failures: 0, retryAt: null }], UPSERT_INDEX_OUTBOX);
+  return { version: row.version, summary, waits, failures: 0, retryAt: null };
 }
 
 /**
@@ -213,14 +219,15 @@ export function enqueueIndexWrite(db: RunDb, runId: string, closed: readonly Hum
  * and the index write it owes D1, all or nothing. The object is the run's only writer, so nothing can
  * have moved the run meanwhile. Throws (writing nothing) on a constraint violation.
  */
-export function writeTransition(db: RunDb, t: Transition, extra: Extra): void {
+export function writeTransition(db: RunDb, t: Transition, extra: Extra): PendingIndexWrite | null {
   const next = t.run.version + 1;
-  db.transaction(() => {
+  const owed = db.$client.transactionSync(() => {
     writeRun(db, t.run, next, extra);
     writeSteps(db, t);
     writeTokens(db, t, extra);
     writeMailAndEvents(db, t, extra);
-    enqueueIndexWrite(db, t.run.id, t.closedWaits);
+    return enqueueIndexWrite(db, t.run.id, t.closedWaits);
   });
   t.run.version = next;
+  return owed;
 }

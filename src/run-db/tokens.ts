@@ -1,22 +1,26 @@
 // Resume tokens read outside a transition: what a resume and a link page check, what a reminder
 // re-sends, what a status body signs and what a used link shows. Tokens are minted, used and revoked
 // in their transition (store.ts).
-import { and, desc, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { RunDb } from "./client";
 import type { TokenState } from "./run-model";
+import { events, resumeTokens, runSteps } from "./schema";
+import { all, one, selectList } from "./sql";
 
 export type { TokenState };
 
-import { events, resumeTokens, runSteps } from "./schema";
+/**
+ * A wait's tokens that still work: neither used nor revoked (the one rule every token read and revoke
+ * shares), as a condition binding the run id and then the wait id.
+ */
+export const WORKING_TOKENS = "run_id = ? AND wait_id = ? AND used_at IS NULL AND revoked_at IS NULL";
 
-/** A wait's tokens that still work: neither used nor revoked (the one rule every token read and revoke shares). */
-export const workingTokens = (runId: string, waitId: string | SQL) =>
-  and(
-    eq(resumeTokens.runId, runId),
-    eq(resumeTokens.waitId, waitId),
-    isNull(resumeTokens.usedAt),
-    isNull(resumeTokens.revokedAt),
-  );
+const API_TOKEN = `SELECT ${selectList(resumeTokens, ["waitId", "jti", "expiresAt", "createdAt"])}
+  FROM resume_tokens WHERE ${WORKING_TOKENS} AND recipient IS NULL`;
+const TOKEN_STATE = `SELECT ${selectList(resumeTokens, ["runId", "stepId", "waitId", "usedAt", "revokedAt"])}
+  FROM resume_tokens WHERE jti = ?`;
+const RECIPIENT_TOKENS = `SELECT ${selectList(resumeTokens, ["jti", "recipient", "expiresAt"])}
+  FROM resume_tokens WHERE ${WORKING_TOKENS} AND recipient IS NOT NULL`;
 
 /** The API's (recipient-less) token of a run's current wait: what its status body signs. */
 export interface ApiToken {
@@ -34,33 +38,12 @@ export interface Recorded {
 
 /** The API's token for a wait while it still works: the one minted without a recipient. */
 export function apiTokenFor(db: RunDb, runId: string, waitId: string): ApiToken | null {
-  const row = db
-    .select({
-      waitId: resumeTokens.waitId,
-      jti: resumeTokens.jti,
-      expiresAt: resumeTokens.expiresAt,
-      createdAt: resumeTokens.createdAt,
-    })
-    .from(resumeTokens)
-    .where(and(workingTokens(runId, waitId), isNull(resumeTokens.recipient)))
-    .get();
-  return row ?? null;
+  return one<ApiToken>(db, API_TOKEN, runId, waitId);
 }
 
 /** A resume token's state, or null when the run does not know it. */
 export function getTokenState(db: RunDb, jti: string): TokenState | null {
-  const row = db
-    .select({
-      runId: resumeTokens.runId,
-      stepId: resumeTokens.stepId,
-      waitId: resumeTokens.waitId,
-      usedAt: resumeTokens.usedAt,
-      revokedAt: resumeTokens.revokedAt,
-    })
-    .from(resumeTokens)
-    .where(eq(resumeTokens.jti, jti))
-    .get();
-  return row ?? null;
+  return one<TokenState>(db, TOKEN_STATE, jti);
 }
 
 /** The recipients' tokens of a wait that still work (a reminder re-sends their links). */
@@ -69,12 +52,7 @@ export function openRecipientTokens(
   runId: string,
   waitId: string,
 ): { jti: string; recipient: string; expiresAt: number }[] {
-  const rows = db
-    .select({ jti: resumeTokens.jti, recipient: resumeTokens.recipient, expiresAt: resumeTokens.expiresAt })
-    .from(resumeTokens)
-    .where(and(workingTokens(runId, waitId), isNotNull(resumeTokens.recipient)))
-    .all();
-  return rows.flatMap((r) => (r.recipient === null ? [] : [{ ...r, recipient: r.recipient }]));
+  return all<{ jti: string; recipient: string; expiresAt: number }>(db, RECIPIENT_TOKENS, runId, waitId);
 }
 
 /** The answer recorded for a wait (the completed attempt of its step), if any. */

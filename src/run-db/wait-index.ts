@@ -1,12 +1,11 @@
 // The waits a run's index write carries to D1's inbox (src/db/wait-index.ts).
-import { eq } from "drizzle-orm";
 import type { RunRow } from "../db/schema";
 import type { WaitIndexWrite } from "../db/wait-index";
 import { openHumanWaits } from "../engine/lanes";
 import type { HumanWait, Pending } from "../engine/state";
 import { waitItem } from "../engine/wait-view";
 import type { RunDb } from "./client";
-import { indexOutbox } from "./schema";
+import { one } from "./sql";
 
 /** The open human waits of a stored run row (several while parallel branches wait). */
 export function openWaitsOf(row: RunRow): HumanWait[] {
@@ -27,11 +26,7 @@ export function indexedWaits(db: RunDb, row: RunRow, closed: readonly HumanWait[
     ...closed.map((w) => ({ ...waitItem(run, w, row.updatedAt), version: row.version })),
     ...openWaitsOf(row).map((w) => ({ ...waitItem(run, w, null), version: row.version })),
   ];
-  const unsent = db
-    .select({ summary: indexOutbox.summary })
-    .from(indexOutbox)
-    .where(eq(indexOutbox.runId, row.id))
-    .get();
+  const unsent = one<{ summary: string }>(db, "SELECT summary FROM index_outbox WHERE run_id = ?", row.id);
   const carried = unsent ? ((JSON.parse(unsent.summary) as { waits?: WaitIndexWrite[] }).waits ?? []) : [];
   const kept = carried.filter((w) => !now.some((n) => n.waitId === w.waitId));
   return [...kept.slice(-MAX_CARRIED), ...now];

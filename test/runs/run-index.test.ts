@@ -1,14 +1,15 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { getRunSummary, type RunSummaryRow, upsertRunSummaries } from "../../src/db/run-index";
-import { type WaitIndexWrite, writeRunIndex } from "../../src/db/wait-index";
-import { IndexSync, type Timer } from "../../src/durable/index-sync";
+import { getRunSummary, upsertRunSummaries } from "../../src/db/run-index";
+import { writeRunIndex } from "../../src/db/wait-index";
+import { directTo, IndexSync, type Timer } from "../../src/durable/index-sync";
 import { createLogger } from "../../src/lib/logger";
 import type { RunDb } from "../../src/run-db/client";
 import { pendingIndexWrite } from "../../src/run-db/index-outbox";
 import { enqueueIndexWrite } from "../../src/run-db/store";
 import { api } from "../helpers/api";
+import { summaryAt, waitAt } from "../helpers/index-rows";
 import { indexSettled, runDb, runStubOf } from "../helpers/run-db";
 import { resumeRun, startedRun } from "../helpers/runs";
 
@@ -86,20 +87,6 @@ describe("the run index in D1", () => {
   });
 });
 
-/** A summary as the run's object writes it, at `version`. */
-const summaryAt = (id: string, version: number, status: RunSummaryRow["status"]): RunSummaryRow => ({
-  ...{ id, workflowId: "rows-flow", workflowVersion: 1, status, currentStep: "ask", error: null, version },
-  ...{ waitStepId: null, waitType: null, waitExpiresAt: null, createdBy: "tester", idempotencyKey: null },
-  ...{ createdAt: 1000, updatedAt: 1000 + version, finishedAt: null, tokensPrompt: 0, tokensOutput: 0 },
-  ...{ costUsd: 0, aiAttempts: 0, reAsks: 0, humanFixes: 0, parentRunId: null },
-});
-
-const waitAt = (runId: string, version: number, status: "open" | "closed"): WaitIndexWrite => ({
-  ...{ runId, workflowId: "rows-flow", stepId: "ask", type: "form", waitId: `wait_${runId}`, status },
-  recipients: [{ email: "a@acme.test", status: status === "open" ? "pending" : "submitted" }],
-  ...{ createdAt: 1000, expiresAt: 9000, closedAt: status === "open" ? null : 2000, version },
-});
-
 describe("what the index costs D1 (rows written, index entries included: docs/scaling.md)", () => {
   it("a wait open across two writes: 8 rows to open it with the run, 3 to close it, none to repeat", async () => {
     const id = "run_rows_two_writes";
@@ -150,7 +137,8 @@ describe("the object's index writes", () => {
         },
       };
       const { timer, due, fire } = handTimer();
-      const sync = new IndexSync(db, d1 as unknown as D1Database, async () => undefined, 200, timer);
+      const direct = directTo(d1 as unknown as D1Database);
+      const sync = new IndexSync(db, direct, direct, async () => undefined, 200, timer);
       const log = createLogger("error");
       for (let i = 0; i < 3; i++) {
         enqueueIndexWrite(db, run.run_id);

@@ -21,5 +21,6 @@ export const requestContext = (): MiddlewareHandler<AppEnv> => async (c, next) =
     status: c.res.status,
     duration_ms: Date.now() - started,
     principal: c.get("principal"),
+    ...(c.get("runId") ? { run_id: c.get("runId") } : {}),
   });
 };

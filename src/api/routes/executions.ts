@@ -38,6 +38,7 @@ executionRoutes.openapi(startRunRoute, async (c) => {
   const body = c.req.valid("json");
   const key = c.req.valid("header")["idempotency-key"];
   const { run, created } = await startRun(c.env, c.get("principal"), body, key);
+  c.set("runId", run.record.id);
   c.header("Location", `/v1/executions/${run.record.id}`);
   const status = await statusBody(c.env, run, origin(c.req.url));
   return created ? c.json(status, 202) : c.json(status, 200);
@@ -64,6 +65,7 @@ executionRoutes.openapi(getRunRoute, async (c) => {
 executionRoutes.openapi(resumeRunRoute, async (c) => {
   const { run_id } = c.req.valid("param");
   const { token, data } = c.req.valid("json");
+  c.set("runId", run_id);
   const claims = await verifyResumeToken(parseTokenSecrets(c.env.RESUME_TOKEN_SECRETS), token);
   if (claims.runId !== run_id) throw new AppError("unauthorized", "This token belongs to another run");
   const run = unwrapRun(

@@ -56,6 +56,7 @@ hookRoutes.openapi(receiveWebhookRoute, async (c) => {
     { workflow_id, inputs },
     hook.id,
   );
+  c.set("runId", run.record.id);
   c.header("Location", `/v1/executions/${run.record.id}`);
   const status = await statusBody(c.env, run, new URL(c.req.url).origin);
   return created ? c.json(status, 202) : c.json(status, 200);
