@@ -5,10 +5,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cpuPerOperation } from "./lib/cpu.mjs";
+import { cpuByProcess, cpuPerOperation } from "./lib/cpu.mjs";
 import { openInspector } from "./lib/heap.mjs";
 import { runLoad } from "./lib/load.mjs";
-import { processTree } from "./lib/memory.mjs";
 import { FLOOR_OBJECTS, FORM_WORKFLOW, floorSpecs, resumeSpec, startSpec } from "./lib/scenarios.mjs";
 import {
   benchSecrets,
@@ -112,22 +111,6 @@ async function quick(server, headers) {
     console.log(
       `cpu ${id}: workerd ${c.cpu_workerd_ms} ms, wrangler ${c.cpu_wrangler_ms} ms, total ${c.cpu_total_ms} ms`,
     );
-}
-
-/** User and system CPU ms of workerd (wu, ws) and node (nu, ns) in the server's process tree. */
-function cpuOfTree(rootPid) {
-  const out = { wu: 0, ws: 0, nu: 0, ns: 0 };
-  for (const p of processTree(rootPid)) {
-    try {
-      const f = readFileSync(`/proc/${p.pid}/stat`, "utf8").split(") ")[1].split(" ");
-      const kind = p.comm.includes("workerd") ? "w" : "n";
-      out[`${kind}u`] += Number(f[11]) * 10;
-      out[`${kind}s`] += Number(f[12]) * 10;
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return out;
 }
 
 const stateDir = makeStateDir();

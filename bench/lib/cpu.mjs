@@ -12,7 +12,8 @@ const TICK_MS = 10; // USER_HZ = 100 on Linux
 /** After the last request, background work it started (the index write) is given this long to land. */
 const SETTLE_MS = 1500;
 
-function cpuByProcess(rootPid) {
+/** CPU ms so far of workerd and of wrangler's node process in the server's process tree. */
+export function cpuByProcess(rootPid) {
   const out = { workerd: 0, wrangler: 0 };
   for (const p of processTree(rootPid)) {
     try {
