@@ -163,6 +163,12 @@ const readMeter = async (base, headers) => {
   return JSON.parse(res.text);
 };
 
+/** Turns the bench Worker's meter on or off (bench/floor/meter.ts: off, it adds no work to a request). */
+async function meterCounting(base, headers, state) {
+  const res = await api(base, headers, "POST", `/v1/_floor/meter/${state}`);
+  if (res.status !== 200) throw new Error(`meter ${state}: HTTP ${res.status}`);
+}
+
 /** The meter once it stops moving (queued work, outbox and mirroring done), at most 15 s later. */
 async function settledMeter(base, headers) {
   let last = await readMeter(base, headers);
@@ -181,6 +187,7 @@ async function settledMeter(base, headers) {
  * beside the closed-loop ones; the meter is read before and after (settled) for rows per transition.
  */
 async function completeRuns(base, headers, memory) {
+  await meterCounting(base, headers, "on");
   const before = await readMeter(base, headers);
   const closed = [];
   const fixed = [];
@@ -209,6 +216,7 @@ async function completeRuns(base, headers, memory) {
     fixed.push(f);
   }
   const after = await settledMeter(base, headers);
+  await meterCounting(base, headers, "off");
   const meter = Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - (before[k] ?? 0)]));
   const runs = [...closed, ...fixed].reduce((n, r) => n + r.runs_completed, 0);
   const lagRuns = lags.reduce((n, l) => n + l.runs_completed, 0);

@@ -1,7 +1,9 @@
 // Rows written, counted where they are written: every D1 call of the bench's Worker (its fetch and queue
-// handlers and its run objects) and every write to a run object's own storage (SQL and KV). Counters are
-// per isolate (a local workerd runs the Worker and its objects in one); GET /v1/_floor/meter reads them,
-// and the bench takes the difference around a phase. Only the bench's Worker (bench/floor/) meters.
+// handlers, its run objects and its index writer) and every write to a run object's own storage (SQL and
+// KV). Counters are per isolate (a local workerd runs the Worker and its objects in one); GET
+// /v1/_floor/meter reads them, and the bench takes the difference around a phase. Counting is off until
+// POST /v1/_floor/meter/on (and off again after /off), so that the latency scenarios measure Scaff as it
+// ships, without the meter's own work. Only the bench's Worker (bench/floor/) meters.
 
 export interface Meter {
   /** D1 statements executed, and those whose result carries no meta (first/raw/exec: not counted). */
@@ -25,6 +27,13 @@ const meter: Meter = {
   do_sql_rows_written: 0,
   do_kv_rows_written: 0,
 };
+
+let counting = false;
+
+/** Turns counting on or off (the wrappers stay, and pass calls straight through while off). */
+export function setCounting(on: boolean): void {
+  counting = on;
+}
 
 /** The counters so far (a copy). */
 export function readMeter(): Meter & { do_rows_written: number } {
@@ -76,19 +85,21 @@ export function meterD1(db: D1Database): D1Database {
   let m = meteredDbs.get(db);
   if (m) return m;
   const wrapped = {
-    prepare: (query: string) => meteredStatement(db.prepare(query)),
+    prepare: (query: string) => (counting ? meteredStatement(db.prepare(query)) : db.prepare(query)),
     batch: async <T>(statements: D1PreparedStatement[]) => {
       const results = await db.batch<T>(statements.map((s) => inner.get(s) ?? s));
-      addMeta(results);
+      if (counting) addMeta(results);
       return results;
     },
     exec: (query: string) => {
-      meter.d1_statements++;
-      meter.d1_unmetered++;
+      if (counting) {
+        meter.d1_statements++;
+        meter.d1_unmetered++;
+      }
       return db.exec(query);
     },
     withSession: (c?: string) => {
-      meter.d1_unmetered++;
+      if (counting) meter.d1_unmetered++;
       return db.withSession(c);
     },
     dump: () => db.dump(),
@@ -126,7 +137,7 @@ const keyCount = (keys: unknown): number =>
 function meterKv(kv: object): void {
   for (const name of ["put", "delete"]) {
     patch(kv, name, (original) => (first: unknown, ...rest: unknown[]) => {
-      meter.do_kv_rows_written += keyCount(first);
+      if (counting) meter.do_kv_rows_written += keyCount(first);
       return (original as (...a: unknown[]) => unknown)(first, ...rest);
     });
   }
@@ -149,7 +160,7 @@ export function meterState(ctx: DurableObjectState): DurableObjectState {
       original as (q: string, ...b: unknown[]) => SqlStorageCursor<Record<string, SqlStorageValue>>
     )(query, ...bindings);
     // Miniflare names each new object in its own table (__miniflare_do_name): local only, not counted.
-    if (query.includes("__miniflare_")) return cursor;
+    if (!counting || query.includes("__miniflare_")) return cursor;
     meter.do_sql_statements++;
     // SQLite makes every change of an INSERT/UPDATE/DELETE (RETURNING too) during its first step, which
     // exec has already taken.

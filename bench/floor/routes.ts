@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../src/api/app-env";
-import { readMeter } from "./meter";
+import { readMeter, setCounting } from "./meter";
 import { FLOOR_PAYLOAD, FLOOR_TABLE_SQL, FLOOR_UPSERT } from "./sql";
 import type { FloorEnv } from "./worker";
 
@@ -44,6 +44,12 @@ benchFloorRoutes.post(`${FLOOR_PREFIX}/do-sqlite`, async (c) => {
 
 // What the meter has counted in this isolate so far (bench/floor/meter.ts); the bench diffs two reads.
 benchFloorRoutes.get(`${FLOOR_PREFIX}/meter`, (c) => c.json(readMeter(), 200));
+
+// Counting on or off (off at start: the latency scenarios run without the meter's own work).
+benchFloorRoutes.post(`${FLOOR_PREFIX}/meter/:state{on|off}`, (c) => {
+  setCounting(c.req.param("state") === "on");
+  return c.json({ counting: c.req.param("state") === "on" }, 200);
+});
 
 benchFloorRoutes.post(`${FLOOR_PREFIX}/d1-batch`, async (c) => {
   const results = await c.env.DB.batch([

@@ -4,8 +4,7 @@
 // (src/index.ts) and bundle contain none of it.
 import { createApp } from "../../src/app";
 
-export { IndexWriter } from "../../src/durable/index-writer";
-
+import { IndexWriter as ScaffIndexWriter } from "../../src/durable/index-writer";
 import { RunCoordinator as ScaffCoordinator } from "../../src/durable/run-coordinator";
 import { handleQueue, type QueueMessage } from "../../src/queue";
 import { meterEnv, meterState } from "./meter";
@@ -50,6 +49,13 @@ export class RunCoordinator extends ScaffCoordinator {
       ]);
       return results[0]?.meta.changes ?? 0;
     });
+  }
+}
+
+/** Scaff's index writer, its D1 calls metered (the index writes of runs go through it). */
+export class IndexWriter extends ScaffIndexWriter {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, meterEnv(env));
   }
 }
 

@@ -6,7 +6,7 @@ import { ratio } from "./stats.mjs";
 
 /** The floors the targets are set against, and today's nearest floor of each operation (context only). */
 export const TARGET_FLOOR = { start: "do-sqlite", resume: "do-sqlite", status: "do-noop" };
-export const NEAREST_FLOOR = { start: "do-d1-batch", resume: "do-d1-batch", status: "d1-read" };
+export const NEAREST_FLOOR = { start: "do-sqlite-new", resume: "do-sqlite", status: "do-noop" };
 
 /** Targets (issue 12, "Done means"): ratios are op ÷ floor; ms and rows are absolute. */
 export const TARGETS = {

@@ -20,7 +20,8 @@ function rotatingKeys(path) {
 
 /**
  * The floor scenarios, cheapest first. `d1-read` reads a row written before the run (`?key=hot`); the DO
- * floors rotate over FLOOR_OBJECTS warm objects, each upserting its own row (D1 or its own SQLite).
+ * floors rotate over FLOOR_OBJECTS warm objects, each upserting its own row (D1 or its own SQLite), except
+ * `do-sqlite-new`, which reaches a new object each time.
  */
 export function floorSpecs() {
   const onDo = (id, name) => ({
@@ -34,6 +35,14 @@ export function floorSpecs() {
     { id: "bare", name: "floor: bare JSON", method: "GET", path: "/v1/_floor/bare" },
     onDo("do-noop", "floor: DO RPC no-op"),
     onDo("do-sqlite", "floor: DO RPC + DO SQLite write"),
+    // A new object each time (no key), as every start reaches: context for start, no target rests on it.
+    // The object is Scaff's run object, so its construction includes creating the run's tables.
+    {
+      id: "do-sqlite-new",
+      name: "floor: new DO + DO SQLite write",
+      method: "POST",
+      path: "/v1/_floor/do-sqlite",
+    },
     { id: "d1-read", name: "floor: one D1 read", method: "GET", path: "/v1/_floor/d1-read?key=hot" },
     // A fresh row each time (no key): an insert, like a start's.
     { id: "d1-batch", name: "floor: one D1 batch", method: "POST", path: "/v1/_floor/d1-batch" },

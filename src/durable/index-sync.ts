@@ -103,7 +103,7 @@ export class IndexSync {
     }
     if (this.held) return;
     if (this.holdMs <= 0) this.start(log);
-    else this.held = { log, handle: this.timer.set(() => this.release(), this.holdMs) };
+    else this.held = { log, handle: this.timer.set(() => this.release(true), this.holdMs) };
   }
 
   /** Resolves once nothing is held or in flight, sending a held write at once (tests and the bench). */
@@ -112,12 +112,12 @@ export class IndexSync {
     while (this.running) await this.running;
   }
 
-  /** Sends the held write now, if one is held. */
-  private release(): void {
+  /** Sends the held write now, if one is held (its timer is cleared unless it is what fired). */
+  private release(fired = false): void {
     const held = this.held;
     if (!held) return;
     this.held = undefined;
-    this.timer.clear(held.handle);
+    if (!fired) this.timer.clear(held.handle);
     this.start(held.log);
   }
 

@@ -44,7 +44,7 @@ export class IndexWriter extends DurableObject<Env> {
   }
 
   private flush(): void {
-    clearTimeout(this.timer);
+    if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.gathering.splice(0, INDEX_BATCH_MAX);
     if (this.gathering.length > 0) this.timer = setTimeout(() => this.flush(), 0);
@@ -80,10 +80,30 @@ export async function writeThroughWriter(env: Env, write: IndexWrite): Promise<v
   if (!result.ok) throw new Error(result.error);
 }
 
+/**
+ * The writers' ids by namespace and name: an id is a plain value (a hash of the name), the same for
+ * every caller, so the isolate derives each once; stubs are made per call (a stub belongs to its caller).
+ */
+const writerIds = new WeakMap<DurableObjectNamespace, Map<string, DurableObjectId>>();
+
+function writerId(ns: DurableObjectNamespace<IndexWriter>, name: string): DurableObjectId {
+  let ids = writerIds.get(ns);
+  if (!ids) {
+    ids = new Map();
+    writerIds.set(ns, ids);
+  }
+  let id = ids.get(name);
+  if (!id) {
+    id = ns.idFromName(name);
+    ids.set(name, id);
+  }
+  return id;
+}
+
 /** The writer a run's index writes go to: one of INDEX_WRITERS (default 1), picked by the run id. */
 export function indexWriterFor(env: Env, runId: string): DurableObjectStub<IndexWriter> {
   const writers = Math.max(1, Math.floor(Number(env.INDEX_WRITERS ?? "1")) || 1);
   let h = 0;
   for (let i = 0; i < runId.length; i++) h = (h * 31 + runId.charCodeAt(i)) >>> 0;
-  return env.INDEX_WRITER.get(env.INDEX_WRITER.idFromName(`index-writer-${h % writers}`));
+  return env.INDEX_WRITER.get(writerId(env.INDEX_WRITER, `index-writer-${h % writers}`));
 }

@@ -23,7 +23,9 @@ export const indexOutbox = sqliteTable("index_outbox", {
  * Creates the tables once per object; idempotent, run at construction before any entry. Rows written
  * are billed, so: events take plain rowids (AUTOINCREMENT writes sqlite_sequence on every insert; events
  * are never deleted, so ids still only grow and the events cursor holds), and the one-row index outbox
- * is WITHOUT ROWID (no second row for its primary key). Objects created before keep their tables as
+ * is WITHOUT ROWID (no second row for its primary key). Each table and index is a b-tree every new
+ * object (every start) creates, so a run's few tokens have no index by wait: reading them all is cheaper
+ * than keeping one. Objects created before keep their tables as
  * they were made; the columns are the same.
  */
 export const RUN_DB_DDL = `
@@ -49,7 +51,6 @@ CREATE TABLE IF NOT EXISTS resume_tokens (
   recipient text, kid text NOT NULL, expires_at integer NOT NULL, used_at integer, revoked_at integer,
   created_at integer NOT NULL
 );
-CREATE INDEX IF NOT EXISTS resume_tokens_wait_idx ON resume_tokens (wait_id);
 CREATE TABLE IF NOT EXISTS mail_outbox (
   id text PRIMARY KEY NOT NULL, run_id text NOT NULL, step_id text NOT NULL, wait_id text NOT NULL,
   token_jti text, kind text DEFAULT 'request' NOT NULL, to_address text NOT NULL,
