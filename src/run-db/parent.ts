@@ -17,7 +17,7 @@ export const runParent = sqliteTable("run_parent", {
 export const RUN_PARENT_DDL = `
 CREATE TABLE IF NOT EXISTS run_parent (
   run_id text PRIMARY KEY NOT NULL, parent_run_id text NOT NULL, depth integer NOT NULL, notified_at integer
-);
+) WITHOUT ROWID;
 `;
 
 export interface ParentLink {

@@ -22,11 +22,12 @@ export const indexOutbox = sqliteTable("index_outbox", {
 /**
  * Creates the tables once per object; idempotent, run at construction before any entry. Rows written
  * are billed, so: events take plain rowids (AUTOINCREMENT writes sqlite_sequence on every insert; events
- * are never deleted, so ids still only grow and the events cursor holds), and the one-row index outbox
- * is WITHOUT ROWID (no second row for its primary key). Each table and index is a b-tree every new
- * object (every start) creates, so a run's few tokens have no index by wait: reading them all is cheaper
- * than keeping one. Objects created before keep their tables as
- * they were made; the columns are the same.
+ * are never deleted, so ids still only grow and the events cursor holds), and the tables keyed by text
+ * that are only ever read by key or in an explicit order are WITHOUT ROWID (no second row for the
+ * primary key: one row written per insert, not two). Each table and index is a b-tree every new object
+ * (every start) creates, so a run's few tokens have no index by wait: reading them all is cheaper than
+ * keeping one (tokens and emails keep their rowid: their insertion order is the order they were made).
+ * Objects created before keep their tables as they were made; the columns are the same.
  */
 export const RUN_DB_DDL = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -35,12 +36,12 @@ CREATE TABLE IF NOT EXISTS runs (
   steps_executed integer DEFAULT 0 NOT NULL, version integer DEFAULT 0 NOT NULL,
   idempotency_key text, request_hash text, created_by text NOT NULL, created_at integer NOT NULL,
   updated_at integer NOT NULL, finished_at integer
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS run_steps (
   id text PRIMARY KEY NOT NULL, run_id text NOT NULL, seq integer NOT NULL,
   attempt integer DEFAULT 1 NOT NULL, step_id text NOT NULL, type text NOT NULL, status text NOT NULL,
   input text, output text, error text, meta text, started_at integer NOT NULL, finished_at integer
-);
+) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS run_steps_run_seq_attempt_idx ON run_steps (run_id, seq, attempt);
 CREATE TABLE IF NOT EXISTS events (
   id integer PRIMARY KEY NOT NULL, run_id text NOT NULL, type text NOT NULL,

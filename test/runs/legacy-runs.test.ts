@@ -39,10 +39,12 @@ async function insertD1(table: string, rows: Row[]): Promise<void> {
 async function legacyRun(): Promise<{ runId: string; token: string }> {
   // A real run's rows, as the old batch wrote them, moved to a run id D1 alone knows.
   const model = await startedRun("legacy-flow");
+  // In the order they were written (run_steps and runs have no rowid: their key, or seq and attempt).
+  const order: Record<string, string> = { runs: "id", run_steps: "seq, attempt" };
   const read = async (table: string, column = "run_id") =>
     (
       await runDb(model.run_id)
-        .prepare(`SELECT * FROM ${table} WHERE ${column} = ? ORDER BY rowid`)
+        .prepare(`SELECT * FROM ${table} WHERE ${column} = ? ORDER BY ${order[table] ?? "rowid"}`)
         .bind(model.run_id)
         .all<Row>()
     ).results;
