@@ -22,6 +22,19 @@ export interface RunStatus {
   };
 }
 
+/** A workflow whose one step is a form with a required `note` field (a run that waits once, then completes). */
+export const noteForm = (id: string, name = id): string => `
+id: ${id}
+name: ${name}
+start_step: ask
+steps:
+  - id: ask
+    type: form
+    fields:
+      - { name: note, type: string, required: true }
+    output: answer
+`;
+
 export interface StartOptions {
   inputs?: Record<string, unknown>;
   profile?: Record<string, unknown>;

@@ -4,23 +4,13 @@ import { newId } from "../../src/lib/ids";
 import { signResumeToken } from "../../src/tokens";
 import { api } from "../helpers/api";
 import { indexSettled, runDb } from "../helpers/run-db";
-import { getRun, resumeRun, startedRun } from "../helpers/runs";
+import { getRun, noteForm, resumeRun, startedRun } from "../helpers/runs";
 import { claimsOf, testKeyring } from "../helpers/tokens";
 
 // A run created before a run's record moved into its Durable Object lives in D1's runs, run_steps,
 // events and resume_tokens tables. It can still be read, resumed and finished: its object imports it.
 
-const FLOW = `
-id: legacy-flow
-name: Legacy flow
-start_step: ask
-steps:
-  - id: ask
-    type: form
-    fields:
-      - { name: note, type: string, required: true }
-    output: answer
-`;
+const FLOW = noteForm("legacy-flow", "Legacy flow");
 
 type Row = Record<string, string | number | null>;
 

@@ -5,22 +5,12 @@ import { RUN_PARENT_DDL } from "../../src/run-db/parent";
 import { RUN_DB_DDL } from "../../src/run-db/schema";
 import { api } from "../helpers/api";
 import { indexSettled, runDb, runStubOf } from "../helpers/run-db";
-import { getRun, resumeRun, startedRun } from "../helpers/runs";
+import { getRun, noteForm, resumeRun, startedRun } from "../helpers/runs";
 
 // A run object's tables as new objects create them (text-keyed tables without a rowid, no token index
 // by wait), and as objects created before that keep them: both hold a run from start to end.
 
-const FLOW = `
-id: layout-flow
-name: Layout flow
-start_step: ask
-steps:
-  - id: ask
-    type: form
-    fields:
-      - { name: note, type: string, required: true }
-    output: answer
-`;
+const FLOW = noteForm("layout-flow", "Layout flow");
 
 /** The tables as objects made before this layout created them: every table with a rowid, tokens indexed by wait. */
 const OLDER_DDL = `${(RUN_DB_DDL + RUN_PARENT_DDL).replaceAll(") WITHOUT ROWID;", ");")}
