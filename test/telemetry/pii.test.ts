@@ -1,7 +1,8 @@
+import { exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../src/lib/logger";
 import { maskEmail, maskPii } from "../../src/lib/pii";
-import { api } from "../helpers/api";
+import { API_KEY, api, BASE } from "../helpers/api";
 import { httpServerBase } from "../helpers/fake-servers";
 import { resumeRun, startedRun } from "../helpers/runs";
 
@@ -82,6 +83,25 @@ describe("log lines", () => {
       principal: "a***@acme.test",
       reason: { to: ["a***@acme.test"] },
     });
+  });
+
+  it("name a request by its path only: no query string, no link token", async () => {
+    captureLogs();
+    const token = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LWxpbms.c2lnbmF0dXJl";
+    const page = await exports.default.fetch(new Request(`${BASE}/r/${token}?note=${SSN}`));
+    await page.body?.cancel();
+    const list = await exports.default.fetch(
+      new Request(`${BASE}/v1/executions?key=${SSN}`, { headers: { authorization: `Bearer ${API_KEY}` } }),
+    );
+    await list.body?.cancel();
+    const requests = logged
+      .filter((line) => line.startsWith('{"level"'))
+      .map((line) => JSON.parse(line) as { msg?: string; path?: string; status?: number })
+      .filter((line) => line.msg === "request");
+    expect(requests.map((r) => r.path)).toEqual(["/r/[token]", "/v1/executions"]);
+    expect(requests[0]?.status).toBe(page.status);
+    expect(logged.join("\n")).not.toContain(token);
+    expect(logged.join("\n")).not.toContain(SSN);
   });
 });
 

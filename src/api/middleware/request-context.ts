@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { createLogger } from "../../lib/logger";
 import type { AppEnv } from "../app-env";
+import { shownPath } from "./request-path";
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -16,8 +17,7 @@ export const requestContext = (): MiddlewareHandler<AppEnv> => async (c, next) =
   c.header("X-Request-Id", requestId);
   logger.info("request", {
     method: c.req.method,
-    // The path only: query strings and headers may carry tokens or keys.
-    path: new URL(c.req.url).pathname.replace(/^\/r\/[^/]+/, "/r/[token]"),
+    path: shownPath(c.req.path),
     status: c.res.status,
     duration_ms: Date.now() - started,
     principal: c.get("principal"),

@@ -2,15 +2,13 @@ import { SpanKind } from "@opentelemetry/api";
 import type { MiddlewareHandler } from "hono";
 import { annotateSpan, traced } from "../../telemetry";
 import type { AppEnv } from "../app-env";
+import { shownPath } from "./request-path";
 
 /** The route pattern that answered (`/v1/executions/:run_id`), so span names stay few; else the method. */
 function routeOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string | undefined {
   const routes = c.req.matchedRoutes.filter((r) => r.method !== "ALL" && r.path !== "/*");
   return routes[routes.length - 1]?.path;
 }
-
-/** The path only (query strings may carry data), a link's token left out like the request log does. */
-const pathOf = (url: string) => new URL(url).pathname.replace(/^\/r\/[^/]+/, "/r/[token]");
 
 /**
  * The request's server span (when OTEL_EXPORTER_OTLP_ENDPOINT is set), child of the caller's
@@ -24,7 +22,7 @@ export const tracing = (): MiddlewareHandler<AppEnv> => async (c, next) => {
       // No execution context (`app.request` without one): the export finishes on its own.
     }
   };
-  const attributes = { "http.request.method": c.req.method, "url.path": pathOf(c.req.url) };
+  const attributes = { "http.request.method": c.req.method, "url.path": shownPath(c.req.path) };
   await traced(
     c.env,
     c.req.header("traceparent"),
