@@ -9,6 +9,7 @@ import { outboxRows } from "../run-db/mail";
 import { type RunOrigin, writeTransition } from "../run-db/store";
 import { withSpan } from "../telemetry";
 import { parseTokenSecrets } from "../tokens";
+import { alarmClock } from "./alarm-clock";
 import { cancelChildOf, notifyParent } from "./children";
 import { EFFECTS_KEY, flushEffects, owedRecord, type PendingEffects, WATCHDOG_MS } from "./effects";
 import { copyToDevMailbox, INDEX_WATCHDOG_MS } from "./index-sync";
@@ -48,17 +49,18 @@ async function commit(
   // (t.run has the version the transaction builds on and the wait it leaves open).
   const earlier = await storage.get<PendingEffects>(EFFECTS_KEY);
   const record = await pendingRecord(storage, t, earlier);
+  const clock = alarmClock(storage);
   if (record) {
     await storage.put(EFFECTS_KEY, record);
-    await storage.setAlarm(now + WATCHDOG_MS);
+    await clock.set(now + WATCHDOG_MS);
   } else if (t.run.status === "running") {
     // The run will still be running after this transition: if the object dies before the next step,
     // the alarm carries it on (a run must never be left running with nobody to drive it).
-    await storage.setAlarm(now + WATCHDOG_MS);
+    await clock.set(now + WATCHDOG_MS);
   } else {
     // The transaction owes D1's index a write: if the object dies before it, the alarm writes it.
-    const at = await storage.getAlarm();
-    if (at === null || at > now + INDEX_WATCHDOG_MS) await storage.setAlarm(now + INDEX_WATCHDOG_MS);
+    const at = await clock.get();
+    if (at === null || at > now + INDEX_WATCHDOG_MS) await clock.set(now + INDEX_WATCHDOG_MS);
   }
   let owed: PendingIndexWrite | null;
   try {

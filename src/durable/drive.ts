@@ -31,7 +31,8 @@ export interface Steps {
   log(runId: string): Logger;
   deps(now: number): EngineDeps;
   commit(def: Definition, t: Transition, now: number): Promise<void>;
-  reschedule(): Promise<void>;
+  /** Sets the alarm to the run's next deadline; `run` is the run as just committed (else it is read). */
+  reschedule(run?: RunState): Promise<void>;
 }
 
 /**
@@ -56,7 +57,7 @@ export async function drive(o: Steps, def: Definition, start: RunState): Promise
     await o.commit(def, t, now);
     state = t.run;
   }
-  await o.reschedule();
+  await o.reschedule(state);
   return state;
 }
 

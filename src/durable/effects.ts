@@ -7,6 +7,7 @@ import { retryDelaySeconds } from "../queue/backoff";
 import type { AiJobMessage, MailMessage } from "../queue/messages";
 import { currentTraceparent } from "../telemetry";
 import { aiWatchdogAt } from "./ai-watchdog";
+import { alarmClock } from "./alarm-clock";
 import { CHILD_CHECK_MS } from "./children";
 
 /** How long after a batch the watchdog alarm fires if the effects that follow it never finished. */
@@ -143,8 +144,9 @@ export async function scheduleAlarm(
   if (record && record.retryAt === undefined) return; // the watchdog alarm stays until the effects are sent
   const owed = Math.min(record?.retryAt ?? Number.POSITIVE_INFINITY, notAfter);
   const at = Math.min(owed, await runDeadline(storage, run));
-  if (at === Number.POSITIVE_INFINITY) await storage.deleteAlarm();
-  else await storage.setAlarm(at);
+  const clock = alarmClock(storage);
+  if (at === Number.POSITIVE_INFINITY) await clock.clear();
+  else await clock.set(at);
 }
 
 /** The earliest deadline of the run's lanes (each parallel branch has its own). */

@@ -5,7 +5,7 @@ import { decideAlarm } from "../engine/alarm";
 import { cancelRun } from "../engine/control";
 import { laneOfAttempt, laneView } from "../engine/lanes";
 import { inLane } from "../engine/parallel";
-import { TERMINAL, type Transition } from "../engine/state";
+import { type RunState, TERMINAL, type Transition } from "../engine/state";
 import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { createLogger, type Logger } from "../lib/logger";
@@ -15,6 +15,7 @@ import type { RunRecord } from "../run-db/run-model";
 import { loadRun, onlyRun } from "../run-db/runs";
 import type { RunOrigin } from "../run-db/store";
 import { moveToFallback } from "./ai-watchdog";
+import { alarmClock } from "./alarm-clock";
 import { firstTransition } from "./begin";
 import { commitTransition, repairEffects } from "./commit";
 import { type ChildEnd, childEnded, drive, perform, type Steps } from "./drive";
@@ -34,8 +35,7 @@ import { type RunSnapshot, runSnapshot, storedSnapshot } from "./snapshot";
 
 export type { RunSnapshot } from "./snapshot"; // what callers of the object import
 
-/** The storage key where objects created before the move kept their run id (their alarm finds the run by it). */
-const RUN_ID_KEY = "runId";
+const RUN_ID_KEY = "runId"; // where objects made before the move kept their run id (their alarm finds it)
 
 /**
  * One per run, the only writer of its run, and where the run's record lives (its own SQLite). Every
@@ -60,7 +60,7 @@ export class RunCoordinator extends DurableObject<Env> {
     const log = (runId: string) => this.log(runId);
     const deps = (now: number) => ({ now, newId: (prefix: string) => newId(prefix, now) });
     const commit = (def: Definition, t: Transition, now: number) => this.commit(def, t, now);
-    const reschedule = () => this.reschedule();
+    const reschedule = (run?: RunState) => this.reschedule(run);
     this.steps = { env, storage: ctx.storage, db: this.db, log, deps, commit, reschedule };
   }
 
@@ -88,7 +88,6 @@ export class RunCoordinator extends DurableObject<Env> {
   }
 
   private log = (runId: string): Logger => createLogger(this.env.LOG_LEVEL, { run_id: runId });
-
   /**
    * Creates the run and drives it to its first wait, AI step or end. An object that already holds the
    * run (a keyed start's run id comes from its key) answers it instead: the first writer wins.
@@ -216,6 +215,7 @@ export class RunCoordinator extends DurableObject<Env> {
 
   /** Timeouts, reminders, index retries, and repair after a crash between a transition and its effects. */
   override async alarm(): Promise<void> {
+    alarmClock(this.ctx.storage).forget(); // the platform cleared the alarm that fired
     await this.serial(async () => {
       const runId = onlyRun(this.db)?.id ?? (await this.ctx.storage.get<string>(RUN_ID_KEY));
       if (!runId) return;
@@ -235,20 +235,16 @@ export class RunCoordinator extends DurableObject<Env> {
   }
 
   private snapshot = (runId: string): RunSnapshot => storedSnapshot(this.db, runId);
-
   private runOf = (runId: string): Promise<RunRecord> => runOf(this.env, this.db, runId, this.log(runId));
 
-  /** Sets the alarm to the run's next deadline, the index write it still owes included. */
-  private async reschedule(): Promise<void> {
-    const run = onlyRun(this.db);
+  /** Sets the alarm to the run's next deadline (`run`: as just committed, else read), the index write it owes included. */
+  private async reschedule(run: RunState | null = onlyRun(this.db)): Promise<void> {
     if (run) await scheduleAlarm(this.ctx.storage, run, indexDeadline(this.db, Date.now()));
   }
 
   /** Writes the transition as one storage transaction, then performs its effects (see commit.ts). */
   private async commit(def: Definition, t: Transition, now: number, origin?: RunOrigin): Promise<void> {
-    const log = this.log(t.run.id);
-    this.index.remember(
-      await commitTransition(this.env, this.ctx.storage, this.db, log, { def, t, now, origin }),
-    );
+    const p = { def, t, now, origin };
+    this.index.remember(await commitTransition(this.env, this.ctx.storage, this.db, this.log(t.run.id), p));
   }
 }
