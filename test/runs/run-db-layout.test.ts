@@ -79,4 +79,19 @@ describe("a run object's tables", () => {
     expect(list.body.items.map((r) => r.run_id)).toContain(runId);
     expect((await getRun(runId)).body.status).toBe("completed");
   });
+
+  it("are made again when an object woken after a reset misses one, and kept as they are when it has them all", async () => {
+    const runId = await startAndFinish();
+    const stub = runStubOf(runId);
+    await runInDurableObject(stub, (_instance, state) => {
+      state.storage.sql.exec("DROP TABLE run_parent");
+    });
+    await runInDurableObject(stub, (_instance, state) => state.abort("reset for the test")).catch(() => undefined);
+    expect((await getRun(runId)).body.status).toBe("completed");
+    expect((await schemaOf(runId)).map((t) => t.name)).toContain("run_parent");
+    const before = JSON.stringify(await schemaOf(runId));
+    await runInDurableObject(stub, (_instance, state) => state.abort("reset for the test")).catch(() => undefined);
+    expect((await getRun(runId)).body.status).toBe("completed");
+    expect(JSON.stringify(await schemaOf(runId))).toBe(before);
+  });
 });
