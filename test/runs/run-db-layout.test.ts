@@ -86,11 +86,15 @@ describe("a run object's tables", () => {
     await runInDurableObject(stub, (_instance, state) => {
       state.storage.sql.exec("DROP TABLE run_parent");
     });
-    await runInDurableObject(stub, (_instance, state) => state.abort("reset for the test")).catch(() => undefined);
+    await runInDurableObject(stub, (_instance, state) => state.abort("reset for the test")).catch(
+      () => undefined,
+    );
     expect((await getRun(runId)).body.status).toBe("completed");
     expect((await schemaOf(runId)).map((t) => t.name)).toContain("run_parent");
     const before = JSON.stringify(await schemaOf(runId));
-    await runInDurableObject(stub, (_instance, state) => state.abort("reset for the test")).catch(() => undefined);
+    await runInDurableObject(stub, (_instance, state) => state.abort("reset for the test")).catch(
+      () => undefined,
+    );
     expect((await getRun(runId)).body.status).toBe("completed");
     expect(JSON.stringify(await schemaOf(runId))).toBe(before);
   });
