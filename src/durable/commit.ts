@@ -4,9 +4,8 @@ import { sensitiveValues } from "../engine/sensitive";
 import { type Effect, type RunState, TERMINAL, type Transition } from "../engine/state";
 import type { Logger } from "../lib/logger";
 import type { RunDb } from "../run-db/client";
-import type { PendingIndexWrite } from "../run-db/index-outbox";
 import { outboxRows } from "../run-db/mail";
-import { type RunOrigin, writeTransition } from "../run-db/store";
+import { type Committed, type RunOrigin, writeTransition } from "../run-db/store";
 import { withSpan } from "../telemetry";
 import { parseTokenSecrets } from "../tokens";
 import { alarmClock } from "./alarm-clock";
@@ -28,7 +27,7 @@ export function commitTransition(
   db: RunDb,
   log: Logger,
   p: { def: Definition; t: Transition; now: number; origin?: RunOrigin },
-): Promise<PendingIndexWrite | null> {
+): Promise<Committed | null> {
   // Its span is the parent of the queue messages it sends (their consumers continue the trace).
   const attributes = transitionAttributes(p.def, p.t);
   return withSpan("scaff.transition", { attributes }, () => commit(env, storage, db, log, p));
@@ -40,7 +39,7 @@ async function commit(
   db: RunDb,
   log: Logger,
   p: { def: Definition; t: Transition; now: number; origin?: RunOrigin },
-): Promise<PendingIndexWrite | null> {
+): Promise<Committed | null> {
   const { def, t, now, origin } = p;
   const needsKeys = t.mintTokens.length > 0 || t.effects.some((e) => e.kind === "mail");
   const keyring = needsKeys ? parseTokenSecrets(env.RESUME_TOKEN_SECRETS) : undefined;
@@ -62,10 +61,10 @@ async function commit(
     const at = await clock.get();
     if (at === null || at > now + INDEX_WATCHDOG_MS) await clock.set(now + INDEX_WATCHDOG_MS);
   }
-  let owed: PendingIndexWrite | null;
+  let committed: Committed | null;
   try {
     const sensitive = sensitiveValues(def, t.run.context);
-    owed = writeTransition(db, t, { now, kid: keyring?.signingKid ?? "-", outbox, origin, sensitive });
+    committed = writeTransition(db, t, { now, kid: keyring?.signingKid ?? "-", outbox, origin, sensitive });
   } catch (e) {
     if (earlier) await storage.put(EFFECTS_KEY, earlier);
     else if (record) await storage.delete(EFFECTS_KEY);
@@ -87,7 +86,7 @@ async function commit(
   if (record) await flushEffects(env, storage, record, log);
   await cancelChildOf(env, t, log);
   if (TERMINAL.has(t.run.status)) void notifyParent(env, db, t.run.id, log); // never awaited: children.ts
-  return owed;
+  return committed;
 }
 
 /** The record of what this transition owes after it commits: its own effects and earlier ones still owed. */

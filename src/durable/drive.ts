@@ -15,6 +15,7 @@ import type { Logger } from "../lib/logger";
 import { collectWorkflowSecrets } from "../lib/secrets";
 import type { RunDb } from "../run-db/client";
 import type { RunRecord } from "../run-db/run-model";
+import type { RunOrigin } from "../run-db/store";
 import { withSpan } from "../telemetry";
 import { resendAiJob } from "./ai-watchdog";
 import { childStanding, startChildRun } from "./children";
@@ -30,7 +31,8 @@ export interface Steps {
   db: RunDb;
   log(runId: string): Logger;
   deps(now: number): EngineDeps;
-  commit(def: Definition, t: Transition, now: number): Promise<void>;
+  /** Writes a transition (`origin`: the one that creates the run) and performs its effects. */
+  commit(def: Definition, t: Transition, now: number, origin?: RunOrigin): Promise<void>;
   /** Sets the alarm to the run's next deadline; `run` is the run as just committed (else it is read). */
   reschedule(run?: RunState): Promise<void>;
 }

@@ -95,6 +95,11 @@ export class IndexSync {
     this.owed = owed;
   }
 
+  /** indexDeadline without its read while the write a transition just committed is owed (the common case). */
+  deadline(now: number): number {
+    return this.owed ? (this.owed.retryAt ?? now + INDEX_WATCHDOG_MS) : indexDeadline(this.db, now);
+  }
+
   /** Starts writing after the hold (or writes again after the write in flight); never throws. */
   kick(log: Logger): void {
     if (this.running) {

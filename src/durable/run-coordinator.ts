@@ -13,25 +13,25 @@ import { openRunDb, type RunDb } from "../run-db/client";
 import type { MailFate } from "../run-db/mail";
 import type { RunRecord } from "../run-db/run-model";
 import { loadRun, onlyRun } from "../run-db/runs";
-import type { RunOrigin } from "../run-db/store";
+import type { Committed, RunOrigin } from "../run-db/store";
 import { moveToFallback } from "./ai-watchdog";
 import { alarmClock } from "./alarm-clock";
-import { firstTransition } from "./begin";
+import { createRun } from "./begin";
 import { commitTransition, repairEffects } from "./commit";
 import { type ChildEnd, childEnded, drive, perform, type Steps } from "./drive";
 import { scheduleAlarm } from "./effects";
 import { alarmSpan, type EntryOf, entrySpan } from "./entry-span";
 import { findRun, runOf } from "./find-run";
-import { directTo, IndexSync, indexDeadline, withTimeout } from "./index-sync";
+import { directTo, IndexSync, withTimeout } from "./index-sync";
 import { writeThroughWriter } from "./index-writer";
-import { definitionOf, mustLoadDefinition } from "./load";
+import { definitionOf } from "./load";
 import { type MailToSend, mailFate, mailToSend } from "./mail";
 import type { ResumeParams, StartParams } from "./params";
 import { aiJobOf, eventsPage, historyOf, linkFactsOf } from "./reads";
 import { type Relink, relinkRun } from "./relink";
 import { resumeRun } from "./resume";
 import { type RpcResult, rpcFail, rpcOk, settled } from "./rpc";
-import { type RunSnapshot, runSnapshot, storedSnapshot } from "./snapshot";
+import { answerSnapshot, type RunSnapshot, runSnapshot, storedSnapshot } from "./snapshot";
 
 export type { RunSnapshot } from "./snapshot"; // what callers of the object import
 
@@ -50,6 +50,8 @@ export class RunCoordinator extends DurableObject<Env> {
   private readonly index: IndexSync;
   /** What drive.ts needs of the object. */
   private readonly steps: Steps;
+  /** What the entry running now last committed (its answer is built from it), else null. */
+  private committed: Committed | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -59,7 +61,8 @@ export class RunCoordinator extends DurableObject<Env> {
     this.index = new IndexSync(this.db, viaWriter, directTo(env.DB), landed);
     const log = (runId: string) => this.log(runId);
     const deps = (now: number) => ({ now, newId: (prefix: string) => newId(prefix, now) });
-    const commit = (def: Definition, t: Transition, now: number) => this.commit(def, t, now);
+    const commit = (def: Definition, t: Transition, now: number, origin?: RunOrigin) =>
+      this.commit(def, t, now, origin);
     const reschedule = (run?: RunState) => this.reschedule(run);
     this.steps = { env, storage: ctx.storage, db: this.db, log, deps, commit, reschedule };
   }
@@ -74,7 +77,11 @@ export class RunCoordinator extends DurableObject<Env> {
   /** An RPC entry: serialised, its domain errors as data, the index write it owes started, in `at`'s trace. */
   private entry<T>(at: string | EntryOf, fn: () => Promise<T>): Promise<RpcResult<T>> {
     const kick = () => this.index.kick(this.log(typeof at === "string" ? at : at.runId));
-    return this.serial(() => entrySpan(this.env, this.ctx, at, () => settled(fn, kick)));
+    const body = () => {
+      this.committed = null; // an answer is built from this entry's own transitions only
+      return entrySpan(this.env, this.ctx, at, () => settled(fn, kick));
+    };
+    return this.serial(body);
   }
 
   /** A read: the run as stored (imported from D1 first if it predates the move), its errors as data. */
@@ -96,15 +103,8 @@ export class RunCoordinator extends DurableObject<Env> {
     return this.entry(p, async () => {
       const existing = runSnapshot(this.db, p.runId);
       if (existing) return { run: existing, created: false };
-      const def = await mustLoadDefinition(this.env.DB, p.workflowId, p.workflowVersion);
-      const now = Date.now();
-      const t = await firstTransition(def, p, this.steps.deps(now));
-      await this.commit(def, t, now, p.origin);
-      // A request's own log line names the run it started; a child run's start has no request of its own.
-      const level = p.origin.parent ? "info" : "debug";
-      this.log(p.runId)[level]("run started", { workflow_id: p.workflowId, version: p.workflowVersion });
-      await drive(this.steps, def, t.run);
-      return { run: this.snapshot(p.runId), created: true };
+      await createRun(this.steps, p);
+      return { run: this.answer(p.runId), created: true };
     });
   }
 
@@ -117,7 +117,7 @@ export class RunCoordinator extends DurableObject<Env> {
   resume(p: ResumeParams): Promise<RpcResult<RunSnapshot>> {
     return this.entry(p, async () => {
       await resumeRun(this.steps, this.db, p);
-      return this.snapshot(p.runId);
+      return this.answer(p.runId);
     });
   }
 
@@ -137,7 +137,7 @@ export class RunCoordinator extends DurableObject<Env> {
       await this.commit(def, t, now);
       await this.reschedule();
       this.log(runId).info("run cancelled", { by });
-      return this.snapshot(runId);
+      return this.answer(runId);
     });
   }
 
@@ -235,16 +235,19 @@ export class RunCoordinator extends DurableObject<Env> {
   }
 
   private snapshot = (runId: string): RunSnapshot => storedSnapshot(this.db, runId);
+  /** An entry's answer: the run as the entry left it. */
+  private answer = (runId: string): RunSnapshot => answerSnapshot(this.db, runId, this.committed);
   private runOf = (runId: string): Promise<RunRecord> => runOf(this.env, this.db, runId, this.log(runId));
 
   /** Sets the alarm to the run's next deadline (`run`: as just committed, else read), the index write it owes included. */
   private async reschedule(run: RunState | null = onlyRun(this.db)): Promise<void> {
-    if (run) await scheduleAlarm(this.ctx.storage, run, indexDeadline(this.db, Date.now()));
+    if (run) await scheduleAlarm(this.ctx.storage, run, this.index.deadline(Date.now()));
   }
 
   /** Writes the transition as one storage transaction, then performs its effects (see commit.ts). */
   private async commit(def: Definition, t: Transition, now: number, origin?: RunOrigin): Promise<void> {
     const p = { def, t, now, origin };
-    this.index.remember(await commitTransition(this.env, this.ctx.storage, this.db, this.log(t.run.id), p));
+    this.committed = await commitTransition(this.env, this.ctx.storage, this.db, this.log(t.run.id), p);
+    this.index.remember(this.committed?.owed ?? null);
   }
 }

@@ -1,10 +1,10 @@
 import type { LegacyRun } from "../db/legacy-runs";
 import type { RunRow } from "../db/schema";
 import type { RunDb } from "./client";
+import { enqueueIndexWrite } from "./index-entry";
 import { type RunRecord, toRunRecord } from "./run-model";
 import { events, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
 import { one, selectList } from "./sql";
-import { enqueueIndexWrite } from "./store";
 
 /** The `runs` row by id, as drizzle would shape it (constant SQL: see sql.ts). */
 export function runRow(db: RunDb, runId: string): RunRow | null {

@@ -39,6 +39,17 @@ export function insertRows(
   exec(db, insertText(table, fields, rows.length, tail), ...values);
 }
 
+/** Inserts one row like insertRows and answers what `returning` (a RETURNING clause) says of it. */
+export function insertReturning<T>(
+  db: RunDb,
+  table: SQLiteTable,
+  row: Record<string, unknown>,
+  returning: string,
+): T | null {
+  const fields = Object.keys(row);
+  return all<T>(db, insertText(table, fields, 1, returning), ...valuesOf<Value>(row, fields))[0] ?? null;
+}
+
 /**
  * Sets the fields of `set` on the rows `where` matches (a condition on column names whose `?` bind
  * `whereArgs`); a field whose value is undefined keeps its column as it is.

@@ -1,18 +1,16 @@
-import type { RunSummaryRow } from "../db/run-index";
 import type { RunRow } from "../db/schema";
-import type { HumanWait, RunState, Transition } from "../engine/state";
-import { NO_USAGE, type RunUsage } from "../engine/usage";
+import type { RunState, Transition } from "../engine/state";
+import { NO_USAGE } from "../engine/usage";
 import { maskPii } from "../lib/pii";
 import type { RunDb } from "./client";
+import { putIndexWrite, type RunFacts, storedFacts } from "./index-entry";
 import type { PendingIndexWrite } from "./index-outbox";
-import { type ParentLink, parentOf, writeParent } from "./parent";
+import { type ParentLink, writeParent } from "./parent";
 import { REVIEWS_KEY } from "./run-model";
-import { runRow } from "./runs";
-import { events, indexOutbox, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
-import { exec, insertRows, updateRows } from "./sql";
+import { events, mailOutbox, resumeTokens, runSteps, runs } from "./schema";
+import { all, insertReturning, insertRows, selectList, updateRows } from "./sql";
 import { WORKING_TOKENS } from "./tokens";
-import { runUsage } from "./usage";
-import { indexedWaits, openWaitsOf } from "./wait-index";
+import { USAGE_EVENT_TYPES } from "./usage";
 
 /** A mail outbox row prepared before the transaction (the email carries a freshly signed link). */
 export interface OutboxInsert {
@@ -55,11 +53,16 @@ const isTerminal = (s: RunState["status"]) => s !== "running" && s !== "waiting"
 const contextColumn = (run: RunState): string =>
   JSON.stringify(run.reviews ? { ...run.context, [REVIEWS_KEY]: run.reviews } : run.context);
 
-/** The run row's update (finished_at is set once, by the transition that ends the run). */
-const UPDATE_RUN = `UPDATE runs SET status = ?, current_step = ?, context = ?, error = ?, pending = ?,
-  steps_executed = ?, version = ?, updated_at = ?, finished_at = coalesce(finished_at, ?) WHERE id = ?`;
+/** The run row as the statement that wrote it left it (one statement instead of a write and a read). */
+const returningRun = () => `RETURNING ${selectList(runs)}`;
 
-function writeRun(db: RunDb, run: RunState, next: number, x: Extra): void {
+/** The run row's update (finished_at is set once, by the transition that ends the run). */
+const updateRun = () => `UPDATE runs SET status = ?, current_step = ?, context = ?, error = ?, pending = ?,
+  steps_executed = ?, version = ?, updated_at = ?, finished_at = coalesce(finished_at, ?) WHERE id = ?
+  ${returningRun()}`;
+
+/** Writes the run row; answers it as stored. */
+function writeRun(db: RunDb, run: RunState, next: number, x: Extra): RunRow | null {
   const finishedAt = isTerminal(run.status) ? x.now : null;
   const context = contextColumn(run);
   const [error, pending] = [json(run.error), json(run.pending)];
@@ -68,24 +71,27 @@ function writeRun(db: RunDb, run: RunState, next: number, x: Extra): void {
     const { createdBy, idempotencyKey, requestHash } = x.origin;
     const state = { status, currentStep, context, error, pending, stepsExecuted, version: next };
     const ids = { id, workflowId, workflowVersion, createdAt, createdBy, idempotencyKey, requestHash };
-    insertRows(db, runs, [{ ...ids, ...state, updatedAt: x.now, finishedAt }]);
+    const row = { ...ids, ...state, updatedAt: x.now, finishedAt };
+    const stored = insertReturning<RunRow>(db, runs, row, returningRun());
     if (x.origin.parent) writeParent(db, run.id, x.origin.parent);
-    return;
+    return stored;
   }
   const { status, currentStep, stepsExecuted } = run;
-  exec(
-    db,
-    UPDATE_RUN,
-    status,
-    currentStep,
-    context,
-    error,
-    pending,
-    stepsExecuted,
-    next,
-    x.now,
-    finishedAt,
-    run.id,
+  return (
+    all<RunRow>(
+      db,
+      updateRun(),
+      status,
+      currentStep,
+      context,
+      error,
+      pending,
+      stepsExecuted,
+      next,
+      x.now,
+      finishedAt,
+      run.id,
+    )[0] ?? null
   );
 }
 
@@ -171,47 +177,19 @@ function writeMailAndEvents(db: RunDb, t: Transition, x: Extra): void {
   }
 }
 
-/** The index row D1 keeps of a run, from the run's own row and what its AI steps used. */
-export function summaryOf(
-  row: RunRow,
-  usage: RunUsage = NO_USAGE,
-  parentRunId: string | null = null,
-): RunSummaryRow {
-  const human = openWaitsOf(row)[0] ?? null;
-  return {
-    ...{ id: row.id, workflowId: row.workflowId, workflowVersion: row.workflowVersion, status: row.status },
-    ...{ currentStep: row.currentStep, error: row.error, version: row.version },
-    ...{
-      waitStepId: human?.stepId ?? null,
-      waitType: human?.type ?? null,
-      waitExpiresAt: human?.expiresAt ?? null,
-    },
-    ...{ createdBy: row.createdBy, idempotencyKey: row.idempotencyKey },
-    ...{ createdAt: row.createdAt, updatedAt: row.updatedAt, finishedAt: row.finishedAt, parentRunId },
-    ...{ tokensPrompt: usage.tokens_prompt, tokensOutput: usage.tokens_output, costUsd: usage.cost_usd },
-    ...{ aiAttempts: usage.ai_attempts, reAsks: usage.re_asks, humanFixes: usage.human_fixes },
-  };
+/**
+ * The run's usage and parent as this transaction leaves them: a run it creates has no events but its own
+ * (no AI usage unless they include some) and the parent its start names; otherwise they are read.
+ */
+function factsOf(db: RunDb, t: Transition, x: Extra): RunFacts {
+  if (!x.origin || t.events.some((e) => USAGE_EVENT_TYPES.has(e.type))) return storedFacts(db, t.run.id);
+  return { usage: NO_USAGE, parentRunId: x.origin.parent?.parentRunId ?? null };
 }
 
-/**
- * Puts the run's current summary in the index outbox (the newest replaces an older one not yet sent),
- * with its waits: the one it closed (`closed`), its open one, and those an unsent write carried.
- */
-const UPSERT_INDEX_OUTBOX = `ON CONFLICT (run_id) DO UPDATE SET version = excluded.version,
-  summary = excluded.summary, failures = excluded.failures, retry_at = excluded.retry_at`;
-
-export function enqueueIndexWrite(
-  db: RunDb,
-  runId: string,
-  closed: readonly HumanWait[] = [],
-): PendingIndexWrite | null {
-  const row = runRow(db, runId);
-  if (!row) return null;
-  const summary = summaryOf(row, runUsage(db, runId), parentOf(db, runId)?.parentRunId ?? null);
-  const waits = indexedWaits(db, row, closed);
-  const values = { runId, version: row.version, summary: JSON.stringify({ ...summary, waits }) };
-  insertRows(db, indexOutbox, [{ ...values, failures: 0, retryAt: null }], UPSERT_INDEX_OUTBOX);
-  return { version: row.version, summary, waits, failures: 0, retryAt: null };
+/** What a committed transition leaves: the index write it owes, and the run as stored, with its facts. */
+export interface Committed extends RunFacts {
+  owed: PendingIndexWrite;
+  row: RunRow;
 }
 
 /**
@@ -219,15 +197,17 @@ export function enqueueIndexWrite(
  * and the index write it owes D1, all or nothing. The object is the run's only writer, so nothing can
  * have moved the run meanwhile. Throws (writing nothing) on a constraint violation.
  */
-export function writeTransition(db: RunDb, t: Transition, extra: Extra): PendingIndexWrite | null {
+export function writeTransition(db: RunDb, t: Transition, extra: Extra): Committed | null {
   const next = t.run.version + 1;
-  const owed = db.$client.transactionSync(() => {
-    writeRun(db, t.run, next, extra);
+  const committed = db.$client.transactionSync((): Committed | null => {
+    const row = writeRun(db, t.run, next, extra);
     writeSteps(db, t);
     writeTokens(db, t, extra);
     writeMailAndEvents(db, t, extra);
-    return enqueueIndexWrite(db, t.run.id, t.closedWaits);
+    if (!row) return null;
+    const facts = factsOf(db, t, extra);
+    return { ...facts, row, owed: putIndexWrite(db, row, facts, t.closedWaits, Boolean(extra.origin)) };
   });
   t.run.version = next;
-  return owed;
+  return committed;
 }

@@ -3,8 +3,11 @@ import type { RunDb } from "./client";
 import { events } from "./schema";
 import { all, selectList } from "./sql";
 
+/** The events a run's usage is folded from. */
+export const USAGE_EVENT_TYPES: ReadonlySet<string> = new Set(["ai.response", "ai.fixed"]);
+
 const USAGE_EVENTS = `SELECT ${selectList(events, ["type", "stepId", "data"])} FROM events
-  WHERE run_id = ? AND type IN ('ai.response', 'ai.fixed') ORDER BY id`;
+  WHERE run_id = ? AND type IN (${[...USAGE_EVENT_TYPES].map((t) => `'${t}'`).join(", ")}) ORDER BY id`;
 
 /** What the run's AI steps used so far, from its `ai.response` and `ai.fixed` events (src/engine/usage.ts). */
 export function runUsage(db: RunDb, runId: string): RunUsage {

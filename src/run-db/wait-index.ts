@@ -16,18 +16,26 @@ export function openWaitsOf(row: RunRow): HumanWait[] {
 /** An unsent write keeps at most this many closed waits (most transitions close one). */
 const MAX_CARRIED = 8;
 
+const UNSENT = "SELECT summary FROM index_outbox WHERE run_id = ?";
+
 /**
  * The waits to write with the run's summary at its current version: the wait the transition closed,
- * the open one, and those an earlier write not yet sent carried (the newest write replaces it).
+ * the open one, and those an earlier write not yet sent carried (the newest write replaces it; a run
+ * created by this transaction has none: `unsent` false skips the read).
  */
-export function indexedWaits(db: RunDb, row: RunRow, closed: readonly HumanWait[] = []): WaitIndexWrite[] {
+export function indexedWaits(
+  db: RunDb,
+  row: RunRow,
+  closed: readonly HumanWait[] = [],
+  unsent = true,
+): WaitIndexWrite[] {
   const run = { id: row.id, workflowId: row.workflowId };
   const now: WaitIndexWrite[] = [
     ...closed.map((w) => ({ ...waitItem(run, w, row.updatedAt), version: row.version })),
     ...openWaitsOf(row).map((w) => ({ ...waitItem(run, w, null), version: row.version })),
   ];
-  const unsent = one<{ summary: string }>(db, "SELECT summary FROM index_outbox WHERE run_id = ?", row.id);
-  const carried = unsent ? ((JSON.parse(unsent.summary) as { waits?: WaitIndexWrite[] }).waits ?? []) : [];
+  const earlier = unsent ? one<{ summary: string }>(db, UNSENT, row.id) : null;
+  const carried = earlier ? ((JSON.parse(earlier.summary) as { waits?: WaitIndexWrite[] }).waits ?? []) : [];
   const kept = carried.filter((w) => !now.some((n) => n.waitId === w.waitId));
   return [...kept.slice(-MAX_CARRIED), ...now];
 }

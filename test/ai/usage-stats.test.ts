@@ -209,11 +209,14 @@ steps:
       output: { title: "Fixed" },
     });
     expect(done.body.status).toBe("completed");
-    expect((await usageOfRun(run.run_id)).usage as unknown as Record<string, number>).toMatchObject({
+    const after = (await usageOfRun(run.run_id)).usage;
+    expect(after as unknown as Record<string, number>).toMatchObject({
       ai_attempts: 2,
       re_asks: 1,
       human_fixes: 1,
     });
+    // The resume that recorded the fix answers with it already counted, as the status read then does.
+    expect((done.body as unknown as { usage: Usage }).usage).toEqual(after);
   });
 });
 

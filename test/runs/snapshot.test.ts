@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunRow } from "../../src/db/schema";
 import { idNamedBy, newId } from "../../src/lib/ids";
-import { summaryOf } from "../../src/run-db/store";
+import { summaryOf } from "../../src/run-db/index-entry";
 import { humanWait } from "../helpers/states";
 
 // What a keyed start's run id is, and what D1's index keeps of a run, on plain values.
