@@ -35,13 +35,15 @@ const failed = (e: unknown): WriteResult => ({
 export class IndexWriter extends DurableObject<Env> {
   private gathering: Waiter[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** How long it gathers (a test widens it, so that writes it sends together still meet on a loaded machine). */
+  protected gatherMs = INDEX_BATCH_MS;
 
   /** Answers once D1 has the write (with the others of its batch), or refused it. */
   write(write: IndexWrite): Promise<WriteResult> {
     return new Promise<WriteResult>((done) => {
       this.gathering.push({ write, done });
       if (this.gathering.length >= INDEX_BATCH_MAX) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), INDEX_BATCH_MS);
+      else this.timer ??= setTimeout(() => this.flush(), this.gatherMs);
     });
   }
 
