@@ -40,10 +40,6 @@ export default defineConfig({
     globalSetup: ["./test/global-setup.ts"],
     // The app's JSON log lines are for tests to inspect, not for the test report.
     onConsoleLog: (log) => (log.startsWith('{"level"') ? false : undefined),
-    // Each file gets its own workerd runtime, and setting one up is mostly waiting, not CPU: on a
-    // two-core machine six files took 120 s one at a time, 62 s three at a time and 44 s six at a time.
-    // Four at a time keeps most of that gain without crowding the timing-sensitive tests.
-    maxWorkers: 4,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
