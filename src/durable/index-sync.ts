@@ -22,11 +22,13 @@ export const INDEX_WATCHDOG_MS = 10_000;
  */
 export const INDEX_COALESCE_MS = 200;
 
+/** When the alarm should next try the write `owed` (none: Infinity; not failed yet: the watchdog's time). */
+const deadlineOf = (owed: { retryAt: number | null } | null, now: number): number =>
+  owed ? (owed.retryAt ?? now + INDEX_WATCHDOG_MS) : Number.POSITIVE_INFINITY;
+
 /** When the alarm should next try the index write this object owes, or Infinity when it owes none. */
 export function indexDeadline(db: RunDb, now: number): number {
-  const owed = indexOwed(db);
-  if (!owed) return Number.POSITIVE_INFINITY;
-  return owed.retryAt ?? now + INDEX_WATCHDOG_MS;
+  return deadlineOf(indexOwed(db), now);
 }
 
 /** Where an index write goes: D1 itself, or the index writer (index-writer.ts) that batches many runs'. */
@@ -97,7 +99,7 @@ export class IndexSync {
 
   /** indexDeadline without its read while the write a transition just committed is owed (the common case). */
   deadline(now: number): number {
-    return this.owed ? (this.owed.retryAt ?? now + INDEX_WATCHDOG_MS) : indexDeadline(this.db, now);
+    return this.owed ? deadlineOf(this.owed, now) : indexDeadline(this.db, now);
   }
 
   /** Starts writing after the hold (or writes again after the write in flight); never throws. */

@@ -64,7 +64,7 @@ export function putIndexWrite(
   created = false,
 ): PendingIndexWrite {
   const summary = summaryOf(row, facts.usage, facts.parentRunId);
-  const waits = indexedWaits(db, row, closed, !created);
+  const waits = indexedWaits(db, row, closed, created);
   const values = { runId: row.id, version: row.version, summary: JSON.stringify({ ...summary, waits }) };
   insertRows(db, indexOutbox, [{ ...values, failures: 0, retryAt: null }], UPSERT_INDEX_OUTBOX);
   return { version: row.version, summary, waits, failures: 0, retryAt: null };

@@ -54,12 +54,12 @@ const contextColumn = (run: RunState): string =>
   JSON.stringify(run.reviews ? { ...run.context, [REVIEWS_KEY]: run.reviews } : run.context);
 
 /** The run row as the statement that wrote it left it (one statement instead of a write and a read). */
-const returningRun = () => `RETURNING ${selectList(runs)}`;
+const RETURNING_RUN = `RETURNING ${selectList(runs)}`;
 
 /** The run row's update (finished_at is set once, by the transition that ends the run). */
-const updateRun = () => `UPDATE runs SET status = ?, current_step = ?, context = ?, error = ?, pending = ?,
+const UPDATE_RUN = `UPDATE runs SET status = ?, current_step = ?, context = ?, error = ?, pending = ?,
   steps_executed = ?, version = ?, updated_at = ?, finished_at = coalesce(finished_at, ?) WHERE id = ?
-  ${returningRun()}`;
+  ${RETURNING_RUN}`;
 
 /** Writes the run row; answers it as stored. */
 function writeRun(db: RunDb, run: RunState, next: number, x: Extra): RunRow | null {
@@ -72,7 +72,7 @@ function writeRun(db: RunDb, run: RunState, next: number, x: Extra): RunRow | nu
     const state = { status, currentStep, context, error, pending, stepsExecuted, version: next };
     const ids = { id, workflowId, workflowVersion, createdAt, createdBy, idempotencyKey, requestHash };
     const row = { ...ids, ...state, updatedAt: x.now, finishedAt };
-    const stored = insertReturning<RunRow>(db, runs, row, returningRun());
+    const stored = insertReturning<RunRow>(db, runs, row, RETURNING_RUN);
     if (x.origin.parent) writeParent(db, run.id, x.origin.parent);
     return stored;
   }
@@ -80,7 +80,7 @@ function writeRun(db: RunDb, run: RunState, next: number, x: Extra): RunRow | nu
   return (
     all<RunRow>(
       db,
-      updateRun(),
+      UPDATE_RUN,
       status,
       currentStep,
       context,

@@ -21,20 +21,20 @@ const UNSENT = "SELECT summary FROM index_outbox WHERE run_id = ?";
 /**
  * The waits to write with the run's summary at its current version: the wait the transition closed,
  * the open one, and those an earlier write not yet sent carried (the newest write replaces it; a run
- * created by this transaction has none: `unsent` false skips the read).
+ * `created` by this transaction has none, so its write skips the read).
  */
 export function indexedWaits(
   db: RunDb,
   row: RunRow,
   closed: readonly HumanWait[] = [],
-  unsent = true,
+  created = false,
 ): WaitIndexWrite[] {
   const run = { id: row.id, workflowId: row.workflowId };
   const now: WaitIndexWrite[] = [
     ...closed.map((w) => ({ ...waitItem(run, w, row.updatedAt), version: row.version })),
     ...openWaitsOf(row).map((w) => ({ ...waitItem(run, w, null), version: row.version })),
   ];
-  const earlier = unsent ? one<{ summary: string }>(db, UNSENT, row.id) : null;
+  const earlier = created ? null : one<{ summary: string }>(db, UNSENT, row.id);
   const carried = earlier ? ((JSON.parse(earlier.summary) as { waits?: WaitIndexWrite[] }).waits ?? []) : [];
   const kept = carried.filter((w) => !now.some((n) => n.waitId === w.waitId));
   return [...kept.slice(-MAX_CARRIED), ...now];
